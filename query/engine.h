@@ -1,0 +1,59 @@
+#pragma once
+// The Cypher-lite query engine: text in, rows out, over a storage::Snapshot.
+//
+// Pipeline (query/engine.cc, one function): parse (PEGTL) -> AST -> bind (names checked against
+// the schema and the store's dictionaries) -> logical plan -> physical operators pulled lazily
+// over one snapshot. Read-only; a query never writes.
+//
+// Values in rows are kg::Value. A node is returned as a map
+//   {"_id": <string id>, "_labels": [<label names>], <property>: <value>, ...}
+// and a relationship as {"_type": <type name>, "_src": <src id>, "_dst": <dst id>, <props>...}.
+// The property `code` of a node with path/start_byte/end_byte is materialized from the stored
+// file text when accessed (n.code) and is not part of the node map.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "common/value.h"
+#include "storage/graph_store.h"
+
+namespace kg::query {
+
+struct QueryOptions {
+  ValueMap params;                      // $name parameters
+  int64_t max_rows = 10000;             // rows beyond this are dropped and `truncated` set
+  int64_t timeout_ms = 30000;           // wall-clock budget; Timeout error when exceeded
+  int64_t max_expansions = 10'000'000;  // edges visited; ResourceExhausted-style limit_hit
+  int64_t max_var_hops = 10;            // upper bound for unbounded/over-large *min..max
+};
+
+struct QueryStats {
+  double parse_ms = 0;
+  double plan_ms = 0;
+  double exec_ms = 0;
+  uint64_t rows = 0;
+  uint64_t nodes_scanned = 0;
+  uint64_t edges_expanded = 0;
+};
+
+struct QueryResult {
+  std::vector<std::string> columns;
+  std::vector<ValueList> rows;
+  QueryStats stats;
+  std::vector<std::string> warnings;  // unknown labels/types/properties, with suggestions
+  bool truncated = false;             // true when max_rows cut the result
+  std::string limit_hit;              // "", "max_rows", "max_expansions", "max_var_hops"
+};
+
+// Runs `text` against graph `graph` of `store`.
+// Errors: InvalidArgument with a TextPosition (line/column) for syntax and semantic errors
+// (message says what was expected); NotFound if the graph does not exist; Timeout;
+// NotSupported for valid Cypher outside the subset; IOError/Corruption from storage.
+// Thread-safe: any number of concurrent calls (each takes its own snapshot).
+Result<QueryResult> ExecuteQuery(storage::GraphStore& store, std::string_view graph,
+                                 std::string_view text, const QueryOptions& options = {});
+
+}  // namespace kg::query

@@ -1,0 +1,235 @@
+#pragma once
+// GraphStore: codekg's durable, multi-graph property-graph store on RocksDB.
+//
+// This header is the contract of storage/. Only storage/rocksdb_graph_store.cc includes RocksDB.
+// On-disk layout: storage/FORMAT.md.
+//
+// Model. A database holds many named graphs (one per repository). A graph holds nodes and
+// directed, typed edges. A node has a string id unique in its graph (codekg convention:
+// `path:Qualified.Name`), one or more labels, and properties. An edge has a source, a type, a
+// target and properties; several edges of one type may join the same pair (e.g. two IMPORTS
+// with different aliases). Internally nodes are addressed by a dense NodeKey allocated once per
+// string id and never reused, so a node re-created with the same id keeps its NodeKey and edges
+// from other files into it stay valid.
+//
+// Ownership of facts (how incremental re-ingest stays correct). Every write is a FactBatch. A
+// batch with a non-empty `path` is the complete set of facts of that file: ReplaceFile() deletes
+// every node and edge the previous batch of the same path wrote and writes the new ones, in one
+// atomic RocksDB WriteBatch. Nodes marked `shared` (Repo, Directory, External, targets that many
+// files point at) are upserted and belong to no file: replacing or deleting a file never deletes
+// them; their properties are merged (new keys win). Edges always belong to the batch that wrote
+// them. Edges whose target node does not exist (yet, or any more) are stored but skipped by every
+// read (a "dangling" edge), so a reader never sees a half-resolved node.
+//
+// Thread-safety. GraphStore is safe for concurrent use: writes are serialized internally; reads
+// go through Snapshot objects that see one consistent point in time and never a half-applied
+// batch. A Snapshot may be used by one thread at a time; create one per thread. Snapshots and
+// cursors must be destroyed before the GraphStore that made them.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "common/schema.h"
+#include "common/status.h"
+#include "common/value.h"
+
+namespace kg::storage {
+
+using NodeKey = uint64_t;  // dense per graph, starts at 1; 0 is never a valid key
+using GraphId = uint32_t;
+using schema::EdgeTypeId;
+using schema::LabelId;
+
+// ---- Facts written by ingest (and tests, CREATE, bulk load) ----
+
+struct NodeFact {
+  std::string id;                   // unique in the graph; must not be empty
+  std::vector<std::string> labels;  // >= 1; canonical or user label names (see LabelIdFor)
+  Properties props;                 // `id` is implied; do not put it here
+  bool shared = false;              // upsert, owned by no file (see header comment)
+};
+
+struct EdgeFact {
+  std::string src_id;  // node id (in this batch, already stored, or stored later)
+  std::string type;    // edge type name (canonical or user)
+  std::string dst_id;
+  Properties props;
+};
+
+// Everything one file contributes to a graph. An empty `path` means graph-level facts that belong
+// to no file (used for Repo/Directory skeletons, tests and CREATE); those are only ever added,
+// never replaced, by ApplyBatch().
+struct FactBatch {
+  std::string path;          // repository-relative file path, '/'-separated; or empty
+  std::string content_hash;  // hex digest of the file's bytes (for incremental re-ingest)
+  std::string language;      // e.g. "python", "markdown"
+  std::string text;          // the file's text (for `code` materialization); may be empty
+  std::vector<NodeFact> nodes;
+  std::vector<EdgeFact> edges;
+};
+
+// ---- Records read back ----
+
+struct NodeRecord {
+  NodeKey key = 0;
+  std::string id;
+  std::vector<LabelId> labels;
+  Properties props;
+};
+
+struct EdgeRecord {
+  NodeKey src = 0;
+  EdgeTypeId type = 0;
+  NodeKey dst = 0;
+  uint32_t seq = 0;  // distinguishes parallel edges of one (src, type, dst)
+  Properties props;
+};
+
+struct FileRecord {
+  std::string path;
+  std::string content_hash;
+  std::string language;
+  uint64_t size = 0;  // bytes of text stored
+  uint64_t node_count = 0;
+  uint64_t edge_count = 0;
+};
+
+struct GraphInfo {
+  std::string name;
+  GraphId id = 0;
+  uint64_t node_count = 0;
+  uint64_t edge_count = 0;
+  uint64_t file_count = 0;
+};
+
+enum class Direction : uint8_t { kOut = 0, kIn = 1, kBoth = 2 };
+
+// Forward-only cursors over snapshot data. Usage:
+//   while (cursor->Next(&x)) { ... }  then check cursor->status().
+// Next() returns false at the end or on error; status() tells which (OK at a clean end).
+class NodeCursor {
+ public:
+  virtual ~NodeCursor() = default;
+  virtual bool Next(NodeKey* key) = 0;
+  virtual Status status() const = 0;
+};
+
+class EdgeCursor {
+ public:
+  virtual ~EdgeCursor() = default;
+  // For Direction::kIn the record still reads src -> dst as stored (src is the neighbour).
+  virtual bool Next(EdgeRecord* edge) = 0;
+  virtual Status status() const = 0;
+};
+
+// A consistent, read-only view of one graph at one point in time.
+class Snapshot {
+ public:
+  virtual ~Snapshot() = default;
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
+
+  virtual const std::string& graph_name() const = 0;
+
+  // Node by key / by string id. Success with nullopt when absent; IOError/Corruption on failure.
+  virtual Result<std::optional<NodeRecord>> GetNode(NodeKey key) = 0;
+  virtual Result<std::optional<NodeKey>> FindNode(std::string_view id) = 0;
+
+  // All nodes (key order), nodes with a label, nodes with a label and exact name property, or
+  // with lower-cased name equal to ToLowerAscii(name) when case_insensitive.
+  virtual std::unique_ptr<NodeCursor> ScanAll() = 0;
+  virtual std::unique_ptr<NodeCursor> ScanLabel(LabelId label) = 0;
+  virtual std::unique_ptr<NodeCursor> ScanLabelName(LabelId label, std::string_view name,
+                                                    bool case_insensitive = false) = 0;
+
+  // Edges incident to `node` in `dir`, optionally only of `type`. Dangling edges are skipped.
+  // kBoth yields out-edges then in-edges (a self-loop appears in both).
+  virtual std::unique_ptr<EdgeCursor> Expand(NodeKey node, Direction dir,
+                                             std::optional<EdgeTypeId> type = std::nullopt) = 0;
+
+  // Exact statistics for the planner (kept up to date by every write).
+  virtual Result<uint64_t> CountNodes() = 0;
+  virtual Result<uint64_t> CountLabel(LabelId label) = 0;
+  virtual Result<uint64_t> CountEdges() = 0;
+  virtual Result<uint64_t> CountEdgeType(EdgeTypeId type) = 0;
+
+  // Files of the graph.
+  virtual Result<std::optional<FileRecord>> GetFile(std::string_view path) = 0;
+  virtual Result<std::vector<FileRecord>> ListFiles() = 0;
+  // The stored text of a file; NotFound if the file is unknown.
+  virtual Result<std::string> GetFileText(std::string_view path) = 0;
+
+ protected:
+  Snapshot() = default;
+};
+
+struct Options {
+  bool create_if_missing = true;
+  // Sync the WAL on every batch (a killed process or machine loses nothing acknowledged).
+  bool sync_writes = true;
+  size_t block_cache_bytes = 256u << 20;
+};
+
+class GraphStore {
+ public:
+  // Opens (creating if allowed) the database in folder `dir`. Errors: IOError (cannot open or
+  // locked by another process), Corruption (unreadable or a newer/unknown format version),
+  // InvalidArgument (missing and !create_if_missing). The caller owns the returned store.
+  static Result<std::unique_ptr<GraphStore>> Open(const std::string& dir, const Options& options);
+
+  virtual ~GraphStore() = default;
+  GraphStore(const GraphStore&) = delete;
+  GraphStore& operator=(const GraphStore&) = delete;
+
+  // ---- Graphs. Names: 1-64 chars of [A-Za-z0-9_.-]; InvalidArgument otherwise. ----
+  // AlreadyExists if present.
+  virtual Status CreateGraph(std::string_view name) = 0;
+  // Creates the graph if it does not exist; OK either way.
+  virtual Status EnsureGraph(std::string_view name) = 0;
+  // Removes every key of the graph. NotFound if absent.
+  virtual Status DropGraph(std::string_view name) = 0;
+  virtual Result<std::vector<GraphInfo>> ListGraphs() = 0;
+  virtual Result<GraphInfo> GetGraph(std::string_view name) = 0;  // NotFound if absent
+
+  // ---- Writes (serialized; each call is one atomic RocksDB WriteBatch) ----
+
+  // Replaces all facts of batch.path (see header comment), or adds graph-level facts when
+  // batch.path is empty. Returns OK only once the batch is durable (per Options::sync_writes).
+  // Errors: NotFound (no such graph), InvalidArgument (empty node id, node without label, the
+  // same non-shared id twice in the batch, an id owned by another file, over-long name or
+  // label), IOError. On error nothing of the batch is applied.
+  virtual Status ApplyBatch(std::string_view graph, const FactBatch& batch) = 0;
+
+  // Deletes every fact the file's last batch wrote, and the file record. NotFound if the graph
+  // or the file is unknown.
+  virtual Status DeleteFile(std::string_view graph, std::string_view path) = 0;
+
+  // ---- Dictionaries (label and edge-type names <-> ids); shared by all graphs ----
+
+  // The id of a label / edge type name; built-in names (any case or alias) map to schema ids;
+  // other names get ids >= schema::kFirstUserId, created on first use when `create` is true.
+  // NotFound when absent and !create.
+  virtual Result<LabelId> LabelIdFor(std::string_view name, bool create = false) = 0;
+  virtual Result<EdgeTypeId> EdgeTypeIdFor(std::string_view name, bool create = false) = 0;
+  // The name of an id (canonical for built-ins); NotFound if never assigned.
+  virtual Result<std::string> LabelNameOf(LabelId id) = 0;
+  virtual Result<std::string> EdgeTypeNameOf(EdgeTypeId id) = 0;
+  // All label / type names in use by the database (built-ins included).
+  virtual std::vector<std::string> KnownLabels() = 0;
+  virtual std::vector<std::string> KnownEdgeTypes() = 0;
+
+  // ---- Reads ----
+
+  // A snapshot of `graph` as of now. NotFound if the graph does not exist. Caller owns it.
+  virtual Result<std::unique_ptr<Snapshot>> GetSnapshot(std::string_view graph) = 0;
+
+ protected:
+  GraphStore() = default;
+};
+
+}  // namespace kg::storage
