@@ -20,6 +20,12 @@
 // them; their properties are merged (new keys win). Edges always belong to the batch that wrote
 // them. Edges whose target node does not exist (yet, or any more) are stored but skipped by every
 // read (a "dangling" edge), so a reader never sees a half-resolved node.
+// Details: nodes of a graph-level batch (empty path) are upserted like shared nodes, whether marked
+// shared or not. A non-shared node of a file batch whose id currently belongs to no file (shared or
+// graph-level) is taken over by that file. Labels of upserted nodes are united. Edges of
+// graph-level batches are only ever added: applying the same graph-level batch twice stores its
+// edges twice (as parallel edges), so facts that must stay idempotent across re-ingest belong in
+// a file's batch.
 //
 // Thread-safety. GraphStore is safe for concurrent use: writes are serialized internally; reads
 // go through Snapshot objects that see one consistent point in time and never a half-applied
@@ -152,7 +158,8 @@ class Snapshot {
   virtual std::unique_ptr<EdgeCursor> Expand(NodeKey node, Direction dir,
                                              std::optional<EdgeTypeId> type = std::nullopt) = 0;
 
-  // Exact statistics for the planner (kept up to date by every write).
+  // Exact statistics for the planner (kept up to date by every write). Edges count only visible
+  // (non-dangling) edges, i.e. what Expand yields.
   virtual Result<uint64_t> CountNodes() = 0;
   virtual Result<uint64_t> CountLabel(LabelId label) = 0;
   virtual Result<uint64_t> CountEdges() = 0;
@@ -202,7 +209,9 @@ class GraphStore {
   // batch.path is empty. Returns OK only once the batch is durable (per Options::sync_writes).
   // Errors: NotFound (no such graph), InvalidArgument (empty node id, node without label, the
   // same non-shared id twice in the batch, an id owned by another file, over-long name or
-  // label), IOError. On error nothing of the batch is applied.
+  // label, a property named `id`, property values nested deeper than 64 lists/maps, an edge with
+  // an empty endpoint or type), ResourceExhausted (label/type ids used up), IOError, Corruption.
+  // On error nothing of the batch is applied.
   virtual Status ApplyBatch(std::string_view graph, const FactBatch& batch) = 0;
 
   // Deletes every fact the file's last batch wrote, and the file record. NotFound if the graph

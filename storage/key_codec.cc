@@ -1,0 +1,257 @@
+#include "storage/key_codec.h"
+
+#include <array>
+
+namespace kg::storage {
+
+std::string_view CfName(Cf cf) {
+  // On disk: DO NOT CHANGE.
+  static constexpr std::array<std::string_view, kNumCfs> kNames = {
+      "meta",       "nodes",         "ids",   "out_edges",  "in_edges",   "label_index",
+      "label_name", "label_name_ci", "files", "file_texts", "file_facts", "counts"};
+  return kNames[static_cast<size_t>(cf)];
+}
+
+void AppendU8(std::string* out, uint8_t v) { out->push_back(static_cast<char>(v)); }
+
+void AppendU16(std::string* out, uint16_t v) {
+  char buf[2] = {static_cast<char>(v >> 8), static_cast<char>(v)};
+  out->append(buf, 2);
+}
+
+void AppendU32(std::string* out, uint32_t v) {
+  char buf[4];
+  for (int i = 0; i < 4; ++i) buf[i] = static_cast<char>(v >> (24 - 8 * i));
+  out->append(buf, 4);
+}
+
+void AppendU64(std::string* out, uint64_t v) {
+  char buf[8];
+  for (int i = 0; i < 8; ++i) buf[i] = static_cast<char>(v >> (56 - 8 * i));
+  out->append(buf, 8);
+}
+
+void AppendString(std::string* out, std::string_view s) {
+  size_t start = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\0') {
+      out->append(s.data() + start, i - start);
+      out->push_back('\0');
+      out->push_back('\xff');
+      start = i + 1;
+    }
+  }
+  out->append(s.data() + start, s.size() - start);
+  out->push_back('\0');
+  out->push_back('\x01');
+}
+
+bool KeyReader::Skip(size_t n) {
+  if (in_.size() < n) {
+    in_ = {};
+    return false;
+  }
+  in_.remove_prefix(n);
+  return true;
+}
+
+bool KeyReader::ReadU8(uint8_t* v) {
+  if (in_.empty()) return false;
+  *v = static_cast<uint8_t>(in_[0]);
+  in_.remove_prefix(1);
+  return true;
+}
+
+bool KeyReader::ReadU16(uint16_t* v) {
+  if (in_.size() < 2) return Skip(2);
+  *v = static_cast<uint16_t>((static_cast<uint8_t>(in_[0]) << 8) | static_cast<uint8_t>(in_[1]));
+  in_.remove_prefix(2);
+  return true;
+}
+
+bool KeyReader::ReadU32(uint32_t* v) {
+  if (in_.size() < 4) return Skip(4);
+  uint32_t x = 0;
+  for (int i = 0; i < 4; ++i) x = (x << 8) | static_cast<uint8_t>(in_[i]);
+  *v = x;
+  in_.remove_prefix(4);
+  return true;
+}
+
+bool KeyReader::ReadU64(uint64_t* v) {
+  if (in_.size() < 8) return Skip(8);
+  uint64_t x = 0;
+  for (int i = 0; i < 8; ++i) x = (x << 8) | static_cast<uint8_t>(in_[i]);
+  *v = x;
+  in_.remove_prefix(8);
+  return true;
+}
+
+bool KeyReader::ReadString(std::string* s) {
+  s->clear();
+  size_t i = 0;
+  while (i + 1 < in_.size()) {
+    if (in_[i] != '\0') {
+      s->push_back(in_[i]);
+      ++i;
+      continue;
+    }
+    char next = in_[i + 1];
+    if (next == '\x01') {  // terminator
+      in_.remove_prefix(i + 2);
+      return true;
+    }
+    if (next != '\xff') break;  // malformed escape
+    s->push_back('\0');
+    i += 2;
+  }
+  in_ = {};
+  return false;
+}
+
+std::string PrefixSuccessor(std::string_view prefix) {
+  std::string s(prefix);
+  while (!s.empty()) {
+    unsigned char last = static_cast<unsigned char>(s.back());
+    if (last != 0xff) {
+      s.back() = static_cast<char>(last + 1);
+      return s;
+    }
+    s.pop_back();
+  }
+  return s;
+}
+
+void EncodeGraphPrefix(std::string* out, GraphId graph) { AppendU32(out, graph); }
+
+void EncodeNodeRecordKey(std::string* out, GraphId graph, NodeKey key) {
+  AppendU32(out, graph);
+  AppendU64(out, key);
+}
+
+bool DecodeNodeRecordKey(std::string_view key, GraphId* graph, NodeKey* node) {
+  KeyReader r(key);
+  return r.ReadU32(graph) && r.ReadU64(node) && r.done();
+}
+
+void EncodeIdKey(std::string* out, GraphId graph, std::string_view id) {
+  AppendU32(out, graph);
+  AppendString(out, id);
+}
+
+void EncodeEdgeKey(std::string* out, GraphId graph, NodeKey a, EdgeTypeId type, NodeKey b,
+                   uint32_t seq) {
+  out->reserve(out->size() + 26);
+  AppendU32(out, graph);
+  AppendU64(out, a);
+  AppendU16(out, type);
+  AppendU64(out, b);
+  AppendU32(out, seq);
+}
+
+void EncodeOutEdgeKey(std::string* out, GraphId graph, const EdgeId& e) {
+  EncodeEdgeKey(out, graph, e.src, e.type, e.dst, e.seq);
+}
+
+void EncodeInEdgeKey(std::string* out, GraphId graph, const EdgeId& e) {
+  EncodeEdgeKey(out, graph, e.dst, e.type, e.src, e.seq);
+}
+
+void EncodeEdgePrefix(std::string* out, GraphId graph, NodeKey a) {
+  AppendU32(out, graph);
+  AppendU64(out, a);
+}
+
+void EncodeEdgePrefix(std::string* out, GraphId graph, NodeKey a, EdgeTypeId type) {
+  EncodeEdgePrefix(out, graph, a);
+  AppendU16(out, type);
+}
+
+void EncodeEdgePrefix(std::string* out, GraphId graph, NodeKey a, EdgeTypeId type, NodeKey b) {
+  EncodeEdgePrefix(out, graph, a, type);
+  AppendU64(out, b);
+}
+
+bool DecodeEdgeKey(std::string_view key, GraphId* graph, NodeKey* a, EdgeTypeId* type, NodeKey* b,
+                   uint32_t* seq) {
+  KeyReader r(key);
+  return r.ReadU32(graph) && r.ReadU64(a) && r.ReadU16(type) && r.ReadU64(b) && r.ReadU32(seq) &&
+         r.done();
+}
+
+void EncodeLabelIndexKey(std::string* out, GraphId graph, LabelId label, NodeKey node) {
+  EncodeLabelPrefix(out, graph, label);
+  AppendU64(out, node);
+}
+
+void EncodeLabelPrefix(std::string* out, GraphId graph, LabelId label) {
+  AppendU32(out, graph);
+  AppendU16(out, label);
+}
+
+void EncodeLabelNameKey(std::string* out, GraphId graph, LabelId label, std::string_view name,
+                        NodeKey node) {
+  EncodeLabelNamePrefix(out, graph, label, name);
+  AppendU64(out, node);
+}
+
+void EncodeLabelNamePrefix(std::string* out, GraphId graph, LabelId label, std::string_view name) {
+  EncodeLabelPrefix(out, graph, label);
+  AppendString(out, name);
+}
+
+bool DecodeTrailingNodeKey(std::string_view key, NodeKey* node) {
+  if (key.size() < 4 + 8) return false;
+  KeyReader r(key.substr(key.size() - 8));
+  return r.ReadU64(node);
+}
+
+void EncodeFileKey(std::string* out, GraphId graph, std::string_view path) {
+  AppendU32(out, graph);
+  AppendString(out, path);
+}
+
+bool DecodeFileKey(std::string_view key, GraphId* graph, std::string* path) {
+  KeyReader r(key);
+  return r.ReadU32(graph) && r.ReadString(path) && r.done();
+}
+
+void EncodeCountKey(std::string* out, GraphId graph, CountKind kind, uint32_t id) {
+  AppendU32(out, graph);
+  AppendU8(out, static_cast<uint8_t>(kind));
+  AppendU32(out, id);
+}
+
+void EncodeMetaFormatVersionKey(std::string* out) {
+  AppendU8(out, static_cast<uint8_t>(MetaTag::kFormatVersion));
+}
+
+void EncodeMetaGraphByNameKey(std::string* out, std::string_view name) {
+  AppendU8(out, static_cast<uint8_t>(MetaTag::kGraphByName));
+  out->append(name);
+}
+
+void EncodeMetaNextGraphIdKey(std::string* out) {
+  AppendU8(out, static_cast<uint8_t>(MetaTag::kNextGraphId));
+}
+
+void EncodeMetaGraphCounterKey(std::string* out, GraphId graph, GraphCounter counter) {
+  EncodeMetaGraphCounterPrefix(out, graph);
+  AppendU8(out, static_cast<uint8_t>(counter));
+}
+
+void EncodeMetaGraphCounterPrefix(std::string* out, GraphId graph) {
+  AppendU8(out, static_cast<uint8_t>(MetaTag::kGraphCounter));
+  AppendU32(out, graph);
+}
+
+void EncodeMetaDictNameKey(std::string* out, bool labels, uint16_t id) {
+  EncodeMetaDictPrefix(out, labels);
+  AppendU16(out, id);
+}
+
+void EncodeMetaDictPrefix(std::string* out, bool labels) {
+  AppendU8(out, static_cast<uint8_t>(labels ? MetaTag::kLabelName : MetaTag::kTypeName));
+}
+
+}  // namespace kg::storage

@@ -1,0 +1,29 @@
+#pragma once
+// Test-only hooks into the RocksDB GraphStore. Production code must not call these: they read or
+// write raw keys behind the store's back. Implemented in storage/rocksdb_graph_store.cc (the one
+// file that includes RocksDB).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "common/status.h"
+#include "storage/graph_store.h"
+
+namespace kg::storage::test_hooks {
+
+// The number of keys of graph `graph` currently visible in every column family: all
+// graph-prefixed keys plus the graph's counters in meta (not its name entry). 0 after DropGraph.
+// REQUIRES: `store` was returned by GraphStore::Open.
+Result<uint64_t> CountGraphKeys(GraphStore& store, GraphId graph);
+
+// Overwrites the raw value of the format-version entry in meta of the database in `dir`, which
+// must not be open. Used to check that Open() refuses unknown versions. IOError if it cannot
+// open the database.
+Status OverwriteFormatVersion(const std::string& dir, std::string_view raw_value);
+
+// The format version as encoded in meta (4 bytes, big-endian), for OverwriteFormatVersion.
+std::string EncodeFormatVersion(uint32_t version);
+
+}  // namespace kg::storage::test_hooks
