@@ -49,9 +49,21 @@ struct QueryResult {
 };
 
 // Runs `text` against graph `graph` of `store`.
+// Success: columns are the RETURN aliases, or the expression text as written (`c.name`); rows
+// in RETURN order. An unknown label or relationship type is not an error: that pattern matches
+// nothing and `warnings` says e.g. "unknown label 'Clas'; did you mean 'Class'?". Limits:
+// max_rows cuts the rows (truncated, limit_hit "max_rows"); max_expansions stops the walk and
+// returns the rows found so far (truncated, limit_hit "max_expansions", a warning); an
+// unbounded or over-large variable-length bound is clamped to max_var_hops (warning, limit_hit
+// "max_var_hops" unless another limit was hit). `EXPLAIN <query>` returns the plan instead of
+// running it: one column "plan", one row per operator line.
 // Errors: InvalidArgument with a TextPosition (line/column) for syntax and semantic errors
-// (message says what was expected); NotFound if the graph does not exist; Timeout;
-// NotSupported for valid Cypher outside the subset; IOError/Corruption from storage.
+// (message says what was expected, e.g. "expected ')' but found 'RETURN'") and runtime type
+// errors (e.g. "division by zero"), or for invalid options (negative max_rows, timeout_ms <= 0);
+// NotFound if the graph does not exist; Timeout ("query exceeded timeout of N ms");
+// NotSupported for valid Cypher outside the subset (WITH, OPTIONAL MATCH, CREATE, CASE, ...),
+// the message naming the feature and ending in "(line L, column C)" (Status carries a
+// position only for InvalidArgument); IOError/Corruption from storage.
 // Thread-safe: any number of concurrent calls (each takes its own snapshot).
 Result<QueryResult> ExecuteQuery(storage::GraphStore& store, std::string_view graph,
                                  std::string_view text, const QueryOptions& options = {});

@@ -1,0 +1,126 @@
+#include "query/ast/expression.h"
+
+#include "common/schema.h"
+
+namespace kg::query::ast {
+
+const char* BinaryOpName(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::kOr:
+      return "OR";
+    case BinaryOp::kXor:
+      return "XOR";
+    case BinaryOp::kAnd:
+      return "AND";
+    case BinaryOp::kEq:
+      return "=";
+    case BinaryOp::kNe:
+      return "<>";
+    case BinaryOp::kLt:
+      return "<";
+    case BinaryOp::kLe:
+      return "<=";
+    case BinaryOp::kGt:
+      return ">";
+    case BinaryOp::kGe:
+      return ">=";
+    case BinaryOp::kStartsWith:
+      return "STARTS WITH";
+    case BinaryOp::kEndsWith:
+      return "ENDS WITH";
+    case BinaryOp::kContains:
+      return "CONTAINS";
+    case BinaryOp::kIn:
+      return "IN";
+    case BinaryOp::kRegexMatch:
+      return "=~";
+    case BinaryOp::kAdd:
+      return "+";
+    case BinaryOp::kSub:
+      return "-";
+    case BinaryOp::kMul:
+      return "*";
+    case BinaryOp::kDiv:
+      return "/";
+    case BinaryOp::kMod:
+      return "%";
+  }
+  return "?";
+}
+
+std::string LabelGroupsToString(const LabelGroups& groups) {
+  std::string out;
+  for (const auto& group : groups) {
+    out += ':';
+    for (size_t i = 0; i < group.size(); ++i) {
+      if (i > 0) out += '|';
+      out += group[i];
+    }
+  }
+  return out;
+}
+
+std::string Expr::ToString() const {
+  auto child = [this](size_t i) { return children[i]->ToString(); };
+  switch (kind) {
+    case ExprKind::kLiteral:
+      return literal.DebugString();
+    case ExprKind::kParameter:
+      return "$" + name;
+    case ExprKind::kVariable:
+      return name;
+    case ExprKind::kProperty:
+      return child(0) + "." + name;
+    case ExprKind::kIndex:
+      return child(0) + "[" + child(1) + "]";
+    case ExprKind::kHasLabels:
+      return child(0) + LabelGroupsToString(label_groups);
+    case ExprKind::kList: {
+      std::string out = "[";
+      for (size_t i = 0; i < children.size(); ++i) out += (i ? ", " : "") + child(i);
+      return out + "]";
+    }
+    case ExprKind::kMap: {
+      std::string out = "{";
+      for (size_t i = 0; i < children.size(); ++i) {
+        out += (i ? ", " : "") + map_keys[i] + ": " + child(i);
+      }
+      return out + "}";
+    }
+    case ExprKind::kFunctionCall: {
+      std::string out = schema::ToLowerAscii(name) + "(" + (distinct ? "DISTINCT " : "");
+      for (size_t i = 0; i < children.size(); ++i) out += (i ? ", " : "") + child(i);
+      return out + ")";
+    }
+    case ExprKind::kCountStar:
+      return "count(*)";
+    case ExprKind::kNot:
+      return "(NOT " + child(0) + ")";
+    case ExprKind::kNegate:
+      return "(-" + child(0) + ")";
+    case ExprKind::kBinary:
+      return "(" + child(0) + " " + BinaryOpName(op) + " " + child(1) + ")";
+    case ExprKind::kIsNull:
+      return "(" + child(0) + " IS NULL)";
+    case ExprKind::kIsNotNull:
+      return "(" + child(0) + " IS NOT NULL)";
+  }
+  return "?";
+}
+
+ExprPtr Expr::Clone() const {
+  auto copy = std::make_unique<Expr>();
+  copy->kind = kind;
+  copy->pos = pos;
+  copy->text = text;
+  copy->literal = literal;
+  copy->name = name;
+  copy->op = op;
+  copy->distinct = distinct;
+  copy->label_groups = label_groups;
+  copy->map_keys = map_keys;
+  for (const auto& c : children) copy->AddChild(c->Clone());
+  return copy;
+}
+
+}  // namespace kg::query::ast

@@ -1,0 +1,106 @@
+#pragma once
+// bind::BoundQuery: the output of the binder (stage 2), the input of the planner.
+//
+// Every variable, RETURN column and aggregate value has a slot in a flat row (`slots`).
+// Pattern constraints are normalised into predicates: a node's labels become a kHasLabels
+// predicate and its property map becomes `v.key = value` predicates, next to the WHERE clause's
+// conjuncts, so the planner sees one list of predicates per MATCH and can use any of them (from
+// the pattern or from WHERE) to choose index scans. A fixed-length relationship's property map
+// becomes `r.key = value` predicates too; a variable-length relationship keeps its (constant)
+// property map, because it applies to every edge of the path.
+// Thread-safety: immutable after binding.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "query/ast/query.h"
+#include "query/bind/bound_expression.h"
+#include "query/functions/function_registry.h"
+
+namespace kg::query::bind {
+
+enum class SlotKind : uint8_t {
+  kNode,              // a node variable (entity: node key)
+  kRelationship,      // a relationship variable (entity: one edge)
+  kRelationshipList,  // a variable-length relationship variable (entity: list of edges)
+  kValue,             // a RETURN column or an aggregate value
+};
+
+struct SlotInfo {
+  std::string name;  // variable or column name; anonymous variables get "_anon<N>"
+  SlotKind kind = SlotKind::kValue;
+  bool anonymous = false;
+};
+
+struct BoundRel {
+  int slot = -1;
+  TextPosition pos;
+  // Allowed types. Empty with any_type=false means no type can match (all names unknown).
+  std::vector<storage::EdgeTypeId> types;
+  bool any_type = true;
+  ast::RelDirection direction = ast::RelDirection::kBoth;
+  bool var_length = false;
+  int64_t min_hops = 1;
+  int64_t max_hops = 1;
+  // Variable-length only: every edge of the path must have props[key] = value (constants).
+  std::vector<std::pair<std::string, BoundExprPtr>> properties;
+};
+
+// A chain: node_slots.size() == rels.size() + 1; rels[i] joins node_slots[i] and [i+1].
+struct BoundPattern {
+  std::vector<int> node_slots;
+  std::vector<BoundRel> rels;
+};
+
+struct BoundMatch {
+  std::vector<BoundPattern> patterns;
+  std::vector<BoundExprPtr> predicates;  // conjuncts; all must be true
+};
+
+struct BoundAggregate {
+  functions::AggregateKind kind = functions::AggregateKind::kCountStar;
+  bool distinct = false;
+  BoundExprPtr arg;  // null for count(*)
+  int slot = -1;     // where the aggregate operator stores the result
+  std::string text;  // e.g. "count(DISTINCT m)"
+};
+
+struct ReturnColumn {
+  std::string name;  // alias, or the expression text as written
+  int slot = -1;
+  // The value of the column. For aggregating columns it reads aggregate slots only.
+  BoundExprPtr expr;
+  bool aggregating = false;
+};
+
+struct BoundSortKey {
+  BoundExprPtr expr;  // evaluated on the row after projection (see binder.h)
+  bool descending = false;
+};
+
+struct BoundReturn {
+  bool distinct = false;
+  bool aggregating = false;  // some column aggregates: implicit grouping by the other columns
+  std::vector<ReturnColumn> columns;
+  std::vector<BoundAggregate> aggregates;
+  std::vector<BoundSortKey> order_by;
+  int64_t skip = 0;
+  std::optional<int64_t> limit;
+};
+
+struct BoundQuery {
+  bool explain = false;
+  std::vector<SlotInfo> slots;
+  std::vector<BoundMatch> matches;
+  BoundReturn ret;
+  std::vector<std::string> warnings;  // unknown labels/types (with suggestions), clamped hops
+  bool var_hops_clamped = false;      // some variable-length upper bound was clamped
+
+  // A readable dump (slots, matches with predicates, return), for debugging.
+  std::string ToString() const;
+};
+
+}  // namespace kg::query::bind

@@ -1,0 +1,177 @@
+#include "query/exec/exec_context.h"
+
+#include <re2/re2.h>
+
+namespace kg::query::exec {
+namespace {
+
+constexpr uint64_t kTicksPerClockCheck = 256;
+constexpr size_t kMaxCachedNodes = 100000;
+constexpr size_t kMaxCachedRegexes = 64;
+constexpr size_t kMaxCachedFiles = 64;
+
+}  // namespace
+
+ExecContext::ExecContext(storage::GraphStore& store, storage::Snapshot& snapshot,
+                         const QueryOptions& options, Clock::time_point start)
+    : store_(store),
+      snapshot_(snapshot),
+      options_(options),
+      deadline_(start + std::chrono::milliseconds(options.timeout_ms)) {}
+
+ExecContext::~ExecContext() = default;
+
+Status ExecContext::CheckDeadline() {
+  if (Clock::now() > deadline_) {
+    return Status::Timeout("query exceeded timeout of " + std::to_string(options_.timeout_ms) +
+                           " ms");
+  }
+  return Status::OK();
+}
+
+Status ExecContext::Tick() {
+  if (++ticks_ % kTicksPerClockCheck != 0) return Status::OK();
+  return CheckDeadline();
+}
+
+bool ExecContext::CountEdge() {
+  if (stopped_) return false;
+  if (edges_visited_ >= options_.max_expansions) {
+    stopped_ = true;
+    return false;
+  }
+  ++edges_visited_;
+  ++stats_.edges_expanded;
+  return true;
+}
+
+Result<const storage::NodeRecord*> ExecContext::GetNode(storage::NodeKey key) {
+  auto it = nodes_.find(key);
+  if (it != nodes_.end()) return &it->second;
+  KG_ASSIGN_OR_RETURN(std::optional<storage::NodeRecord> record, snapshot_.GetNode(key));
+  if (!record) {
+    return Status::Corruption("node key " + std::to_string(key) + " was returned by a cursor " +
+                              "but does not exist");
+  }
+  if (nodes_.size() >= kMaxCachedNodes) nodes_.clear();
+  return &nodes_.emplace(key, std::move(*record)).first->second;
+}
+
+Result<std::string> ExecContext::LabelName(storage::LabelId id) {
+  auto it = label_names_.find(id);
+  if (it != label_names_.end()) return it->second;
+  KG_ASSIGN_OR_RETURN(std::string name, store_.LabelNameOf(id));
+  label_names_.emplace(id, name);
+  return name;
+}
+
+Result<std::string> ExecContext::TypeName(storage::EdgeTypeId id) {
+  auto it = type_names_.find(id);
+  if (it != type_names_.end()) return it->second;
+  KG_ASSIGN_OR_RETURN(std::string name, store_.EdgeTypeNameOf(id));
+  type_names_.emplace(id, name);
+  return name;
+}
+
+Result<Value> ExecContext::NodeValue(storage::NodeKey key) {
+  KG_ASSIGN_OR_RETURN(const storage::NodeRecord* node, GetNode(key));
+  ValueMap map = node->props;
+  map["_id"] = node->id;
+  ValueList labels;
+  for (auto id : node->labels) {
+    KG_ASSIGN_OR_RETURN(std::string name, LabelName(id));
+    labels.emplace_back(std::move(name));
+  }
+  map["_labels"] = std::move(labels);
+  return Value(std::move(map));
+}
+
+Result<Value> ExecContext::EdgeValue(const storage::EdgeRecord& edge) {
+  ValueMap map = edge.props;
+  KG_ASSIGN_OR_RETURN(std::string type, TypeName(edge.type));
+  map["_type"] = std::move(type);
+  KG_ASSIGN_OR_RETURN(const storage::NodeRecord* src, GetNode(edge.src));
+  map["_src"] = src->id;
+  KG_ASSIGN_OR_RETURN(const storage::NodeRecord* dst, GetNode(edge.dst));
+  map["_dst"] = dst->id;
+  return Value(std::move(map));
+}
+
+Result<Value> ExecContext::ToValue(const Entity& entity) {
+  switch (entity.index()) {
+    case 0:
+      return Value();
+    case 1:
+      return NodeValue(std::get<NodeRef>(entity).key);
+    case 2:
+      return EdgeValue(*std::get<EdgePtr>(entity));
+    case 3: {
+      ValueList list;
+      for (const auto& e : *std::get<EdgeListPtr>(entity)) {
+        KG_ASSIGN_OR_RETURN(Value v, EdgeValue(e));
+        list.push_back(std::move(v));
+      }
+      return Value(std::move(list));
+    }
+    default:
+      return std::get<Value>(entity);
+  }
+}
+
+Result<Value> ExecContext::NodeProperty(storage::NodeKey key, const std::string& key_name) {
+  KG_ASSIGN_OR_RETURN(const storage::NodeRecord* node, GetNode(key));
+  if (key_name == "code") return Code(*node);
+  if (key_name == "id") return Value(node->id);
+  auto it = node->props.find(key_name);
+  return it != node->props.end() ? it->second : Value();
+}
+
+Result<Value> ExecContext::Code(const storage::NodeRecord& node) {
+  auto path = node.props.find("path");
+  auto start = node.props.find("start_byte");
+  auto end = node.props.find("end_byte");
+  if (path == node.props.end() || start == node.props.end() || end == node.props.end() ||
+      !path->second.is_string() || !start->second.is_int() || !end->second.is_int()) {
+    auto stored = node.props.find("code");
+    return stored != node.props.end() ? stored->second : Value();
+  }
+  // Copy what we need: GetFileText does not touch the node cache, but be explicit.
+  const std::string file = path->second.as_string();
+  const int64_t begin_byte = start->second.as_int();
+  const int64_t end_byte = end->second.as_int();
+  auto it = file_texts_.find(file);
+  if (it == file_texts_.end()) {
+    auto text = snapshot_.GetFileText(file);
+    std::optional<std::string> stored;
+    if (text.ok()) {
+      stored = std::move(text).value();
+    } else if (!text.status().IsNotFound()) {
+      return text.status();
+    }
+    if (file_texts_.size() >= kMaxCachedFiles) file_texts_.clear();
+    it = file_texts_.emplace(file, std::move(stored)).first;
+  }
+  if (!it->second) return Value();
+  const std::string& text = *it->second;
+  if (begin_byte < 0 || end_byte < begin_byte || static_cast<uint64_t>(end_byte) > text.size()) {
+    return Value();
+  }
+  return Value(
+      text.substr(static_cast<size_t>(begin_byte), static_cast<size_t>(end_byte - begin_byte)));
+}
+
+Result<const re2::RE2*> ExecContext::Regex(const std::string& pattern) {
+  auto it = regexes_.find(pattern);
+  if (it != regexes_.end()) return it->second.get();
+  RE2::Options options;
+  options.set_log_errors(false);
+  auto re = std::make_unique<RE2>(pattern, options);
+  if (!re->ok()) {
+    return Status::InvalidArgument("invalid regular expression " + Value(pattern).DebugString() +
+                                   ": " + re->error());
+  }
+  if (regexes_.size() >= kMaxCachedRegexes) regexes_.clear();
+  return regexes_.emplace(pattern, std::move(re)).first->second.get();
+}
+
+}  // namespace kg::query::exec

@@ -1,0 +1,90 @@
+#pragma once
+// ExecContext: what every physical operator of one query execution shares.
+//
+// Holds the query's single storage::Snapshot, its limits (deadline, max_expansions), the
+// statistics, and caches (node records, label/type names, file texts, compiled regexes).
+// Limits: Tick() returns Timeout once the deadline passed; CountEdge() returns false once more
+// than max_expansions edges were visited, after which stopped() is true and operators end
+// their streams early (the result is then marked truncated by the executor).
+// Thread-safety: not thread-safe; one per query execution, used by one thread.
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "common/result.h"
+#include "common/value.h"
+#include "query/engine.h"
+#include "query/exec/row.h"
+#include "storage/graph_store.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace kg::query::exec {
+
+class ExecContext {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // `store` and `snapshot` must outlive the context. The deadline is start + timeout_ms.
+  ExecContext(storage::GraphStore& store, storage::Snapshot& snapshot, const QueryOptions& options,
+              Clock::time_point start);
+  ~ExecContext();
+  ExecContext(const ExecContext&) = delete;
+  ExecContext& operator=(const ExecContext&) = delete;
+
+  storage::Snapshot& snapshot() { return snapshot_; }
+  QueryStats& stats() { return stats_; }
+  const QueryOptions& options() const { return options_; }
+
+  // Counts one unit of work; checks the clock every few hundred units. Timeout when the
+  // deadline has passed.
+  Status Tick();
+  // Checks the clock now.
+  Status CheckDeadline();
+  // Counts one visited edge; false (and stopped()) when max_expansions is exceeded.
+  bool CountEdge();
+  bool stopped() const { return stopped_; }
+
+  // The node with `key`. The pointer is valid until the next GetNode call. Corruption if the
+  // key does not exist (cursors only yield existing nodes).
+  Result<const storage::NodeRecord*> GetNode(storage::NodeKey key);
+  Result<std::string> LabelName(storage::LabelId id);
+  Result<std::string> TypeName(storage::EdgeTypeId id);
+
+  // Entities as returned to the caller (see query/engine.h): a node as
+  // {"_id", "_labels", props...}, a relationship as {"_type", "_src", "_dst", props...}.
+  Result<Value> NodeValue(storage::NodeKey key);
+  Result<Value> EdgeValue(const storage::EdgeRecord& edge);
+  Result<Value> ToValue(const Entity& entity);
+
+  // Property `key` of a node: `id` is the node id, `code` is the text between start_byte and
+  // end_byte of the stored text of file `path` (null when any of those is missing).
+  Result<Value> NodeProperty(storage::NodeKey key, const std::string& key_name);
+
+  // The compiled regex for `pattern` (cached). InvalidArgument if it does not compile.
+  Result<const re2::RE2*> Regex(const std::string& pattern);
+
+ private:
+  Result<Value> Code(const storage::NodeRecord& node);
+
+  storage::GraphStore& store_;
+  storage::Snapshot& snapshot_;
+  const QueryOptions& options_;
+  const Clock::time_point deadline_;
+  QueryStats stats_;
+  uint64_t ticks_ = 0;
+  int64_t edges_visited_ = 0;
+  bool stopped_ = false;
+
+  std::unordered_map<storage::NodeKey, storage::NodeRecord> nodes_;
+  std::unordered_map<storage::LabelId, std::string> label_names_;
+  std::unordered_map<storage::EdgeTypeId, std::string> type_names_;
+  std::unordered_map<std::string, std::optional<std::string>> file_texts_;
+  std::unordered_map<std::string, std::unique_ptr<re2::RE2>> regexes_;
+};
+
+}  // namespace kg::query::exec

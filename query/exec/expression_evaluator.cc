@@ -1,0 +1,449 @@
+#include "query/exec/expression_evaluator.h"
+
+#include <re2/re2.h>
+
+#include <cmath>
+
+namespace kg::query::exec {
+namespace {
+
+using bind::BoundExpr;
+using bind::BoundExprKind;
+
+const char* TypeName(const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kNull:
+      return "null";
+    case Value::Type::kBool:
+      return "boolean";
+    case Value::Type::kInt:
+      return "integer";
+    case Value::Type::kDouble:
+      return "float";
+    case Value::Type::kString:
+      return "string";
+    case Value::Type::kList:
+      return "list";
+    case Value::Type::kMap:
+      return "map";
+  }
+  return "value";
+}
+
+Status ErrorAt(const BoundExpr& e, const std::string& msg) {
+  return Status::SyntaxError(msg + " in '" + e.text + "'", e.pos);
+}
+
+// Three-valued booleans: nullopt = null.
+using Tri = std::optional<bool>;
+
+Result<Tri> ToTri(const BoundExpr& e, const Value& v, const char* op) {
+  if (v.is_null()) return Tri();
+  if (!v.is_bool()) {
+    return ErrorAt(e, std::string(op) + " expects boolean operands, got " + TypeName(v) + " " +
+                          v.DebugString());
+  }
+  return Tri(v.as_bool());
+}
+
+// Ordering between comparable values: nullopt when the types are not comparable.
+std::optional<int> OrderValues(const Value& a, const Value& b) {
+  if (a.is_number() && b.is_number()) {
+    if (a.is_double() && std::isnan(a.as_double())) return std::nullopt;
+    if (b.is_double() && std::isnan(b.as_double())) return std::nullopt;
+    return Value::Compare(a, b);
+  }
+  if ((a.is_string() && b.is_string()) || (a.is_bool() && b.is_bool())) {
+    return Value::Compare(a, b);
+  }
+  return std::nullopt;
+}
+
+Result<Value> Arithmetic(const BoundExpr& e, const Value& a, const Value& b) {
+  const ast::BinaryOp op = e.op;
+  if (a.is_null() || b.is_null()) return Value();
+  if (op == ast::BinaryOp::kAdd) {
+    if (a.is_list() || b.is_list()) {
+      ValueList out;
+      if (a.is_list()) {
+        out = a.as_list();
+      } else {
+        out.push_back(a);
+      }
+      if (b.is_list()) {
+        out.insert(out.end(), b.as_list().begin(), b.as_list().end());
+      } else {
+        out.push_back(b);
+      }
+      return Value(std::move(out));
+    }
+    if (a.is_string() && b.is_string()) return Value(a.as_string() + b.as_string());
+  }
+  if (!a.is_number() || !b.is_number()) {
+    return ErrorAt(e, std::string("cannot apply '") + ast::BinaryOpName(op) + "' to " +
+                          TypeName(a) + " and " + TypeName(b));
+  }
+  if (a.is_int() && b.is_int()) {
+    int64_t x = a.as_int(), y = b.as_int(), out = 0;
+    bool overflow = false;
+    switch (op) {
+      case ast::BinaryOp::kAdd:
+        overflow = __builtin_add_overflow(x, y, &out);
+        break;
+      case ast::BinaryOp::kSub:
+        overflow = __builtin_sub_overflow(x, y, &out);
+        break;
+      case ast::BinaryOp::kMul:
+        overflow = __builtin_mul_overflow(x, y, &out);
+        break;
+      case ast::BinaryOp::kDiv:
+      case ast::BinaryOp::kMod:
+        if (y == 0) return ErrorAt(e, "division by zero");
+        if (x == INT64_MIN && y == -1) {
+          overflow = true;
+          break;
+        }
+        out = op == ast::BinaryOp::kDiv ? x / y : x % y;
+        break;
+      default:
+        return Status::Internal("not an arithmetic operator");
+    }
+    if (overflow) return ErrorAt(e, "integer overflow");
+    return Value(out);
+  }
+  double x = a.as_number(), y = b.as_number();
+  switch (op) {
+    case ast::BinaryOp::kAdd:
+      return Value(x + y);
+    case ast::BinaryOp::kSub:
+      return Value(x - y);
+    case ast::BinaryOp::kMul:
+      return Value(x * y);
+    case ast::BinaryOp::kDiv:
+      return Value(x / y);
+    case ast::BinaryOp::kMod:
+      return Value(std::fmod(x, y));
+    default:
+      return Status::Internal("not an arithmetic operator");
+  }
+}
+
+Result<Value> PropertyOf(const BoundExpr& e, const Entity& target, ExecContext& ctx) {
+  switch (target.index()) {
+    case 0:
+      return Value();
+    case 1:
+      return ctx.NodeProperty(std::get<NodeRef>(target).key, e.key);
+    case 2: {
+      const auto& props = std::get<EdgePtr>(target)->props;
+      auto it = props.find(e.key);
+      return it != props.end() ? it->second : Value();
+    }
+    case 3:
+      return ErrorAt(e, "cannot read property '" + e.key +
+                            "' of a variable-length relationship "
+                            "list");
+    default: {
+      const Value& v = std::get<Value>(target);
+      if (v.is_null()) return Value();
+      if (v.is_map()) {
+        auto it = v.as_map().find(e.key);
+        return it != v.as_map().end() ? it->second : Value();
+      }
+      return ErrorAt(
+          e, "cannot read property '" + e.key + "' of " + TypeName(v) + " " + v.DebugString());
+    }
+  }
+}
+
+Result<Value> HasLabels(const BoundExpr& e, const Entity& target, ExecContext& ctx) {
+  if (target.index() == 0) return Value();
+  if (const Value* v = std::get_if<Value>(&target)) {
+    if (v->is_null()) return Value();
+    return ErrorAt(e, std::string("label predicate needs a node, got ") + TypeName(*v));
+  }
+  const NodeRef* node = std::get_if<NodeRef>(&target);
+  if (node == nullptr) return ErrorAt(e, "label predicate needs a node, got a relationship");
+  KG_ASSIGN_OR_RETURN(const storage::NodeRecord* record, ctx.GetNode(node->key));
+  for (const auto& group : e.label_groups) {
+    bool any = false;
+    for (auto id : group) {
+      for (auto have : record->labels) any = any || have == id;
+    }
+    if (!any) return Value(false);
+  }
+  return Value(true);
+}
+
+Result<Value> Index(const BoundExpr& e, const Value& target, const Value& index) {
+  if (target.is_null() || index.is_null()) return Value();
+  if (target.is_list()) {
+    if (!index.is_int()) return ErrorAt(e, "list index must be an integer");
+    const auto& list = target.as_list();
+    int64_t i = index.as_int();
+    if (i < 0) i += static_cast<int64_t>(list.size());
+    if (i < 0 || i >= static_cast<int64_t>(list.size())) return Value();
+    return list[static_cast<size_t>(i)];
+  }
+  if (target.is_map()) {
+    if (!index.is_string()) return ErrorAt(e, "map key must be a string");
+    auto it = target.as_map().find(index.as_string());
+    return it != target.as_map().end() ? it->second : Value();
+  }
+  return ErrorAt(e, std::string("cannot index ") + TypeName(target));
+}
+
+// Equality of two entities without converting nodes/relationships when both are the same kind.
+Result<Tri> EntitiesEqual(const Entity& a, const Entity& b, ExecContext& ctx) {
+  if (a.index() == 1 && b.index() == 1) {
+    return Tri(std::get<NodeRef>(a).key == std::get<NodeRef>(b).key);
+  }
+  if (a.index() == 2 && b.index() == 2) {
+    return Tri(SameEdge(*std::get<EdgePtr>(a), *std::get<EdgePtr>(b)));
+  }
+  KG_ASSIGN_OR_RETURN(Value x, ctx.ToValue(a));
+  KG_ASSIGN_OR_RETURN(Value y, ctx.ToValue(b));
+  return ValuesEqual(x, y);
+}
+
+Result<Value> EvaluateBinary(const BoundExpr& e, const Row& row, ExecContext& ctx) {
+  using ast::BinaryOp;
+  const BoundExpr& le = *e.children[0];
+  const BoundExpr& re = *e.children[1];
+  switch (e.op) {
+    case BinaryOp::kAnd:
+    case BinaryOp::kOr: {
+      const bool is_and = e.op == BinaryOp::kAnd;
+      const char* name = is_and ? "AND" : "OR";
+      KG_ASSIGN_OR_RETURN(Value lv, Evaluate(le, row, ctx));
+      KG_ASSIGN_OR_RETURN(Tri l, ToTri(e, lv, name));
+      if (l && *l != is_and) return Value(*l);  // false AND x, true OR x
+      KG_ASSIGN_OR_RETURN(Value rv, Evaluate(re, row, ctx));
+      KG_ASSIGN_OR_RETURN(Tri r, ToTri(e, rv, name));
+      if (r && *r != is_and) return Value(*r);
+      if (!l || !r) return Value();
+      return Value(is_and);
+    }
+    case BinaryOp::kXor: {
+      KG_ASSIGN_OR_RETURN(Value lv, Evaluate(le, row, ctx));
+      KG_ASSIGN_OR_RETURN(Value rv, Evaluate(re, row, ctx));
+      KG_ASSIGN_OR_RETURN(Tri l, ToTri(e, lv, "XOR"));
+      KG_ASSIGN_OR_RETURN(Tri r, ToTri(e, rv, "XOR"));
+      if (!l || !r) return Value();
+      return Value(*l != *r);
+    }
+    case BinaryOp::kEq:
+    case BinaryOp::kNe: {
+      KG_ASSIGN_OR_RETURN(Entity l, EvaluateEntity(le, row, ctx));
+      KG_ASSIGN_OR_RETURN(Entity r, EvaluateEntity(re, row, ctx));
+      KG_ASSIGN_OR_RETURN(Tri eq, EntitiesEqual(l, r, ctx));
+      if (!eq) return Value();
+      return Value(e.op == BinaryOp::kEq ? *eq : !*eq);
+    }
+    default:
+      break;
+  }
+  KG_ASSIGN_OR_RETURN(Value l, Evaluate(le, row, ctx));
+  KG_ASSIGN_OR_RETURN(Value r, Evaluate(re, row, ctx));
+  switch (e.op) {
+    case BinaryOp::kLt:
+    case BinaryOp::kLe:
+    case BinaryOp::kGt:
+    case BinaryOp::kGe: {
+      if (l.is_null() || r.is_null()) return Value();
+      std::optional<int> c = OrderValues(l, r);
+      if (!c) return Value();
+      switch (e.op) {
+        case BinaryOp::kLt:
+          return Value(*c < 0);
+        case BinaryOp::kLe:
+          return Value(*c <= 0);
+        case BinaryOp::kGt:
+          return Value(*c > 0);
+        default:
+          return Value(*c >= 0);
+      }
+    }
+    case BinaryOp::kStartsWith:
+    case BinaryOp::kEndsWith:
+    case BinaryOp::kContains: {
+      if (!l.is_string() || !r.is_string()) return Value();
+      const std::string& s = l.as_string();
+      const std::string& t = r.as_string();
+      if (e.op == BinaryOp::kStartsWith) return Value(s.compare(0, t.size(), t) == 0);
+      if (e.op == BinaryOp::kEndsWith) {
+        return Value(s.size() >= t.size() && s.compare(s.size() - t.size(), t.size(), t) == 0);
+      }
+      return Value(s.find(t) != std::string::npos);
+    }
+    case BinaryOp::kRegexMatch: {
+      if (!l.is_string() || !r.is_string()) return Value();
+      auto re2 = ctx.Regex(r.as_string());
+      if (!re2.ok()) return ErrorAt(e, re2.status().message());
+      return Value(RE2::FullMatch(l.as_string(), **re2));
+    }
+    case BinaryOp::kIn: {
+      if (r.is_null()) return Value();
+      if (!r.is_list()) {
+        return ErrorAt(e, std::string("IN expects a list on the right, got ") + TypeName(r));
+      }
+      bool saw_null = false;
+      for (const auto& item : r.as_list()) {
+        Tri eq = ValuesEqual(l, item);
+        if (eq && *eq) return Value(true);
+        if (!eq) saw_null = true;
+      }
+      return saw_null ? Value() : Value(false);
+    }
+    case BinaryOp::kAdd:
+    case BinaryOp::kSub:
+    case BinaryOp::kMul:
+    case BinaryOp::kDiv:
+    case BinaryOp::kMod:
+      return Arithmetic(e, l, r);
+    default:
+      return Status::Internal("unhandled binary operator");
+  }
+}
+
+}  // namespace
+
+std::optional<bool> ValuesEqual(const Value& a, const Value& b) {
+  if (a.is_null() || b.is_null()) return std::nullopt;
+  if (a.is_number() && b.is_number()) return Value::Compare(a, b) == 0;
+  if (a.type() != b.type()) return false;
+  if (a.is_list()) {
+    const auto& x = a.as_list();
+    const auto& y = b.as_list();
+    if (x.size() != y.size()) return false;
+    bool unknown = false;
+    for (size_t i = 0; i < x.size(); ++i) {
+      auto eq = ValuesEqual(x[i], y[i]);
+      if (eq && !*eq) return false;
+      if (!eq) unknown = true;
+    }
+    return unknown ? std::nullopt : std::optional<bool>(true);
+  }
+  if (a.is_map()) {
+    const auto& x = a.as_map();
+    const auto& y = b.as_map();
+    if (x.size() != y.size()) return false;
+    bool unknown = false;
+    for (auto i = x.begin(), j = y.begin(); i != x.end(); ++i, ++j) {
+      if (i->first != j->first) return false;
+      auto eq = ValuesEqual(i->second, j->second);
+      if (eq && !*eq) return false;
+      if (!eq) unknown = true;
+    }
+    return unknown ? std::nullopt : std::optional<bool>(true);
+  }
+  return Value::Compare(a, b) == 0;
+}
+
+Result<Entity> EvaluateEntity(const BoundExpr& e, const Row& row, ExecContext& ctx) {
+  if (e.kind == BoundExprKind::kSlot) {
+    if (e.slot < 0 || static_cast<size_t>(e.slot) >= row.size()) {
+      return Status::Internal("slot out of range for '" + e.text + "'");
+    }
+    return row[static_cast<size_t>(e.slot)];
+  }
+  KG_ASSIGN_OR_RETURN(Value v, Evaluate(e, row, ctx));
+  return Entity(std::move(v));
+}
+
+Result<Value> Evaluate(const BoundExpr& e, const Row& row, ExecContext& ctx) {
+  switch (e.kind) {
+    case BoundExprKind::kConstant:
+      return e.constant;
+    case BoundExprKind::kSlot: {
+      KG_ASSIGN_OR_RETURN(Entity entity, EvaluateEntity(e, row, ctx));
+      return ctx.ToValue(entity);
+    }
+    case BoundExprKind::kProperty: {
+      KG_ASSIGN_OR_RETURN(Entity target, EvaluateEntity(*e.children[0], row, ctx));
+      return PropertyOf(e, target, ctx);
+    }
+    case BoundExprKind::kIndex: {
+      const BoundExpr& target_expr = *e.children[0];
+      KG_ASSIGN_OR_RETURN(Value index, Evaluate(*e.children[1], row, ctx));
+      KG_ASSIGN_OR_RETURN(Entity target, EvaluateEntity(target_expr, row, ctx));
+      // n['name'] on a node or relationship reads a property.
+      if ((target.index() == 1 || target.index() == 2) && index.is_string()) {
+        BoundExpr lookup;
+        lookup.kind = BoundExprKind::kProperty;
+        lookup.key = index.as_string();
+        lookup.text = e.text;
+        lookup.pos = e.pos;
+        return PropertyOf(lookup, target, ctx);
+      }
+      KG_ASSIGN_OR_RETURN(Value tv, ctx.ToValue(target));
+      return Index(e, tv, index);
+    }
+    case BoundExprKind::kHasLabels: {
+      KG_ASSIGN_OR_RETURN(Entity target, EvaluateEntity(*e.children[0], row, ctx));
+      return HasLabels(e, target, ctx);
+    }
+    case BoundExprKind::kList: {
+      ValueList out;
+      for (const auto& c : e.children) {
+        KG_ASSIGN_OR_RETURN(Value v, Evaluate(*c, row, ctx));
+        out.push_back(std::move(v));
+      }
+      return Value(std::move(out));
+    }
+    case BoundExprKind::kMap: {
+      ValueMap out;
+      for (size_t i = 0; i < e.children.size(); ++i) {
+        KG_ASSIGN_OR_RETURN(Value v, Evaluate(*e.children[i], row, ctx));
+        out[e.map_keys[i]] = std::move(v);
+      }
+      return Value(std::move(out));
+    }
+    case BoundExprKind::kFunction: {
+      ValueList args;
+      for (const auto& c : e.children) {
+        KG_ASSIGN_OR_RETURN(Value v, Evaluate(*c, row, ctx));
+        args.push_back(std::move(v));
+      }
+      auto result = e.function->fn(args);
+      if (!result.ok()) return ErrorAt(e, result.status().message());
+      return result;
+    }
+    case BoundExprKind::kNot: {
+      KG_ASSIGN_OR_RETURN(Value v, Evaluate(*e.children[0], row, ctx));
+      KG_ASSIGN_OR_RETURN(Tri t, ToTri(e, v, "NOT"));
+      return t ? Value(!*t) : Value();
+    }
+    case BoundExprKind::kNegate: {
+      KG_ASSIGN_OR_RETURN(Value v, Evaluate(*e.children[0], row, ctx));
+      if (v.is_null()) return Value();
+      if (v.is_int()) {
+        if (v.as_int() == INT64_MIN) return ErrorAt(e, "integer overflow");
+        return Value(-v.as_int());
+      }
+      if (v.is_double()) return Value(-v.as_double());
+      return ErrorAt(e, std::string("cannot negate ") + TypeName(v));
+    }
+    case BoundExprKind::kBinary:
+      return EvaluateBinary(e, row, ctx);
+    case BoundExprKind::kIsNull:
+    case BoundExprKind::kIsNotNull: {
+      KG_ASSIGN_OR_RETURN(Entity v, EvaluateEntity(*e.children[0], row, ctx));
+      bool is_null = v.index() == 0 || (v.index() == 4 && std::get<Value>(v).is_null());
+      return Value(e.kind == BoundExprKind::kIsNull ? is_null : !is_null);
+    }
+  }
+  return Status::Internal("unhandled expression kind");
+}
+
+Result<bool> EvaluatePredicate(const BoundExpr& e, const Row& row, ExecContext& ctx) {
+  KG_ASSIGN_OR_RETURN(Value v, Evaluate(e, row, ctx));
+  if (v.is_null()) return false;
+  if (!v.is_bool()) {
+    return ErrorAt(
+        e, std::string("WHERE expects a boolean, got ") + TypeName(v) + " " + v.DebugString());
+  }
+  return v.as_bool();
+}
+
+}  // namespace kg::query::exec

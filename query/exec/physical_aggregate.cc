@@ -1,0 +1,74 @@
+#include "query/exec/physical_aggregate.h"
+
+#include "query/exec/expression_evaluator.h"
+
+namespace kg::query::exec {
+
+PhysicalAggregate::PhysicalAggregate(ExecContext& ctx, const plan::LogicalAggregate& op,
+                                     int num_slots, PhysicalOperatorPtr child)
+    : PhysicalOperator(ctx), op_(op), num_slots_(num_slots), child_(std::move(child)) {}
+
+PhysicalAggregate::Accumulators PhysicalAggregate::NewAccumulators() const {
+  Accumulators out;
+  for (const auto* agg : op_.aggregates) {
+    out.push_back(functions::MakeAccumulator(agg->kind, agg->distinct));
+  }
+  return out;
+}
+
+Status PhysicalAggregate::Consume() {
+  Row row;
+  while (true) {
+    KG_ASSIGN_OR_RETURN(bool more, child_->Next(&row));
+    if (!more) break;
+    KG_RETURN_IF_ERROR(ctx_.Tick());
+    std::vector<Entity> key;
+    key.reserve(op_.key_slots.size());
+    for (int slot : op_.key_slots) key.push_back(row[static_cast<size_t>(slot)]);
+    auto it = groups_.find(key);
+    if (it == groups_.end()) it = groups_.emplace(std::move(key), NewAccumulators()).first;
+    for (size_t i = 0; i < op_.aggregates.size(); ++i) {
+      const bind::BoundAggregate& agg = *op_.aggregates[i];
+      Value v;
+      if (agg.arg != nullptr) {
+        KG_ASSIGN_OR_RETURN(Entity e, EvaluateEntity(*agg.arg, row, ctx_));
+        // count(n) of a node or relationship needs no conversion to a map.
+        const bool is_value = std::holds_alternative<Value>(e) || e.index() == 0;
+        if (agg.kind == functions::AggregateKind::kCount && !agg.distinct && !is_value) {
+          v = Value(true);
+        } else {
+          KG_ASSIGN_OR_RETURN(v, ctx_.ToValue(e));
+        }
+      }
+      Status s = it->second[i]->Add(v);
+      if (!s.ok()) {
+        return Status::SyntaxError(s.message() + " in '" + agg.text + "'",
+                                   agg.arg != nullptr ? agg.arg->pos : TextPosition{});
+      }
+    }
+  }
+  if (groups_.empty() && op_.key_slots.empty()) {
+    groups_.emplace(std::vector<Entity>{}, NewAccumulators());
+  }
+  return Status::OK();
+}
+
+Result<bool> PhysicalAggregate::Next(Row* row) {
+  if (!consumed_) {
+    KG_RETURN_IF_ERROR(Consume());
+    consumed_ = true;
+    next_ = groups_.begin();
+  }
+  if (next_ == groups_.end()) return false;
+  row->assign(static_cast<size_t>(num_slots_), Entity());
+  for (size_t i = 0; i < op_.key_slots.size(); ++i) {
+    (*row)[static_cast<size_t>(op_.key_slots[i])] = next_->first[i];
+  }
+  for (size_t i = 0; i < op_.aggregates.size(); ++i) {
+    (*row)[static_cast<size_t>(op_.aggregates[i]->slot)] = next_->second[i]->Finish();
+  }
+  ++next_;
+  return true;
+}
+
+}  // namespace kg::query::exec

@@ -1,0 +1,158 @@
+#include "query/exec/physical_expand.h"
+
+#include <algorithm>
+
+#include "query/exec/expression_evaluator.h"
+
+namespace kg::query::exec {
+
+PhysicalExpand::PhysicalExpand(ExecContext& ctx, const plan::LogicalExpand& op,
+                               PhysicalOperatorPtr child)
+    : PhysicalOperator(ctx), op_(op), child_(std::move(child)) {
+  std::vector<std::optional<storage::EdgeTypeId>> types;
+  if (op.any_type) {
+    types.push_back(std::nullopt);
+  } else {
+    for (auto t : op.types) types.push_back(t);  // empty: nothing matches
+  }
+  for (storage::Direction d : {storage::Direction::kOut, storage::Direction::kIn}) {
+    if (op.direction != storage::Direction::kBoth && op.direction != d) continue;
+    for (const auto& t : types) legs_.push_back(Leg{d, t});
+  }
+}
+
+Result<bool> PhysicalExpand::StartInput() {
+  const Entity& from = input_[static_cast<size_t>(op_.from_slot)];
+  const NodeRef* node = std::get_if<NodeRef>(&from);
+  if (node == nullptr) return false;
+  rel_property_values_.clear();
+  if (op_.rel_properties != nullptr) {
+    for (const auto& [key, expr] : *op_.rel_properties) {
+      KG_ASSIGN_OR_RETURN(Value v, Evaluate(*expr, input_, ctx_));
+      rel_property_values_.push_back(std::move(v));
+    }
+  }
+  stack_.clear();
+  path_.clear();
+  pending_zero_length_ = op_.var_length && op_.min_hops == 0;
+  if (op_.max_hops >= 1) stack_.push_back(Frame{node->key, 0, nullptr});
+  return true;
+}
+
+Result<bool> PhysicalExpand::EdgeAllowed(const storage::EdgeRecord& edge) {
+  if (op_.rel_properties != nullptr) {
+    for (size_t i = 0; i < op_.rel_properties->size(); ++i) {
+      auto it = edge.props.find((*op_.rel_properties)[i].first);
+      if (it == edge.props.end()) return false;
+      std::optional<bool> eq = ValuesEqual(it->second, rel_property_values_[i]);
+      if (!eq || !*eq) return false;
+    }
+  }
+  for (const auto& used : path_) {
+    if (SameEdge(used, edge)) return false;
+  }
+  for (int slot : op_.unique_with) {
+    const Entity& other = input_[static_cast<size_t>(slot)];
+    if (const EdgePtr* e = std::get_if<EdgePtr>(&other)) {
+      if (SameEdge(**e, edge)) return false;
+    } else if (const EdgeListPtr* list = std::get_if<EdgeListPtr>(&other)) {
+      for (const auto& used : **list) {
+        if (SameEdge(used, edge)) return false;
+      }
+    }
+  }
+  return true;
+}
+
+bool PhysicalExpand::TargetAllowed(storage::NodeKey node) const {
+  if (!op_.to_bound) return true;
+  const NodeRef* bound = std::get_if<NodeRef>(&input_[static_cast<size_t>(op_.to_slot)]);
+  return bound != nullptr && bound->key == node;
+}
+
+Result<bool> PhysicalExpand::NextEdge(Frame* frame, storage::EdgeRecord* edge,
+                                      storage::NodeKey* neighbour) {
+  while (frame->leg < legs_.size()) {
+    const Leg& leg = legs_[frame->leg];
+    if (!frame->cursor) {
+      frame->cursor = ctx_.snapshot().Expand(frame->node, leg.direction, leg.type);
+    }
+    while (frame->cursor->Next(edge)) {
+      if (!ctx_.CountEdge()) return false;
+      KG_RETURN_IF_ERROR(ctx_.Tick());
+      const bool self_loop = edge->src == edge->dst;
+      // Undirected: the out leg already produced this self-loop.
+      if (self_loop && leg.direction == storage::Direction::kIn &&
+          op_.direction == storage::Direction::kBoth) {
+        continue;
+      }
+      *neighbour = leg.direction == storage::Direction::kOut ? edge->dst : edge->src;
+      return true;
+    }
+    KG_RETURN_IF_ERROR(frame->cursor->status());
+    frame->cursor.reset();
+    ++frame->leg;
+  }
+  return false;
+}
+
+void PhysicalExpand::Emit(Row* row, storage::NodeKey target) {
+  *row = input_;
+  (*row)[static_cast<size_t>(op_.to_slot)] = NodeRef{target};
+  if (op_.var_length) {
+    auto list = std::make_shared<std::vector<storage::EdgeRecord>>(path_);
+    if (op_.reverse_path) std::reverse(list->begin(), list->end());
+    (*row)[static_cast<size_t>(op_.rel_slot)] = EdgeListPtr(std::move(list));
+  } else {
+    (*row)[static_cast<size_t>(op_.rel_slot)] =
+        std::make_shared<const storage::EdgeRecord>(path_.back());
+  }
+}
+
+Result<bool> PhysicalExpand::Next(Row* row) {
+  while (true) {
+    if (ctx_.stopped()) return false;
+    if (!have_input_) {
+      KG_ASSIGN_OR_RETURN(bool more, child_->Next(&input_));
+      if (!more) return false;
+      KG_ASSIGN_OR_RETURN(have_input_, StartInput());
+      continue;
+    }
+    if (pending_zero_length_) {
+      pending_zero_length_ = false;
+      const storage::NodeKey start =
+          stack_.empty() ? std::get<NodeRef>(input_[op_.from_slot]).key : stack_.front().node;
+      if (TargetAllowed(start)) {
+        Emit(row, start);
+        return true;
+      }
+    }
+    if (stack_.empty()) {
+      have_input_ = false;
+      continue;
+    }
+    Frame& top = stack_.back();
+    storage::EdgeRecord edge;
+    storage::NodeKey neighbour = 0;
+    KG_ASSIGN_OR_RETURN(bool found, NextEdge(&top, &edge, &neighbour));
+    if (!found) {
+      if (ctx_.stopped()) return false;
+      stack_.pop_back();
+      if (!path_.empty()) path_.pop_back();
+      continue;
+    }
+    KG_ASSIGN_OR_RETURN(bool allowed, EdgeAllowed(edge));
+    if (!allowed) continue;
+    path_.push_back(std::move(edge));
+    const int64_t length = static_cast<int64_t>(path_.size());
+    // Go deeper later; at the maximum depth push an exhausted frame so the edge is popped.
+    Frame next{neighbour, length < op_.max_hops ? 0 : legs_.size(), nullptr};
+    stack_.push_back(std::move(next));
+    if ((!op_.var_length || length >= op_.min_hops) && TargetAllowed(neighbour)) {
+      Emit(row, neighbour);
+      return true;
+    }
+  }
+}
+
+}  // namespace kg::query::exec

@@ -1,0 +1,57 @@
+#pragma once
+// PhysicalExpand: executes LogicalExpand (fixed length and variable length).
+//
+// For each input row, follows Snapshot::Expand from the node in from_slot, per allowed type and
+// direction ("legs"; an undirected pattern is an out leg then an in leg, where self-loops are
+// skipped so each appears once). An edge is used only if it has the variable-length pattern's
+// properties (if any) and is not already used by another relationship of the same MATCH
+// (relationship uniqueness; a variable-length path also never repeats an edge).
+// Variable-length: depth-first, emitting every path with min_hops <= length <= max_hops
+// (length 0 binds the start node itself).
+// Every visited edge counts against max_expansions (ExecContext::CountEdge).
+
+#include <vector>
+
+#include "query/exec/physical_operator.h"
+#include "query/plan/logical_operator.h"
+
+namespace kg::query::exec {
+
+class PhysicalExpand : public PhysicalOperator {
+ public:
+  // `op` must outlive this operator.
+  PhysicalExpand(ExecContext& ctx, const plan::LogicalExpand& op, PhysicalOperatorPtr child);
+  Result<bool> Next(Row* row) override;
+
+ private:
+  struct Leg {
+    storage::Direction direction;  // kOut or kIn
+    std::optional<storage::EdgeTypeId> type;
+  };
+  // One level of the walk: the node expanded and where its legs are.
+  struct Frame {
+    storage::NodeKey node = 0;
+    size_t leg = 0;
+    std::unique_ptr<storage::EdgeCursor> cursor;
+  };
+
+  // Starts the walk for a freshly pulled input row. false when the row cannot expand.
+  Result<bool> StartInput();
+  // The next usable edge out of `frame` and its far end; false when the frame is exhausted.
+  Result<bool> NextEdge(Frame* frame, storage::EdgeRecord* edge, storage::NodeKey* neighbour);
+  Result<bool> EdgeAllowed(const storage::EdgeRecord& edge);
+  bool TargetAllowed(storage::NodeKey node) const;
+  void Emit(Row* row, storage::NodeKey target);
+
+  const plan::LogicalExpand& op_;
+  PhysicalOperatorPtr child_;
+  std::vector<Leg> legs_;
+  Row input_;
+  bool have_input_ = false;
+  std::vector<Value> rel_property_values_;  // evaluated per input row
+  std::vector<Frame> stack_;                // stack_.size() == path_.size() + 1 while walking
+  std::vector<storage::EdgeRecord> path_;
+  bool pending_zero_length_ = false;
+};
+
+}  // namespace kg::query::exec

@@ -1,0 +1,73 @@
+#include "query/exec/physical_node_scan.h"
+
+namespace kg::query::exec {
+
+using Mode = plan::LogicalNodeScan::Mode;
+
+PhysicalNodeScan::PhysicalNodeScan(ExecContext& ctx, const plan::LogicalNodeScan& op,
+                                   PhysicalOperatorPtr child)
+    : PhysicalOperator(ctx), op_(op), child_(std::move(child)) {}
+
+bool PhysicalNodeScan::OpenNextCursor() {
+  storage::Snapshot& snap = ctx_.snapshot();
+  cursor_.reset();
+  switch (op_.mode) {
+    case Mode::kEmpty:
+      return false;
+    case Mode::kAll:
+      if (combo_ > 0) return false;
+      cursor_ = snap.ScanAll();
+      break;
+    case Mode::kLabel:
+      if (combo_ >= op_.labels.size()) return false;
+      cursor_ = snap.ScanLabel(op_.labels[combo_]);
+      break;
+    case Mode::kLabelName: {
+      if (op_.names.empty() || combo_ >= op_.labels.size() * op_.names.size()) return false;
+      size_t label = combo_ / op_.names.size();
+      size_t name = combo_ % op_.names.size();
+      cursor_ = snap.ScanLabelName(op_.labels[label], op_.names[name], op_.case_insensitive);
+      break;
+    }
+  }
+  ++combo_;
+  return true;
+}
+
+Result<bool> PhysicalNodeScan::Next(Row* row) {
+  while (true) {
+    if (!have_input_) {
+      KG_ASSIGN_OR_RETURN(bool more, child_->Next(&input_));
+      if (!more) return false;
+      have_input_ = true;
+      combo_ = 0;
+      if (!OpenNextCursor()) {
+        have_input_ = false;
+        continue;
+      }
+    }
+    storage::NodeKey key = 0;
+    while (cursor_->Next(&key)) {
+      KG_RETURN_IF_ERROR(ctx_.Tick());
+      // Index of the label this cursor scans; skip nodes already emitted for an earlier label.
+      const size_t label_index =
+          op_.mode == Mode::kLabelName ? (combo_ - 1) / op_.names.size() : combo_ - 1;
+      if (op_.mode != Mode::kAll && label_index > 0) {
+        KG_ASSIGN_OR_RETURN(const storage::NodeRecord* node, ctx_.GetNode(key));
+        bool seen = false;
+        for (size_t i = 0; i < label_index && !seen; ++i) {
+          for (auto id : node->labels) seen = seen || id == op_.labels[i];
+        }
+        if (seen) continue;
+      }
+      ++ctx_.stats().nodes_scanned;
+      *row = input_;
+      (*row)[static_cast<size_t>(op_.slot)] = NodeRef{key};
+      return true;
+    }
+    KG_RETURN_IF_ERROR(cursor_->status());
+    if (!OpenNextCursor()) have_input_ = false;
+  }
+}
+
+}  // namespace kg::query::exec

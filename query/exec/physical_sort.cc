@@ -1,0 +1,55 @@
+#include "query/exec/physical_sort.h"
+
+#include <algorithm>
+
+#include "query/exec/expression_evaluator.h"
+
+namespace kg::query::exec {
+namespace {
+
+// Ascending order with null greater than every value.
+int CompareNullsLast(const Value& a, const Value& b) {
+  if (a.is_null() || b.is_null()) return a.is_null() == b.is_null() ? 0 : (a.is_null() ? 1 : -1);
+  return Value::Compare(a, b);
+}
+
+}  // namespace
+
+PhysicalSort::PhysicalSort(ExecContext& ctx, const plan::LogicalSort& op, PhysicalOperatorPtr child)
+    : PhysicalOperator(ctx), op_(op), child_(std::move(child)) {}
+
+Status PhysicalSort::Consume() {
+  Row row;
+  while (true) {
+    KG_ASSIGN_OR_RETURN(bool more, child_->Next(&row));
+    if (!more) break;
+    KG_RETURN_IF_ERROR(ctx_.Tick());
+    Keyed keyed;
+    for (const auto* key : op_.keys) {
+      KG_ASSIGN_OR_RETURN(Value v, Evaluate(*key->expr, row, ctx_));
+      keyed.keys.push_back(std::move(v));
+    }
+    keyed.row = std::move(row);
+    rows_.push_back(std::move(keyed));
+  }
+  std::stable_sort(rows_.begin(), rows_.end(), [this](const Keyed& a, const Keyed& b) {
+    for (size_t i = 0; i < op_.keys.size(); ++i) {
+      int c = CompareNullsLast(a.keys[i], b.keys[i]);
+      if (c != 0) return op_.keys[i]->descending ? c > 0 : c < 0;
+    }
+    return false;
+  });
+  return Status::OK();
+}
+
+Result<bool> PhysicalSort::Next(Row* row) {
+  if (!consumed_) {
+    KG_RETURN_IF_ERROR(Consume());
+    consumed_ = true;
+  }
+  if (next_ >= rows_.size()) return false;
+  *row = std::move(rows_[next_++].row);
+  return true;
+}
+
+}  // namespace kg::query::exec

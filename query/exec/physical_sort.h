@@ -1,0 +1,33 @@
+#pragma once
+// PhysicalSort: executes LogicalSort. Consumes its input on the first Next(), evaluates the
+// sort keys once per row, sorts stably (nulls last ascending, first descending; otherwise
+// Value::Compare), then emits.
+
+#include <vector>
+
+#include "query/exec/physical_operator.h"
+#include "query/plan/logical_operator.h"
+
+namespace kg::query::exec {
+
+class PhysicalSort : public PhysicalOperator {
+ public:
+  // `op` must outlive this operator.
+  PhysicalSort(ExecContext& ctx, const plan::LogicalSort& op, PhysicalOperatorPtr child);
+  Result<bool> Next(Row* row) override;
+
+ private:
+  struct Keyed {
+    std::vector<Value> keys;
+    Row row;
+  };
+  Status Consume();
+
+  const plan::LogicalSort& op_;
+  PhysicalOperatorPtr child_;
+  bool consumed_ = false;
+  std::vector<Keyed> rows_;
+  size_t next_ = 0;
+};
+
+}  // namespace kg::query::exec

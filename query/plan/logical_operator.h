@@ -1,0 +1,187 @@
+#pragma once
+// Logical operators: the plan tree built by plan/planner (stage 3), turned into physical
+// operators by exec/ (one name per concept across stages: LogicalExpand -> PhysicalExpand).
+//
+// Every operator reads rows from its child (the leaf is Start, which yields one empty row) and
+// passes rows up; a row is a flat vector of slots (see bind/bound_query.h). Operators point at
+// expressions owned by the LogicalPlan's BoundQuery; they never own them.
+// Describe() renders one line for EXPLAIN. Thread-safety: immutable once planned.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "query/bind/bound_query.h"
+#include "storage/graph_store.h"
+
+namespace kg::query::plan {
+
+enum class LogicalOperatorType : uint8_t {
+  kStart,
+  kNodeScan,
+  kExpand,
+  kFilter,
+  kProject,
+  kAggregate,
+  kDistinct,
+  kSort,
+  kSkip,
+  kLimit,
+};
+
+class LogicalOperator {
+ public:
+  explicit LogicalOperator(LogicalOperatorType type) : type(type) {}
+  virtual ~LogicalOperator() = default;
+  LogicalOperator(const LogicalOperator&) = delete;
+  LogicalOperator& operator=(const LogicalOperator&) = delete;
+
+  // One line describing this operator (not its children).
+  virtual std::string Describe() const = 0;
+
+  const LogicalOperatorType type;
+  std::unique_ptr<LogicalOperator> child;  // null only for Start
+};
+
+// Yields exactly one row with every slot empty.
+class LogicalStart : public LogicalOperator {
+ public:
+  LogicalStart() : LogicalOperator(LogicalOperatorType::kStart) {}
+  std::string Describe() const override { return "Start"; }
+};
+
+// For each input row, binds `slot` to every node of the scan (nested loop over the input).
+class LogicalNodeScan : public LogicalOperator {
+ public:
+  enum class Mode : uint8_t {
+    kEmpty,      // a label that the store does not know: no node can match
+    kAll,        // Snapshot::ScanAll
+    kLabel,      // Snapshot::ScanLabel for each of `labels` (union, without duplicates)
+    kLabelName,  // Snapshot::ScanLabelName for each label x name (union)
+  };
+  LogicalNodeScan() : LogicalOperator(LogicalOperatorType::kNodeScan) {}
+  std::string Describe() const override;
+
+  int slot = -1;
+  std::string variable;
+  Mode mode = Mode::kAll;
+  std::vector<storage::LabelId> labels;
+  std::vector<std::string> label_names;  // for Describe
+  std::vector<std::string> names;        // kLabelName
+  bool case_insensitive = false;         // kLabelName: lower-cased name index
+  uint64_t estimated_rows = 0;
+};
+
+// For each input row, follows the edges of the node in `from_slot` and binds `rel_slot` and
+// `to_slot` (or, when `to_bound`, keeps only edges that reach the node already in `to_slot`).
+class LogicalExpand : public LogicalOperator {
+ public:
+  LogicalExpand() : LogicalOperator(LogicalOperatorType::kExpand) {}
+  std::string Describe() const override;
+
+  int from_slot = -1;
+  int to_slot = -1;
+  int rel_slot = -1;
+  std::string from_name, to_name, rel_name;  // for Describe
+  bool to_bound = false;
+  storage::Direction direction = storage::Direction::kOut;
+  bool any_type = true;
+  std::vector<storage::EdgeTypeId> types;  // empty && !any_type: nothing can match
+  std::vector<std::string> type_names;     // for Describe
+  bool var_length = false;
+  int64_t min_hops = 1;
+  int64_t max_hops = 1;
+  // Variable-length only: the pattern was written in the opposite direction of the walk, so
+  // the relationship list is reversed to pattern order.
+  bool reverse_path = false;
+  // Variable-length only: properties every edge of the path must have (constants). A
+  // fixed-length relationship's property map is a Filter above this operator instead.
+  const std::vector<std::pair<std::string, bind::BoundExprPtr>>* rel_properties = nullptr;
+  // Relationship slots of the same MATCH bound earlier: their edges may not be reused
+  // (relationship uniqueness).
+  std::vector<int> unique_with;
+};
+
+// Keeps rows for which every predicate is true (null and false drop the row).
+class LogicalFilter : public LogicalOperator {
+ public:
+  LogicalFilter() : LogicalOperator(LogicalOperatorType::kFilter) {}
+  std::string Describe() const override;
+
+  std::vector<const bind::BoundExpr*> predicates;
+};
+
+// Evaluates expressions into slots (RETURN columns), keeping the rest of the row.
+class LogicalProject : public LogicalOperator {
+ public:
+  LogicalProject() : LogicalOperator(LogicalOperatorType::kProject) {}
+  std::string Describe() const override;
+
+  struct Item {
+    int slot;
+    std::string name;
+    const bind::BoundExpr* expr;
+  };
+  std::vector<Item> items;
+};
+
+// Groups rows by the entities in `key_slots` and folds the aggregates; outputs one row per
+// group holding only the key slots and the aggregate slots. Without keys, exactly one row.
+class LogicalAggregate : public LogicalOperator {
+ public:
+  LogicalAggregate() : LogicalOperator(LogicalOperatorType::kAggregate) {}
+  std::string Describe() const override;
+
+  std::vector<int> key_slots;
+  std::vector<std::string> key_names;
+  std::vector<const bind::BoundAggregate*> aggregates;
+};
+
+// Drops rows whose `slots` equal those of an earlier row.
+class LogicalDistinct : public LogicalOperator {
+ public:
+  LogicalDistinct() : LogicalOperator(LogicalOperatorType::kDistinct) {}
+  std::string Describe() const override;
+
+  std::vector<int> slots;
+  std::vector<std::string> names;
+};
+
+// Sorts all rows (stable) by the keys; nulls sort last ascending, first descending.
+class LogicalSort : public LogicalOperator {
+ public:
+  LogicalSort() : LogicalOperator(LogicalOperatorType::kSort) {}
+  std::string Describe() const override;
+
+  std::vector<const bind::BoundSortKey*> keys;
+};
+
+class LogicalSkip : public LogicalOperator {
+ public:
+  LogicalSkip() : LogicalOperator(LogicalOperatorType::kSkip) {}
+  std::string Describe() const override { return "Skip " + std::to_string(count); }
+  int64_t count = 0;
+};
+
+class LogicalLimit : public LogicalOperator {
+ public:
+  LogicalLimit() : LogicalOperator(LogicalOperatorType::kLimit) {}
+  std::string Describe() const override { return "Limit " + std::to_string(count); }
+  int64_t count = 0;
+};
+
+// A planned query: the operator tree, the bound query it points into, and the output columns.
+struct LogicalPlan {
+  std::unique_ptr<const bind::BoundQuery> query;
+  std::unique_ptr<LogicalOperator> root;
+  std::vector<std::string> columns;
+  std::vector<int> output_slots;  // parallel to columns
+  int num_slots = 0;
+
+  // The tree, root first, one operator per line, children indented by two spaces.
+  std::string ToString() const;
+};
+
+}  // namespace kg::query::plan

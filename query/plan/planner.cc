@@ -1,0 +1,382 @@
+#include "query/plan/planner.h"
+
+#include <algorithm>
+#include <limits>
+#include <list>
+#include <set>
+
+#include "common/schema.h"
+
+namespace kg::query::plan {
+namespace {
+
+using bind::BoundExpr;
+using bind::BoundExprKind;
+
+// The names of the `name` property a predicate pins node `slot` to, if it is usable by the
+// label+name index: `slot.name = 'x'`, `'x' = slot.name`, `slot.name IN ['x', 'y']`, and
+// (case_insensitive) `toLower(slot.name) = 'x'`.
+struct NameConstraint {
+  std::vector<std::string> names;
+  bool case_insensitive = false;
+};
+
+bool IsNameProperty(const BoundExpr& e, int slot) {
+  return e.kind == BoundExprKind::kProperty && e.key == "name" &&
+         e.children[0]->kind == BoundExprKind::kSlot && e.children[0]->slot == slot;
+}
+
+bool IsLowerName(const BoundExpr& e, int slot) {
+  return e.kind == BoundExprKind::kFunction && e.function != nullptr &&
+         e.function->name == "toLower" && e.children.size() == 1 &&
+         IsNameProperty(*e.children[0], slot);
+}
+
+std::optional<NameConstraint> NameConstraintOf(const BoundExpr& p, int slot) {
+  if (p.kind != BoundExprKind::kBinary) return std::nullopt;
+  const BoundExpr& l = *p.children[0];
+  const BoundExpr& r = *p.children[1];
+  if (p.op == ast::BinaryOp::kEq) {
+    for (auto [prop, value] : {std::pair{&l, &r}, std::pair{&r, &l}}) {
+      if (value->kind != BoundExprKind::kConstant || !value->constant.is_string()) continue;
+      if (IsNameProperty(*prop, slot)) return NameConstraint{{value->constant.as_string()}, false};
+      if (IsLowerName(*prop, slot)) return NameConstraint{{value->constant.as_string()}, true};
+    }
+    return std::nullopt;
+  }
+  if (p.op == ast::BinaryOp::kIn && IsNameProperty(l, slot) && r.kind == BoundExprKind::kConstant &&
+      r.constant.is_list()) {
+    NameConstraint out;
+    for (const auto& v : r.constant.as_list()) {
+      if (!v.is_string()) return std::nullopt;
+      if (std::find(out.names.begin(), out.names.end(), v.as_string()) == out.names.end()) {
+        out.names.push_back(v.as_string());
+      }
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
+bool IsLabelPredicateOf(const BoundExpr& p, int slot) {
+  return p.kind == BoundExprKind::kHasLabels && p.children[0]->kind == BoundExprKind::kSlot &&
+         p.children[0]->slot == slot;
+}
+
+// How a pattern could start at one node.
+struct ScanChoice {
+  LogicalNodeScan::Mode mode = LogicalNodeScan::Mode::kAll;
+  std::vector<storage::LabelId> labels;
+  std::vector<std::string> names;
+  bool case_insensitive = false;
+  uint64_t cost = 0;
+  std::vector<const BoundExpr*> consumed;  // predicates the scan fully enforces
+};
+
+storage::Direction WalkDirection(ast::RelDirection written, bool forward) {
+  switch (written) {
+    case ast::RelDirection::kRight:
+      return forward ? storage::Direction::kOut : storage::Direction::kIn;
+    case ast::RelDirection::kLeft:
+      return forward ? storage::Direction::kIn : storage::Direction::kOut;
+    case ast::RelDirection::kBoth:
+      return storage::Direction::kBoth;
+  }
+  return storage::Direction::kBoth;
+}
+
+class Planner {
+ public:
+  Planner(const bind::BoundQuery& query, storage::GraphStore& store, storage::Snapshot& snapshot)
+      : query_(query), store_(store), snapshot_(snapshot) {}
+
+  Result<std::unique_ptr<LogicalOperator>> Run() {
+    std::unique_ptr<LogicalOperator> root = std::make_unique<LogicalStart>();
+    for (const auto& match : query_.matches) {
+      KG_ASSIGN_OR_RETURN(root, PlanMatch(match, std::move(root)));
+    }
+    return PlanReturn(std::move(root));
+  }
+
+ private:
+  const std::string& NameOf(int slot) const { return query_.slots[slot].name; }
+
+  // Wraps `root` in a Filter holding every pending predicate whose slots are all bound.
+  std::unique_ptr<LogicalOperator> PlaceFilters(std::unique_ptr<LogicalOperator> root) {
+    auto filter = std::make_unique<LogicalFilter>();
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      std::vector<int> slots;
+      (*it)->CollectSlots(&slots);
+      bool ready =
+          std::all_of(slots.begin(), slots.end(), [this](int s) { return bound_.count(s) > 0; });
+      if (ready) {
+        filter->predicates.push_back(*it);
+        it = pending_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (filter->predicates.empty()) return root;
+    filter->child = std::move(root);
+    return filter;
+  }
+
+  Result<uint64_t> CountLabels(const std::vector<storage::LabelId>& labels) {
+    uint64_t total = 0;
+    for (auto id : labels) {
+      KG_ASSIGN_OR_RETURN(uint64_t n, snapshot_.CountLabel(id));
+      total += n;
+    }
+    return total;
+  }
+
+  Result<ScanChoice> ChooseScan(int slot) {
+    ScanChoice choice;
+    KG_ASSIGN_OR_RETURN(choice.cost, snapshot_.CountNodes());
+    // Label groups: pick the cheapest alternation (a conjunction needs only one scanned).
+    const BoundExpr* label_pred = nullptr;
+    std::optional<std::vector<storage::LabelId>> best_group;
+    uint64_t best_count = std::numeric_limits<uint64_t>::max();
+    for (const BoundExpr* p : pending_) {
+      if (!IsLabelPredicateOf(*p, slot)) continue;
+      for (const auto& group : p->label_groups) {
+        if (group.empty()) {  // an unknown label: nothing can match
+          choice.mode = LogicalNodeScan::Mode::kEmpty;
+          choice.cost = 0;
+          choice.labels.clear();
+          choice.consumed = {p};
+          return choice;
+        }
+        KG_ASSIGN_OR_RETURN(uint64_t count, CountLabels(group));
+        if (count < best_count) {
+          best_count = count;
+          best_group = group;
+          label_pred = p->label_groups.size() == 1 ? p : nullptr;
+        }
+      }
+    }
+    if (!best_group) return choice;  // all nodes
+    choice.mode = LogicalNodeScan::Mode::kLabel;
+    choice.labels = *best_group;
+    choice.cost = best_count;
+    if (label_pred != nullptr) choice.consumed.push_back(label_pred);
+    // Name equality: exact beats case-insensitive; fewer names beat more.
+    const BoundExpr* name_pred = nullptr;
+    std::optional<NameConstraint> best_name;
+    for (const BoundExpr* p : pending_) {
+      auto c = NameConstraintOf(*p, slot);
+      if (!c) continue;
+      auto rank = [](const NameConstraint& n) {
+        return std::pair{n.case_insensitive ? 1 : 0, n.names.size()};
+      };
+      if (!best_name || rank(*c) < rank(*best_name)) {
+        best_name = c;
+        name_pred = p;
+      }
+    }
+    if (best_name) {
+      choice.mode = LogicalNodeScan::Mode::kLabelName;
+      choice.names = best_name->names;
+      choice.case_insensitive = best_name->case_insensitive;
+      choice.cost = std::min<uint64_t>(choice.cost, choice.labels.size() * choice.names.size());
+      // toLower(n.name) = 'Foo' can never hold, but the index would return 'foo': keep it.
+      if (!best_name->case_insensitive) choice.consumed.push_back(name_pred);
+    }
+    return choice;
+  }
+
+  Result<std::vector<std::string>> LabelNames(const std::vector<storage::LabelId>& ids) {
+    std::vector<std::string> names;
+    for (auto id : ids) {
+      KG_ASSIGN_OR_RETURN(std::string name, store_.LabelNameOf(id));
+      names.push_back(std::move(name));
+    }
+    return names;
+  }
+
+  Result<std::unique_ptr<LogicalOperator>> PlanScan(int slot, ScanChoice choice,
+                                                    std::unique_ptr<LogicalOperator> root) {
+    auto scan = std::make_unique<LogicalNodeScan>();
+    scan->slot = slot;
+    scan->variable = NameOf(slot);
+    scan->mode = choice.mode;
+    scan->labels = choice.labels;
+    KG_ASSIGN_OR_RETURN(scan->label_names, LabelNames(choice.labels));
+    scan->names = choice.names;
+    scan->case_insensitive = choice.case_insensitive;
+    scan->estimated_rows = choice.cost;
+    scan->child = std::move(root);
+    for (const BoundExpr* p : choice.consumed) pending_.remove(p);
+    bound_.insert(slot);
+    return PlaceFilters(std::move(scan));
+  }
+
+  Result<std::unique_ptr<LogicalOperator>> PlanExpand(const bind::BoundRel& rel, int from, int to,
+                                                      bool forward,
+                                                      std::unique_ptr<LogicalOperator> root) {
+    auto expand = std::make_unique<LogicalExpand>();
+    expand->from_slot = from;
+    expand->to_slot = to;
+    expand->rel_slot = rel.slot;
+    expand->from_name = NameOf(from);
+    expand->to_name = NameOf(to);
+    expand->rel_name = query_.slots[rel.slot].anonymous ? "" : NameOf(rel.slot);
+    expand->to_bound = bound_.count(to) > 0;
+    expand->direction = WalkDirection(rel.direction, forward);
+    expand->any_type = rel.any_type;
+    expand->types = rel.types;
+    for (auto id : rel.types) {
+      KG_ASSIGN_OR_RETURN(std::string name, store_.EdgeTypeNameOf(id));
+      expand->type_names.push_back(std::move(name));
+    }
+    expand->var_length = rel.var_length;
+    expand->min_hops = rel.min_hops;
+    expand->max_hops = rel.max_hops;
+    expand->reverse_path = !forward;
+    expand->rel_properties = &rel.properties;
+    expand->unique_with = match_rels_;
+    expand->child = std::move(root);
+    match_rels_.push_back(rel.slot);
+    bound_.insert(rel.slot);
+    bound_.insert(to);
+    return PlaceFilters(std::move(expand));
+  }
+
+  Result<std::unique_ptr<LogicalOperator>> PlanPattern(const bind::BoundPattern& pattern,
+                                                       std::unique_ptr<LogicalOperator> root) {
+    const auto& nodes = pattern.node_slots;
+    // Anchor: an already bound node, else the cheapest scan.
+    size_t anchor = nodes.size();
+    for (size_t i = 0; i < nodes.size() && anchor == nodes.size(); ++i) {
+      if (bound_.count(nodes[i]) > 0) anchor = i;
+    }
+    if (anchor == nodes.size()) {
+      std::optional<ScanChoice> best;
+      for (size_t i = 0; i < nodes.size(); ++i) {
+        KG_ASSIGN_OR_RETURN(ScanChoice c, ChooseScan(nodes[i]));
+        if (!best || c.cost < best->cost) {
+          best = std::move(c);
+          anchor = i;
+        }
+      }
+      KG_ASSIGN_OR_RETURN(root, PlanScan(nodes[anchor], std::move(*best), std::move(root)));
+    }
+    for (size_t i = anchor; i + 1 < nodes.size(); ++i) {
+      KG_ASSIGN_OR_RETURN(root, PlanExpand(pattern.rels[i], nodes[i], nodes[i + 1],
+                                           /*forward=*/true, std::move(root)));
+    }
+    for (size_t i = anchor; i > 0; --i) {
+      KG_ASSIGN_OR_RETURN(root, PlanExpand(pattern.rels[i - 1], nodes[i], nodes[i - 1],
+                                           /*forward=*/false, std::move(root)));
+    }
+    return root;
+  }
+
+  Result<std::unique_ptr<LogicalOperator>> PlanMatch(const bind::BoundMatch& match,
+                                                     std::unique_ptr<LogicalOperator> root) {
+    pending_.clear();
+    for (const auto& p : match.predicates) pending_.push_back(p.get());
+    match_rels_.clear();
+    root = PlaceFilters(std::move(root));  // predicates over earlier variables or constants
+    std::list<const bind::BoundPattern*> remaining;
+    for (const auto& p : match.patterns) remaining.push_back(&p);
+    while (!remaining.empty()) {
+      // Prefer a pattern that joins what is already bound (no cross product).
+      auto next = std::find_if(remaining.begin(), remaining.end(), [this](const auto* p) {
+        return std::any_of(p->node_slots.begin(), p->node_slots.end(),
+                           [this](int s) { return bound_.count(s) > 0; });
+      });
+      if (next == remaining.end()) next = remaining.begin();
+      KG_ASSIGN_OR_RETURN(root, PlanPattern(**next, std::move(root)));
+      remaining.erase(next);
+    }
+    if (!pending_.empty()) {
+      return Status::Internal("planner left predicates unplaced: " + pending_.front()->text);
+    }
+    return root;
+  }
+
+  Result<std::unique_ptr<LogicalOperator>> PlanReturn(std::unique_ptr<LogicalOperator> root) {
+    const bind::BoundReturn& ret = query_.ret;
+    auto project = [&](bool aggregating) {
+      auto op = std::make_unique<LogicalProject>();
+      for (const auto& c : ret.columns) {
+        if (c.aggregating == aggregating) op->items.push_back({c.slot, c.name, c.expr.get()});
+      }
+      return op;
+    };
+    if (!ret.aggregating) {
+      auto op = project(false);
+      op->child = std::move(root);
+      root = std::move(op);
+    } else {
+      auto keys = project(false);
+      auto aggregate = std::make_unique<LogicalAggregate>();
+      for (const auto& item : keys->items) {
+        aggregate->key_slots.push_back(item.slot);
+        aggregate->key_names.push_back(item.name);
+      }
+      for (const auto& a : ret.aggregates) aggregate->aggregates.push_back(&a);
+      if (!keys->items.empty()) {
+        keys->child = std::move(root);
+        root = std::move(keys);
+      }
+      aggregate->child = std::move(root);
+      auto values = project(true);
+      values->child = std::move(aggregate);
+      root = std::move(values);
+    }
+    if (ret.distinct) {
+      auto distinct = std::make_unique<LogicalDistinct>();
+      for (const auto& c : ret.columns) {
+        distinct->slots.push_back(c.slot);
+        distinct->names.push_back(c.name);
+      }
+      distinct->child = std::move(root);
+      root = std::move(distinct);
+    }
+    if (!ret.order_by.empty()) {
+      auto sort = std::make_unique<LogicalSort>();
+      for (const auto& k : ret.order_by) sort->keys.push_back(&k);
+      sort->child = std::move(root);
+      root = std::move(sort);
+    }
+    if (ret.skip > 0) {
+      auto skip = std::make_unique<LogicalSkip>();
+      skip->count = ret.skip;
+      skip->child = std::move(root);
+      root = std::move(skip);
+    }
+    if (ret.limit) {
+      auto limit = std::make_unique<LogicalLimit>();
+      limit->count = *ret.limit;
+      limit->child = std::move(root);
+      root = std::move(limit);
+    }
+    return root;
+  }
+
+  const bind::BoundQuery& query_;
+  storage::GraphStore& store_;
+  storage::Snapshot& snapshot_;
+  std::set<int> bound_;                  // slots bound by the operators planned so far
+  std::list<const BoundExpr*> pending_;  // predicates of the current MATCH not yet placed
+  std::vector<int> match_rels_;          // relationship slots of the current MATCH, in order
+};
+
+}  // namespace
+
+Result<LogicalPlan> Plan(bind::BoundQuery query, storage::GraphStore& store,
+                         storage::Snapshot& snapshot) {
+  LogicalPlan plan;
+  plan.query = std::make_unique<const bind::BoundQuery>(std::move(query));
+  KG_ASSIGN_OR_RETURN(plan.root, Planner(*plan.query, store, snapshot).Run());
+  for (const auto& c : plan.query->ret.columns) {
+    plan.columns.push_back(c.name);
+    plan.output_slots.push_back(c.slot);
+  }
+  plan.num_slots = static_cast<int>(plan.query->slots.size());
+  return plan;
+}
+
+}  // namespace kg::query::plan

@@ -1,0 +1,31 @@
+#pragma once
+// Plan: BoundQuery -> LogicalPlan (stage 3 of the pipeline in query/engine.cc).
+//
+// For each MATCH clause, patterns connected to already bound variables go first; otherwise a
+// pattern starts with a NodeScan of its anchor node, chosen by estimated cost:
+//   1. a node with a label and a `name` equality (`{name: 'x'}`, `n.name = 'x'`,
+//      `n.name IN [...]`, from the pattern or from WHERE) -> label+name index
+//      (`toLower(n.name) = 'x'` uses the case-insensitive name index),
+//   2. otherwise the label with the smallest Snapshot::CountLabel,
+//   3. otherwise all nodes.
+// A label that the store does not know gives an empty scan. From the anchor the chain is
+// expanded to the right, then to the left (Expand, or ExpandInto for an already bound node).
+// Every predicate is placed in a Filter right after the operator that binds the last of its
+// variables. Then: Project (RETURN columns) / Aggregate (implicit grouping), Distinct, Sort,
+// Skip, Limit.
+//
+// Errors: IOError/Corruption from the snapshot's statistics or the store's dictionaries.
+// Thread-safety: safe to call concurrently with distinct snapshots.
+
+#include "common/result.h"
+#include "query/bind/bound_query.h"
+#include "query/plan/logical_operator.h"
+#include "storage/graph_store.h"
+
+namespace kg::query::plan {
+
+// `store` is used for label/type names (EXPLAIN), `snapshot` for the statistics.
+Result<LogicalPlan> Plan(bind::BoundQuery query, storage::GraphStore& store,
+                         storage::Snapshot& snapshot);
+
+}  // namespace kg::query::plan

@@ -1,0 +1,259 @@
+// End-to-end tests of ExecuteQuery that need more than a table of rows: limits, errors,
+// EXPLAIN, statistics, `code` materialization, concurrency. Row-level behaviour is covered by
+// the scripts in tests/query/data (script_test.cc).
+
+#include "query/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "tests/query/code_graph.h"
+
+namespace kg::query {
+namespace {
+
+class EngineTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    graph_ = new testing::CodeGraph();
+    Status s = graph_->Build();
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+  static void TearDownTestSuite() {
+    delete graph_;
+    graph_ = nullptr;
+  }
+  static Result<QueryResult> Run(const std::string& q, const QueryOptions& options = {}) {
+    return ExecuteQuery(graph_->store(), testing::kGraph, q, options);
+  }
+  static testing::CodeGraph* graph_;
+};
+
+testing::CodeGraph* EngineTest::graph_ = nullptr;
+
+TEST_F(EngineTest, CodeIsMaterializedFromTheFileText) {
+  auto r =
+      Run("MATCH (m:Method) WHERE m.qualified_name IN ['Base.save', 'User.get_name'] "
+          "RETURN m.qualified_name, m.code ORDER BY m.qualified_name");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->rows.size(), 2u);
+  EXPECT_EQ(r->rows[0][1], Value("def save(self):\n        return True\n"));
+  EXPECT_EQ(r->rows[1][1], Value("def get_name(self):\n        return self.name\n"));
+
+  r = Run("MATCH (f:Function {name: 'helper'}) RETURN f.code");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows.at(0).at(0), Value("def helper(n):\n    return helper(n - 1) if n else 0\n"));
+
+  // No byte range (File, External): null. `code` is not part of the node map.
+  r = Run("MATCH (n) WHERE n:File OR n:External RETURN DISTINCT n.code");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->rows.size(), 1u);
+  EXPECT_TRUE(r->rows[0][0].is_null());
+  r = Run("MATCH (f:Function {name: 'main'}) RETURN f");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows.at(0).at(0).as_map().count("code"), 0u);
+}
+
+TEST_F(EngineTest, MaxRowsTruncates) {
+  QueryOptions options;
+  options.max_rows = 5;
+  auto r = Run("MATCH (n) RETURN n.name", options);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows.size(), 5u);
+  EXPECT_TRUE(r->truncated);
+  EXPECT_EQ(r->limit_hit, "max_rows");
+  EXPECT_EQ(r->stats.rows, 5u);
+
+  options.max_rows = 16;  // exactly the number of nodes: nothing is cut
+  r = Run("MATCH (n) RETURN n.name", options);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows.size(), 16u);
+  EXPECT_FALSE(r->truncated);
+  EXPECT_EQ(r->limit_hit, "");
+}
+
+TEST_F(EngineTest, TimeoutOnACrossProduct) {
+  QueryOptions options;
+  options.timeout_ms = 1;
+  const auto start = std::chrono::steady_clock::now();
+  // 16^6 = 16.7M combinations: far more than 1 ms of work.
+  auto r = Run("MATCH (a), (b), (c), (d), (e), (f) RETURN count(*)", options);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsTimeout()) << r.status().ToString();
+  EXPECT_EQ(r.status().message(), "query exceeded timeout of 1 ms");
+  EXPECT_LT(elapsed, std::chrono::seconds(2));
+}
+
+TEST_F(EngineTest, MaxExpansionsStopsTheWalk) {
+  QueryOptions options;
+  options.max_expansions = 10;
+  auto r = Run("MATCH (a)-[*1..3]-(b) RETURN a.name, b.name", options);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->truncated);
+  EXPECT_EQ(r->limit_hit, "max_expansions");
+  EXPECT_EQ(r->stats.edges_expanded, 10u);
+  EXPECT_LE(r->rows.size(), 10u);
+  ASSERT_FALSE(r->warnings.empty());
+  EXPECT_NE(r->warnings.back().find("max_expansions"), std::string::npos);
+
+  // The same query with the default budget completes.
+  r = Run("MATCH (a)-[*1..3]-(b) RETURN count(*)");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->truncated);
+  EXPECT_GT(r->rows.at(0).at(0).as_int(), 10);
+}
+
+TEST_F(EngineTest, StatsCountWork) {
+  auto r = Run("MATCH (c:Class {name: 'User'})-[:HAS_METHOD]->(m) RETURN m.name");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stats.rows, 2u);
+  EXPECT_EQ(r->stats.nodes_scanned, 1u);  // the label+name index found exactly one node
+  EXPECT_EQ(r->stats.edges_expanded, 2u);
+  EXPECT_GE(r->stats.parse_ms, 0.0);
+  EXPECT_GE(r->stats.plan_ms, 0.0);
+  EXPECT_GE(r->stats.exec_ms, 0.0);
+
+  r = Run("MATCH (n) RETURN count(*)");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stats.nodes_scanned, 16u);
+  EXPECT_EQ(r->stats.edges_expanded, 0u);
+}
+
+std::vector<std::string> PlanLines(const QueryResult& r) {
+  std::vector<std::string> lines;
+  for (const auto& row : r.rows) lines.push_back(row.at(0).as_string());
+  return lines;
+}
+
+TEST_F(EngineTest, ExplainShowsAnchorsAndPushedFilters) {
+  struct Case {
+    const char* query;
+    std::vector<std::string> plan;
+  } cases[] = {
+      {"EXPLAIN MATCH (f:File)-[:CONTAINS]->(c:Class {name: 'User'}) RETURN f.name",
+       {"Project f.name AS f.name", "  Filter f:File", "    Expand (c)<-[:CONTAINS]-(f)",
+        "      NodeScan (c:Class) by label+name name in ['User'] ~1 rows", "        Start"}},
+      {"EXPLAIN MATCH (m:Method)<-[:HAS_METHOD]-(c:Class) RETURN m",
+       {"Project m AS m", "  Filter m:Method", "    Expand (c)-[:HAS_METHOD]->(m)",
+        "      NodeScan (c:Class) by label ~3 rows", "        Start"}},
+      {"EXPLAIN MATCH (c:Class)-[r:HAS_METHOD]->(m) WHERE c.start_line > 1 AND m.name = 'save' "
+       "RETURN c.name, count(*) AS n ORDER BY n DESC LIMIT 1",
+       {"Limit 1", "  Sort n DESC", "    Project count(*) AS n",
+        "      Aggregate [count(*)] group by [c.name]", "        Project c.name AS c.name",
+        "          Filter (m.name = 'save')", "            Expand (c)-[r:HAS_METHOD]->(m)",
+        "              Filter (c.start_line > 1)",
+        "                NodeScan (c:Class) by label ~3 rows", "                  Start"}},
+      {"EXPLAIN MATCH (n) WHERE toLower(n.name) = 'user' RETURN DISTINCT n.name",
+       {"Distinct [n.name]", "  Project n.name AS n.name", "    Filter (tolower(n.name) = 'user')",
+        "      NodeScan (n) all nodes ~16 rows", "        Start"}},
+      {"EXPLAIN MATCH (n:Class) WHERE toLower(n.name) = 'user' RETURN n.name",
+       {"Project n.name AS n.name", "  Filter (tolower(n.name) = 'user')",
+        "    NodeScan (n:Class) by label+name (case-insensitive) name in ['user'] ~1 rows",
+        "      Start"}},
+      {"EXPLAIN MATCH (n:Nope)-[:CALLS*]->(m) RETURN m SKIP 2",
+       {"Skip 2", "  Project m AS m", "    Expand (n)-[:CALLS*1..10]->(m)",
+        "      NodeScan (n) empty (unknown label)", "        Start"}},
+  };
+  for (const auto& c : cases) {
+    auto r = Run(c.query);
+    ASSERT_TRUE(r.ok()) << c.query << ": " << r.status().ToString();
+    EXPECT_EQ(r->columns, std::vector<std::string>{"plan"});
+    EXPECT_EQ(PlanLines(*r), c.plan) << c.query;
+  }
+}
+
+TEST_F(EngineTest, RuntimeErrorsHavePositions) {
+  struct Case {
+    const char* query;
+    int column;
+    const char* message;
+  } cases[] = {
+      {"MATCH (c:Class) WHERE c.name OR false RETURN c", 23, "OR expects boolean operands"},
+      {"MATCH (c:Class) WHERE c.name RETURN c", 23, "WHERE expects a boolean, got string"},
+      {"RETURN 1 / 0", 8, "division by zero"},
+      {"RETURN 9223372036854775807 + 1", 8, "integer overflow"},
+      {"MATCH (c:Class) RETURN c.start_line.x", 24, "cannot read property 'x' of integer"},
+      {"MATCH (c:Class) WHERE c.name =~ c.kind + '(' RETURN c", 23,
+       "invalid regular expression 'class('"},
+      {"MATCH (c:Class) RETURN sum(c.name)", 28, "sum() expects numbers"},
+      {"MATCH (c:Class) RETURN toUpper(c.start_line)", 24, "toUpper() expects a string"},
+      {"RETURN 1 IN 'abc'", 8, "IN expects a list"},
+  };
+  for (const auto& c : cases) {
+    auto r = Run(c.query);
+    ASSERT_FALSE(r.ok()) << c.query;
+    EXPECT_TRUE(r.status().IsInvalidArgument()) << c.query << ": " << r.status().ToString();
+    EXPECT_NE(r.status().message().find(c.message), std::string::npos)
+        << c.query << ": " << r.status().message();
+    ASSERT_TRUE(r.status().position().has_value()) << c.query;
+    EXPECT_EQ(r.status().position()->line, 1) << c.query;
+    EXPECT_EQ(r.status().position()->column, c.column) << c.query << ": " << r.status().ToString();
+  }
+}
+
+TEST_F(EngineTest, ErrorsBeforeExecution) {
+  auto r = ExecuteQuery(graph_->store(), "no_such_graph", "MATCH (n) RETURN n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsNotFound()) << r.status().ToString();
+
+  r = Run("MATCH (n:Class RETURN n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsInvalidArgument());
+  EXPECT_EQ(r.status().ToString(),
+            "invalid_argument: expected ')' but found 'RETURN' (line 1, column 16)");
+
+  r = Run("MATCH (n) WITH n RETURN n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsNotSupported()) << r.status().ToString();
+
+  QueryOptions bad;
+  bad.timeout_ms = 0;
+  r = Run("RETURN 1", bad);
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsInvalidArgument());
+  bad = QueryOptions();
+  bad.max_rows = -1;
+  EXPECT_TRUE(Run("RETURN 1", bad).status().IsInvalidArgument());
+  bad = QueryOptions();
+  bad.max_var_hops = 0;
+  EXPECT_TRUE(Run("RETURN 1", bad).status().IsInvalidArgument());
+}
+
+TEST_F(EngineTest, MaxVarHopsOptionClamps) {
+  QueryOptions options;
+  options.max_var_hops = 1;
+  auto r = Run("MATCH (a:Class {name: 'Admin'})-[:INHERITS*]->(b) RETURN b.name", options);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->rows.size(), 1u);
+  EXPECT_EQ(r->rows[0][0], Value("User"));
+  EXPECT_EQ(r->limit_hit, "max_var_hops");
+  ASSERT_EQ(r->warnings.size(), 1u);
+  EXPECT_NE(r->warnings[0].find("clamped to max_var_hops = 1"), std::string::npos);
+}
+
+TEST_F(EngineTest, ConcurrentQueriesAgree) {
+  const std::string q =
+      "MATCH (f:File)-[:CONTAINS]->(x)-[:CALLS*0..3]->(y) RETURN f.name, count(DISTINCT y) AS n "
+      "ORDER BY f.name";
+  auto expected = Run(q);
+  ASSERT_TRUE(expected.ok()) << expected.status().ToString();
+  ASSERT_EQ(expected->rows.size(), 3u);
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 20; ++i) {
+        auto r = Run(q);
+        if (!r.ok() || r->rows != expected->rows) ++mismatches;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(mismatches.load(), 0);
+}
+
+}  // namespace
+}  // namespace kg::query
