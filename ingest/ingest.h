@@ -10,6 +10,32 @@
 // Node ids follow `path:Qualified.Name` (LocAgent style): e.g. `pkg/shapes.py:Circle.area`; a
 // File node's id is its path; Module ids are `module:<dotted.name>`; External ids are
 // `external:<dotted.name>`; Directory ids are `dir:<path>` (root `dir:/`); the Repo id is `repo:`.
+//
+// The graph written (labels, edge types and their properties):
+//   Repo {name}                        -CONTAINS->  Directory `dir:/`
+//   Directory {path, name}             -CONTAINS->  Directory (sub-folder) | File
+//   File {path, name, language, size, hash (hex SHA-256), is_test, syntax_error?}
+//        -DEFINES_MODULE-> Module {name (dotted), path, language, is_package, is_test, docstring?}
+//        -CONTAINS->       top-level Class | Function        (Module -CONTAINS-> them too)
+//        -IMPORTS {line, module, symbol?, alias?}-> Module | Class | Function | External
+//   Class -HAS_METHOD-> Method;  Class -CONTAINS-> nested Class;
+//   Function | Method -CONTAINS-> nested Function | Class
+//   Class -INHERITS {index (0-based), written}-> Class | External
+//   Class, Function, Method share {name, qualified_name (module + qualified path), path, language,
+//     start_line, end_line (1-based, the `def`/`class` line, decorators excluded), start_byte,
+//     end_byte, signature (header up to the ':'), docstring? (cleaned), decorators (without '@'),
+//     is_test}; Class adds {kind, bases (as written)}; Function/Method add {params, return_type?,
+//     is_async}. A name defined twice in one scope (if/else branches) keeps both; later ids get
+//     the suffix `#2`, `#3`.
+//   External {name (dotted)}: shared, owned by no file.
+// IMPORTS: `import a.b [as x]` -> Module a.b (or External a.b), props module='a.b', alias;
+//   `from m import n [as x]` -> the definition n of repo module m (re-exports followed), else
+//   Module m.n (a submodule), else Module m (n is some other member), else External `m.n`; props
+//   module='m', symbol='n', alias. Relative imports are resolved against the file's package.
+// INHERITS targets resolve through enclosing classes, the file's definitions and its imports;
+//   otherwise External named as written (`abc.ABC` -> `external:abc.ABC`).
+// The Repo and Directory nodes and the edges between them belong to a batch with the pseudo
+// path "/" (language "directory"), rewritten when the set of folders changes.
 
 #include <cstdint>
 #include <string>
@@ -28,29 +54,36 @@ struct IngestOptions {
   std::vector<std::string> exclude_dirs = {".git",        ".hg",   ".svn", "node_modules",
                                            "__pycache__", ".venv", "venv", ".tox",
                                            ".mypy_cache", "build", "dist"};
+  bool skip_hidden_dirs = true;  // also skip every folder whose name starts with '.'
 };
 
 struct FileIssue {
   std::string path;
-  std::string reason;  // e.g. "invalid UTF-8 at byte 120", "binary file", "too large (3 MiB)"
+  std::string reason;  // e.g. "invalid UTF-8 at byte 120 (line 5, column 3)", "binary file",
+                       // "too large (3145728 bytes > 2097152)", "symlink loop (...)"
 };
 
 struct IngestReport {
-  std::string root;              // absolute, canonical root that was ingested
-  uint64_t files_seen = 0;       // supported files found
-  uint64_t files_parsed = 0;     // parsed and written
-  uint64_t files_unchanged = 0;  // hash equal to the stored one: skipped
-  uint64_t files_deleted = 0;    // in the graph but gone from disk: removed
+  std::string root;               // absolute, canonical root that was ingested
+  uint64_t files_seen = 0;        // supported files found
+  uint64_t files_parsed = 0;      // parsed and written (includes files_reresolved)
+  uint64_t files_unchanged = 0;   // hash equal to the stored one: skipped
+  uint64_t files_deleted = 0;     // in the graph but gone from disk (or now skipped): removed
+  uint64_t files_reresolved = 0;  // unchanged, but re-parsed because a file they import from
+                                  // changed what it defines or re-exports
   uint64_t nodes_written = 0;
   uint64_t edges_written = 0;
-  std::vector<FileIssue> skipped;  // not ingested, with the reason
-  std::vector<FileIssue> flagged;  // ingested but with problems (syntax errors: partial tree kept)
+  std::vector<FileIssue> skipped;  // not ingested, with the reason (sorted by path)
+  std::vector<FileIssue> flagged;  // ingested but with problems: "syntax error at line L,
+                                   // column C (...)" (the partial tree's facts are kept)
   double elapsed_ms = 0;
 };
 
 // Ingests the folder `root` into `graph` (created if missing).
 // Errors: NotFound if root does not exist; InvalidArgument if root is not a directory;
 // IOError/Corruption from storage. Per-file problems are not errors: they go to the report.
+// Symbolic links are not followed (see ingest/walk.h); a link out of the root or a loop is
+// reported in `skipped`.
 // Thread-safe with respect to other readers; do not run two IngestPath on one graph at once.
 Result<IngestReport> IngestPath(storage::GraphStore& store, std::string_view graph,
                                 const std::string& root, const IngestOptions& options = {});

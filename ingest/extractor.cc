@@ -1,0 +1,457 @@
+#include "ingest/extractor.h"
+
+#include <tree_sitter/api.h>
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+namespace kg::ingest {
+namespace {
+
+// The capture vocabulary (CAPTURES.md). Names starting with '_' are helpers and ignored.
+enum class Role {
+  kDefinition,      // @definition.<kind>
+  kName,            // @name
+  kSignatureEnd,    // @signature.end
+  kDoc,             // @doc
+  kParam,           // @param
+  kReturnType,      // @return_type
+  kDecorator,       // @decorator
+  kModifier,        // @modifier.<m>
+  kBase,            // @reference.base
+  kImport,          // @reference.import
+  kImportModule,    // @import.module
+  kImportFrom,      // @import.from
+  kImportName,      // @import.name
+  kImportAlias,     // @import.alias
+  kImportWildcard,  // @import.wildcard
+  kIgnored,         // @_...
+};
+
+struct CaptureRole {
+  Role role;
+  std::string suffix;  // kind of a definition, name of a modifier
+};
+
+std::optional<CaptureRole> ParseCaptureName(std::string_view name) {
+  static const std::map<std::string_view, Role, std::less<>> kExact = {
+      {"name", Role::kName},
+      {"signature.end", Role::kSignatureEnd},
+      {"doc", Role::kDoc},
+      {"param", Role::kParam},
+      {"return_type", Role::kReturnType},
+      {"decorator", Role::kDecorator},
+      {"reference.base", Role::kBase},
+      {"reference.import", Role::kImport},
+      {"import.module", Role::kImportModule},
+      {"import.from", Role::kImportFrom},
+      {"import.name", Role::kImportName},
+      {"import.alias", Role::kImportAlias},
+      {"import.wildcard", Role::kImportWildcard},
+  };
+  if (auto it = kExact.find(name); it != kExact.end()) return CaptureRole{it->second, ""};
+  if (name.starts_with("_")) return CaptureRole{Role::kIgnored, ""};
+  for (auto [prefix, role] : {std::pair{std::string_view("definition."), Role::kDefinition},
+                              std::pair{std::string_view("modifier."), Role::kModifier}}) {
+    if (name.starts_with(prefix) && name.size() > prefix.size()) {
+      return CaptureRole{role, std::string(name.substr(prefix.size()))};
+    }
+  }
+  return std::nullopt;
+}
+
+// Definition kinds that produce Class nodes (with property `kind`).
+bool IsClassKind(std::string_view kind) {
+  return kind == "class" || kind == "interface" || kind == "struct" || kind == "enum" ||
+         kind == "trait" || kind == "protocol";
+}
+
+std::string_view NodeText(TSNode node, std::string_view text) {
+  uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
+  if (start > text.size() || end > text.size() || end < start) return {};
+  return text.substr(start, end - start);
+}
+
+std::string_view RStrip(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' ||
+                        s.back() == '\r' || s.back() == '\\')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+// Collapses runs of whitespace (incl. newlines) to one space: for names written over lines.
+std::string Squeeze(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\\') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+// Removes all whitespace: dotted names may be written as `a . b`.
+std::string Compact(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\\') out.push_back(c);
+  }
+  return out;
+}
+
+// Everything one definition node collected over all matches.
+struct PendingDef {
+  TSNode node;
+  std::string kind;
+  std::optional<TSNode> name;
+  std::optional<uint32_t> signature_end;
+  std::optional<TSNode> doc;
+  std::optional<TSNode> return_type;
+  std::map<uint32_t, TSNode> params;      // by start byte: order and de-duplication
+  std::map<uint32_t, TSNode> decorators;  // by start byte
+  std::map<uint32_t, TSNode> bases;       // by start byte
+  std::vector<std::string> modifiers;
+};
+
+// The last descendant of `node` that is not an extra (comment), following last children down:
+// grammars attach comments that trail a body to the body, but a definition ends with its last
+// statement.
+TSNode LastNonExtra(TSNode node) {
+  while (true) {
+    uint32_t n = ts_node_child_count(node);
+    TSNode next = {};
+    bool found = false;
+    for (uint32_t i = n; i > 0; --i) {
+      TSNode child = ts_node_child(node, i - 1);
+      if (!ts_node_is_extra(child)) {
+        next = child;
+        found = true;
+        break;
+      }
+    }
+    if (!found) return node;
+    node = next;
+  }
+}
+
+bool IsError(TSNode node) { return ts_node_symbol(node) == static_cast<TSSymbol>(-1); }
+
+// The first ERROR or MISSING node in document order, if the tree has errors.
+std::optional<TSNode> FirstError(TSNode root) {
+  if (!ts_node_has_error(root)) return std::nullopt;
+  TSNode node = root;
+  while (true) {
+    if (IsError(node) || ts_node_is_missing(node)) return node;
+    uint32_t n = ts_node_child_count(node);
+    bool descended = false;
+    for (uint32_t i = 0; i < n; ++i) {
+      TSNode child = ts_node_child(node, i);
+      if (ts_node_has_error(child) || ts_node_is_missing(child)) {
+        node = child;
+        descended = true;
+        break;
+      }
+    }
+    if (!descended) return node;
+  }
+}
+
+struct TreeDeleter {
+  void operator()(TSTree* t) const { ts_tree_delete(t); }
+};
+struct ParserDeleter {
+  void operator()(TSParser* p) const { ts_parser_delete(p); }
+};
+struct CursorDeleter {
+  void operator()(TSQueryCursor* c) const { ts_query_cursor_delete(c); }
+};
+
+std::string QueryErrorName(TSQueryError error) {
+  switch (error) {
+    case TSQueryErrorSyntax:
+      return "syntax error";
+    case TSQueryErrorNodeType:
+      return "unknown node type";
+    case TSQueryErrorField:
+      return "unknown field";
+    case TSQueryErrorCapture:
+      return "unknown capture";
+    case TSQueryErrorStructure:
+      return "impossible pattern structure";
+    case TSQueryErrorLanguage:
+      return "incompatible language version";
+    case TSQueryErrorNone:
+      break;
+  }
+  return "error";
+}
+
+}  // namespace
+
+Extractor::Extractor(const languages::Language& language, TSQuery* query)
+    : language_(language), query_(query) {}
+
+Extractor::~Extractor() { ts_query_delete(query_); }
+
+Result<std::unique_ptr<Extractor>> Extractor::Create(const languages::Language& language) {
+  std::string_view source = language.tags_query();
+  uint32_t error_offset = 0;
+  TSQueryError error = TSQueryErrorNone;
+  TSQuery* query = ts_query_new(language.grammar(), source.data(),
+                                static_cast<uint32_t>(source.size()), &error_offset, &error);
+  if (query == nullptr) {
+    TextPosition pos;
+    pos.offset = error_offset;
+    pos.line = 1;
+    size_t line_start = 0;
+    for (size_t i = 0; i < error_offset && i < source.size(); ++i) {
+      if (source[i] == '\n') {
+        ++pos.line;
+        line_start = i + 1;
+      }
+    }
+    pos.column = static_cast<int>(error_offset - line_start) + 1;
+    return Status::SyntaxError(
+        std::string(language.name()) + " tags query: " + QueryErrorName(error), pos);
+  }
+  for (uint32_t i = 0; i < ts_query_capture_count(query); ++i) {
+    uint32_t len = 0;
+    const char* name = ts_query_capture_name_for_id(query, i, &len);
+    if (!ParseCaptureName(std::string_view(name, len))) {
+      Status error = Status::InvalidArgument(
+          std::string(language.name()) + " tags query: capture @" + std::string(name, len) +
+          " is not in the vocabulary (ingest/languages/CAPTURES.md)");
+      ts_query_delete(query);  // owns `name`
+      return error;
+    }
+  }
+  return std::unique_ptr<Extractor>(new Extractor(language, query));
+}
+
+Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view text,
+                                     const languages::ModuleInfo& module) const {
+  if (text.size() > UINT32_MAX) {
+    return Status::InvalidArgument("file too large to parse: " + std::string(path));
+  }
+  FileFacts facts;
+  facts.path = std::string(path);
+  facts.language = std::string(language_.name());
+  facts.module = module;
+  facts.is_test = language_.IsTest("file", "", path);
+
+  std::unique_ptr<TSParser, ParserDeleter> parser(ts_parser_new());
+  if (!ts_parser_set_language(parser.get(), language_.grammar())) {
+    return Status::Internal("tree-sitter rejected the " + std::string(language_.name()) +
+                            " grammar (ABI version mismatch)");
+  }
+  std::unique_ptr<TSTree, TreeDeleter> tree(ts_parser_parse_string(
+      parser.get(), nullptr, text.data(), static_cast<uint32_t>(text.size())));
+  if (!tree) return Status::Internal("tree-sitter failed to parse " + std::string(path));
+  TSNode root = ts_tree_root_node(tree.get());
+
+  if (auto err = FirstError(root)) {
+    TSPoint p = ts_node_start_point(*err);
+    TextPosition pos;
+    pos.line = static_cast<int>(p.row) + 1;
+    pos.column = static_cast<int>(p.column) + 1;
+    pos.offset = ts_node_start_byte(*err);
+    facts.syntax_error = pos;
+    if (ts_node_is_missing(*err)) {
+      facts.syntax_error_detail = "missing '" + std::string(ts_node_type(*err)) + "'";
+    } else {
+      std::string snippet = Squeeze(NodeText(*err, text).substr(0, 40));
+      facts.syntax_error_detail = "unexpected '" + snippet + "'";
+    }
+  }
+
+  // Capture roles by capture id.
+  std::vector<CaptureRole> roles;
+  for (uint32_t i = 0; i < ts_query_capture_count(query_); ++i) {
+    uint32_t len = 0;
+    const char* name = ts_query_capture_name_for_id(query_, i, &len);
+    roles.push_back(*ParseCaptureName(std::string_view(name, len)));
+  }
+
+  std::unordered_map<const void*, PendingDef> defs;
+  std::map<std::pair<uint32_t, uint32_t>, ImportFact> imports;  // by (statement, name) start
+  std::optional<TSNode> module_doc;
+
+  std::unique_ptr<TSQueryCursor, CursorDeleter> cursor(ts_query_cursor_new());
+  ts_query_cursor_exec(cursor.get(), query_, root);
+  TSQueryMatch match;
+  while (ts_query_cursor_next_match(cursor.get(), &match)) {
+    const TSQueryCapture* def_capture = nullptr;
+    const TSQueryCapture* import_capture = nullptr;
+    for (uint16_t i = 0; i < match.capture_count; ++i) {
+      Role role = roles[match.captures[i].index].role;
+      if (role == Role::kDefinition) def_capture = &match.captures[i];
+      if (role == Role::kImport) import_capture = &match.captures[i];
+    }
+    if (import_capture != nullptr) {
+      ImportFact imp;
+      imp.line = static_cast<int>(ts_node_start_point(import_capture->node).row) + 1;
+      uint32_t name_start = ts_node_start_byte(import_capture->node);
+      for (uint16_t i = 0; i < match.capture_count; ++i) {
+        const TSQueryCapture& c = match.captures[i];
+        if (ts_node_is_extra(c.node)) continue;  // a comment is never a captured value
+        std::string value = Compact(NodeText(c.node, text));
+        switch (roles[c.index].role) {
+          case Role::kImportModule:
+            imp.written = value;
+            name_start = ts_node_start_byte(c.node);
+            break;
+          case Role::kImportFrom:
+            imp.from = true;
+            imp.written = value;
+            break;
+          case Role::kImportName:
+            imp.name = value;
+            name_start = ts_node_start_byte(c.node);
+            break;
+          case Role::kImportAlias:
+            imp.alias = value;
+            break;
+          case Role::kImportWildcard:
+            imp.name = "*";
+            name_start = ts_node_start_byte(c.node);
+            break;
+          default:
+            break;
+        }
+      }
+      if (imp.written.empty()) continue;  // a pattern without a module capture
+      if (auto resolved = language_.ResolveImportSource(imp.written, module)) {
+        imp.module = *resolved;
+      } else {
+        imp.module = imp.written;
+        imp.resolved = false;
+      }
+      imports.emplace(std::pair{ts_node_start_byte(import_capture->node), name_start},
+                      std::move(imp));
+      continue;
+    }
+    if (def_capture == nullptr) {
+      for (uint16_t i = 0; i < match.capture_count; ++i) {
+        if (roles[match.captures[i].index].role == Role::kDoc) module_doc = match.captures[i].node;
+      }
+      continue;
+    }
+    PendingDef& def = defs[def_capture->node.id];
+    def.node = def_capture->node;
+    if (def.kind.empty()) def.kind = roles[def_capture->index].suffix;
+    for (uint16_t i = 0; i < match.capture_count; ++i) {
+      const TSQueryCapture& c = match.captures[i];
+      if (ts_node_is_extra(c.node)) continue;  // a comment is never a captured value
+      uint32_t start = ts_node_start_byte(c.node);
+      const CaptureRole& role = roles[c.index];
+      switch (role.role) {
+        case Role::kName:
+          def.name = c.node;
+          break;
+        case Role::kSignatureEnd:
+          def.signature_end = start;
+          break;
+        case Role::kDoc:
+          def.doc = c.node;
+          break;
+        case Role::kParam:
+          def.params.emplace(start, c.node);
+          break;
+        case Role::kReturnType:
+          def.return_type = c.node;
+          break;
+        case Role::kDecorator:
+          def.decorators.emplace(start, c.node);
+          break;
+        case Role::kBase:
+          def.bases.emplace(start, c.node);
+          break;
+        case Role::kModifier:
+          if (std::find(def.modifiers.begin(), def.modifiers.end(), role.suffix) ==
+              def.modifiers.end()) {
+            def.modifiers.push_back(role.suffix);
+          }
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  if (module_doc) {
+    facts.module_docstring = language_.CleanDocstring(NodeText(*module_doc, text));
+  }
+  for (auto& [key, imp] : imports) facts.imports.push_back(std::move(imp));
+
+  // Definitions in source order; a parent starts before (or with) its children.
+  std::vector<const PendingDef*> ordered;
+  for (const auto& [id, def] : defs) {
+    if (def.name) ordered.push_back(&def);  // a definition without a name is not reported
+  }
+  std::sort(ordered.begin(), ordered.end(), [](const PendingDef* a, const PendingDef* b) {
+    uint32_t sa = ts_node_start_byte(a->node), sb = ts_node_start_byte(b->node);
+    if (sa != sb) return sa < sb;
+    return ts_node_end_byte(a->node) > ts_node_end_byte(b->node);  // outer first
+  });
+  std::unordered_map<const void*, int> index_of;
+  std::unordered_map<std::string, int> repeats;  // qualified_path -> occurrences so far
+  for (const PendingDef* pending : ordered) {
+    Definition d;
+    d.kind = pending->kind;
+    d.name = Compact(NodeText(*pending->name, text));
+    for (TSNode up = ts_node_parent(pending->node); !ts_node_is_null(up); up = ts_node_parent(up)) {
+      if (auto it = index_of.find(up.id); it != index_of.end()) {
+        d.parent = it->second;
+        break;
+      }
+    }
+    const Definition* parent = d.parent >= 0 ? &facts.definitions[d.parent] : nullptr;
+    d.qualified_path = parent ? parent->qualified_path + "." + d.name : d.name;
+    int n = ++repeats[d.qualified_path];
+    d.id = std::string(path) + ":" + d.qualified_path + (n > 1 ? "#" + std::to_string(n) : "");
+    if (IsClassKind(d.kind)) {
+      d.label = "Class";
+    } else if (d.kind == "method" || (parent != nullptr && parent->label == "Class")) {
+      d.label = "Method";
+    } else {
+      d.label = "Function";
+    }
+    TSNode last = LastNonExtra(pending->node);
+    TSPoint sp = ts_node_start_point(pending->node), ep = ts_node_end_point(last);
+    d.start_line = static_cast<int>(sp.row) + 1;
+    d.end_line = static_cast<int>(ep.row) + 1;
+    d.start_byte = ts_node_start_byte(pending->node);
+    d.end_byte = ts_node_end_byte(last);
+    std::string_view def_text = NodeText(pending->node, text);
+    size_t header_end = pending->signature_end && *pending->signature_end >= d.start_byte
+                            ? *pending->signature_end - d.start_byte
+                            : def_text.find('\n');
+    d.signature = std::string(RStrip(def_text.substr(0, header_end)));
+    if (pending->doc) d.docstring = language_.CleanDocstring(NodeText(*pending->doc, text));
+    for (const auto& [start, node] : pending->params)
+      d.params.push_back(Compact(NodeText(node, text)));
+    if (pending->return_type) d.return_type = Squeeze(NodeText(*pending->return_type, text));
+    for (const auto& [start, node] : pending->decorators)
+      d.decorators.push_back(Squeeze(NodeText(node, text)));
+    for (const auto& [start, node] : pending->bases)
+      d.bases.push_back(Squeeze(NodeText(node, text)));
+    d.modifiers = pending->modifiers;
+    d.is_async = std::find(pending->modifiers.begin(), pending->modifiers.end(), "async") !=
+                 pending->modifiers.end();
+    std::string test_kind =
+        d.label == "Class" ? "class" : (d.label == "Method" ? "method" : "function");
+    d.is_test = language_.IsTest(test_kind, d.name, path);
+    index_of[pending->node.id] = static_cast<int>(facts.definitions.size());
+    facts.definitions.push_back(std::move(d));
+  }
+  return facts;
+}
+
+}  // namespace kg::ingest

@@ -1,0 +1,63 @@
+#pragma once
+// FileFacts: what the extractor found in one file, before cross-file resolution.
+//
+// Produced by Extractor::Extract() (pure, per file), consumed by the resolver and the batch
+// builder. Plain values; no ownership subtleties.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "ingest/languages/language.h"
+
+namespace kg::ingest {
+
+// A class, function or method definition.
+struct Definition {
+  std::string label;           // graph label: "Class", "Function" or "Method"
+  std::string kind;            // the capture kind: "class", "function", "interface", ...
+  std::string name;            // e.g. "price"
+  std::string qualified_path;  // dotted path inside the module, e.g. "Product.price"
+  std::string id;              // "<path>:<qualified_path>", plus "#2", "#3" for repeats
+  int parent = -1;             // index of the enclosing definition in FileFacts::definitions
+  int start_line = 0;          // 1-based, of the definition itself (not its decorators)
+  int end_line = 0;            // 1-based, inclusive
+  uint32_t start_byte = 0;     // 0-based, end exclusive
+  uint32_t end_byte = 0;
+  std::string signature;                 // header up to (not including) the ':' or body
+  std::optional<std::string> docstring;  // cleaned
+  std::vector<std::string> params;       // names as written ("self", "*args", "**kw")
+  std::optional<std::string> return_type;
+  std::vector<std::string> decorators;  // expressions without '@', in order
+  bool is_async = false;                // the modifier "async"
+  std::vector<std::string> modifiers;   // every @modifier.<m>, in first-seen order
+  bool is_test = false;
+  std::vector<std::string> bases;  // base-class expressions as written, in order
+};
+
+// One imported name (an `import a, b` statement gives two).
+struct ImportFact {
+  int line = 0;          // 1-based line of the statement
+  bool from = false;     // `from X import name` (else `import X`)
+  std::string module;    // absolute module: the imported module, or X of a from-import
+  std::string written;   // the module as written, e.g. "..models"
+  std::string name;      // from-imports: the imported name; "*" for a wildcard; else empty
+  std::string alias;     // the `as` name, or empty
+  bool resolved = true;  // false when a relative import climbs above the top package
+};
+
+struct FileFacts {
+  std::string path;              // repository-relative, '/'-separated
+  std::string language;          // e.g. "python"
+  languages::ModuleInfo module;  // e.g. {"shop.models", false}
+  std::optional<std::string> module_docstring;
+  bool is_test = false;                      // the file is test code
+  std::vector<Definition> definitions;       // in source order; a parent precedes its children
+  std::vector<ImportFact> imports;           // in source order
+  std::optional<TextPosition> syntax_error;  // the first syntax error; facts are partial then
+  std::string syntax_error_detail;           // e.g. "missing ':'" or "unexpected 'x'"
+};
+
+}  // namespace kg::ingest

@@ -1,0 +1,353 @@
+// IngestPath: walk -> load + hash + parse (threads) -> find dependents -> resolve -> write.
+
+#include "ingest/ingest.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <set>
+#include <thread>
+#include <utility>
+
+#include "ingest/batch_builder.h"
+#include "ingest/extractor.h"
+#include "ingest/languages/registry.h"
+#include "ingest/resolver.h"
+#include "ingest/sha256.h"
+#include "ingest/source_file.h"
+#include "ingest/stored_symbols.h"
+#include "ingest/walk.h"
+
+namespace kg::ingest {
+namespace {
+
+namespace fs = std::filesystem;
+
+// One supported file of the walk and what happened to it.
+struct FileJob {
+  std::string path;
+  const languages::Language* language = nullptr;
+  const Extractor* extractor = nullptr;
+  languages::ModuleInfo module;
+  bool force = false;  // parse even when the hash is unchanged (a dependent to re-resolve)
+
+  enum class Outcome { kPending, kParsed, kUnchanged, kSkipped };
+  Outcome outcome = Outcome::kPending;
+  std::string skip_reason;
+  uint64_t size = 0;
+  std::string hash;
+  std::string text;
+  FileFacts facts;
+};
+
+// Loads, hashes and (when changed or forced) parses one file.
+void RunJob(const fs::path& root, const IngestOptions& options,
+            const std::map<std::string, std::string>& stored_hashes, FileJob* job) {
+  SourceLoad load = LoadSourceFile(root / job->path, options.max_file_bytes);
+  job->size = load.size;
+  if (!load.skip_reason.empty()) {
+    job->outcome = FileJob::Outcome::kSkipped;
+    job->skip_reason = std::move(load.skip_reason);
+    return;
+  }
+  job->hash = Sha256Hex(load.text);
+  auto stored = stored_hashes.find(job->path);
+  if (!job->force && stored != stored_hashes.end() && stored->second == job->hash) {
+    job->outcome = FileJob::Outcome::kUnchanged;
+    return;
+  }
+  Result<FileFacts> facts = job->extractor->Extract(job->path, load.text, job->module);
+  if (!facts.ok()) {
+    job->outcome = FileJob::Outcome::kSkipped;
+    job->skip_reason = "cannot parse: " + facts.status().message();
+    return;
+  }
+  job->facts = std::move(facts).value();
+  job->text = std::move(load.text);
+  job->outcome = FileJob::Outcome::kParsed;
+}
+
+// Runs `jobs` on up to `threads` worker threads (0 = hardware concurrency).
+void RunJobs(const std::vector<FileJob*>& jobs, int threads, const fs::path& root,
+             const IngestOptions& options,
+             const std::map<std::string, std::string>& stored_hashes) {
+  if (jobs.empty()) return;
+  size_t n = threads > 0 ? static_cast<size_t>(threads) : std::thread::hardware_concurrency();
+  n = std::clamp<size_t>(n, 1, jobs.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < jobs.size(); i = next++)
+      RunJob(root, options, stored_hashes, jobs[i]);
+  };
+  std::vector<std::thread> workers;
+  for (size_t t = 1; t < n; ++t) workers.emplace_back(work);
+  work();
+  for (std::thread& w : workers) w.join();
+}
+
+// Stored (unchanged) files whose resolved edges may change because the file at `path` (module
+// `module`, Module node `module_id`) changed what other files resolve against: its top-level
+// definitions and its import bindings (re-exports). `facts` is null for a deleted file;
+// `was_stored` is false for a new file. `stored_resolver` resolves against the stored graph.
+//  - deleted or new: every file pointing at the module, its old top-level definitions, or
+//    External nodes named after it (they may now resolve into it), and files that imported the
+//    module's name from its parent package;
+//  - otherwise, for each name whose definition or binding appeared, disappeared or changed:
+//    files pointing at the removed definition or at the old binding's target, files that imported
+//    the name (or `*`) from the module, files inheriting via the module, and External
+//    `module.name` nodes. A body-only change re-resolves nobody.
+std::set<std::string> DependentsOf(const std::string& path, const languages::ModuleInfo& module,
+                                   const std::string& module_id, const FileFacts* facts,
+                                   bool was_stored, StoredSymbols& stored,
+                                   Resolver& stored_resolver) {
+  std::vector<std::string> old_ids = stored.TopLevelIds(module_id);
+  std::set<std::string> out;
+  auto add = [&out](const std::set<std::string>& files) { out.insert(files.begin(), files.end()); };
+
+  if (facts == nullptr || !was_stored) {
+    std::vector<std::string> targets = old_ids;
+    targets.push_back(module_id);
+    targets.push_back(ExternalId(module.name));
+    if (facts != nullptr) {
+      for (const Definition& d : facts->definitions) {
+        if (d.parent < 0) targets.push_back(ExternalId(module.name + "." + d.name));
+      }
+      for (const ImportBinding& b : BindingsOf(facts->imports)) {
+        if (b.name != "*") targets.push_back(ExternalId(module.name + "." + b.name));
+      }
+    }
+    add(stored.FilesPointingAt(targets));
+    // `from pkg import mod` written before pkg/mod.py existed points at pkg's Module node.
+    size_t dot = module.name.rfind('.');
+    if (dot != std::string::npos) {
+      std::set<std::string> symbol = {module.name.substr(dot + 1)};
+      add(stored.FilesPointingAt({"module:" + module.name.substr(0, dot)}, &symbol));
+    }
+    out.erase(path);
+    return out;
+  }
+
+  // name -> id of each top-level definition, before and after.
+  auto name_of = [&path](const std::string& id) {
+    std::string name = id.substr(path.size() + 1);
+    return name.substr(0, name.find('#'));
+  };
+  std::map<std::string, std::set<std::string>> old_defs, new_defs;
+  for (const std::string& id : old_ids) old_defs[name_of(id)].insert(id);
+  for (const Definition& d : facts->definitions) {
+    if (d.parent < 0) new_defs[d.name].insert(d.id);
+  }
+  std::map<std::string, std::set<std::string>> old_bind, new_bind;  // name -> targets
+  for (const ImportBinding& b : stored.Bindings(path)) old_bind[b.name].insert(b.target);
+  for (const ImportBinding& b : BindingsOf(facts->imports)) new_bind[b.name].insert(b.target);
+
+  std::set<std::string> changed;  // names whose meaning may differ
+  for (const auto* pair : {&old_defs, &new_defs, &old_bind, &new_bind}) {
+    for (const auto& [name, ignored] : *pair) {
+      auto get = [&name](const std::map<std::string, std::set<std::string>>& m) {
+        auto it = m.find(name);
+        return it == m.end() ? std::set<std::string>() : it->second;
+      };
+      if (get(old_defs) != get(new_defs) || get(old_bind) != get(new_bind)) changed.insert(name);
+    }
+  }
+  if (changed.empty()) return {};
+  bool wildcard_changed = changed.count("*") > 0;
+  std::set<std::string> symbols = {"*"};
+  std::vector<std::string> targets;
+  for (const std::string& name : changed) {
+    symbols.insert(name);
+    targets.push_back(ExternalId(module.name + "." + name));
+    for (const std::string& id : old_defs[name]) {
+      if (!new_defs[name].count(id)) targets.push_back(id);
+    }
+    for (const std::string& target : old_bind[name]) {
+      Target t = stored_resolver.ResolveDotted(target);
+      std::set<std::string> just_this = {name};
+      add(stored.FilesPointingAt({t.id}, &just_this));
+    }
+  }
+  add(stored.FilesPointingAt(targets));
+  add(stored.FilesPointingAt({module_id}, wildcard_changed ? nullptr : &symbols));
+  out.erase(path);
+  return out;
+}
+
+Result<IngestReport> IngestPathImpl(storage::GraphStore& store, std::string_view graph,
+                                    const std::string& root, const IngestOptions& options) {
+  auto started = std::chrono::steady_clock::now();
+  IngestReport report;
+
+  // ---- Walk ----
+  WalkOptions walk_options;
+  walk_options.exclude_dirs = options.exclude_dirs;
+  walk_options.skip_hidden_dirs = options.skip_hidden_dirs;
+  walk_options.wanted = [](std::string_view p) { return languages::LanguageForPath(p) != nullptr; };
+  KG_ASSIGN_OR_RETURN(WalkResult walk, WalkTree(root, walk_options));
+  report.root = walk.root.string();
+  report.files_seen = walk.files.size();
+  for (WalkIssue& issue : walk.skipped) {
+    report.skipped.push_back({std::move(issue.path), std::move(issue.reason)});
+  }
+
+  KG_RETURN_IF_ERROR(store.EnsureGraph(graph));
+  KG_ASSIGN_OR_RETURN(std::unique_ptr<storage::Snapshot> snapshot, store.GetSnapshot(graph));
+  KG_ASSIGN_OR_RETURN(std::vector<storage::FileRecord> stored_files, snapshot->ListFiles());
+  std::map<std::string, std::string> stored_hashes;  // path -> content hash
+  for (const storage::FileRecord& f : stored_files) stored_hashes[f.path] = f.content_hash;
+
+  // ---- Jobs, modules ----
+  std::map<const languages::Language*, std::unique_ptr<Extractor>> extractors;
+  std::set<std::string, std::less<>> walked(walk.files.begin(), walk.files.end());
+  languages::FileExists exists = [&walked](std::string_view p) { return walked.count(p) > 0; };
+  std::vector<FileJob> jobs(walk.files.size());
+  std::map<std::string, size_t, std::less<>> job_of;  // path -> index into jobs
+  for (size_t i = 0; i < walk.files.size(); ++i) {
+    FileJob& job = jobs[i];
+    job.path = walk.files[i];
+    job.language = languages::LanguageForPath(job.path);
+    auto& extractor = extractors[job.language];
+    if (!extractor) {
+      KG_ASSIGN_OR_RETURN(extractor, Extractor::Create(*job.language));
+    }
+    job.extractor = extractor.get();
+    job.module = job.language->ModuleForPath(job.path, exists);
+    job_of[job.path] = i;
+  }
+
+  // ---- Pass 1: load, hash, parse what changed ----
+  std::vector<FileJob*> round;
+  for (FileJob& job : jobs) round.push_back(&job);
+  RunJobs(round, options.threads, walk.root, options, stored_hashes);
+
+  // Files in the graph after this run, and their modules (for module names and resolution).
+  std::map<std::string, languages::ModuleInfo> modules;
+  for (const FileJob& job : jobs) {
+    if (job.outcome != FileJob::Outcome::kSkipped) modules[job.path] = job.module;
+  }
+  StoredSymbols stored(*snapshot);
+  RepoSymbols symbols(modules, &stored);
+
+  // Stored files that leave the graph: gone from disk, or now skipped.
+  std::vector<std::string> to_delete;
+  for (const storage::FileRecord& f : stored_files) {
+    if (f.path == kTreeBatchPath) continue;
+    if (modules.count(f.path) == 0) to_delete.push_back(f.path);
+  }
+
+  // ---- Pass 1b: unchanged files that depend on a changed interface are re-parsed ----
+  // (`symbols` holds no parsed facts yet, so this resolver sees the graph as stored.)
+  Resolver stored_resolver(symbols);
+  std::set<std::string> dependents;
+  for (const FileJob& job : jobs) {
+    if (job.outcome != FileJob::Outcome::kParsed) continue;
+    std::set<std::string> d =
+        DependentsOf(job.path, job.module, symbols.ModuleId(job.path), &job.facts,
+                     stored_hashes.count(job.path) > 0, stored, stored_resolver);
+    dependents.insert(d.begin(), d.end());
+  }
+  for (const std::string& path : to_delete) {
+    const languages::Language* lang = languages::LanguageForPath(path);
+    if (lang == nullptr) continue;
+    languages::ModuleInfo module = lang->ModuleForPath(path, exists);
+    std::set<std::string> d =
+        DependentsOf(path, module, "module:" + module.name, nullptr, true, stored, stored_resolver);
+    dependents.insert(d.begin(), d.end());
+  }
+  round.clear();
+  for (const std::string& path : dependents) {
+    auto it = job_of.find(path);
+    if (it == job_of.end()) continue;
+    FileJob& job = jobs[it->second];
+    if (job.outcome != FileJob::Outcome::kUnchanged) continue;
+    job.force = true;
+    round.push_back(&job);
+  }
+  RunJobs(round, options.threads, walk.root, options, stored_hashes);
+  report.files_reresolved = round.size();
+
+  // ---- Pass 2: resolve against this run's symbols plus the stored ones ----
+  for (const FileJob& job : jobs) {
+    if (job.outcome == FileJob::Outcome::kParsed) symbols.AddParsed(&job.facts);
+  }
+  Resolver resolver(symbols);
+  std::vector<storage::FactBatch> batches;
+  std::vector<std::string> in_graph;
+  for (FileJob& job : jobs) {
+    switch (job.outcome) {
+      case FileJob::Outcome::kSkipped:
+        report.skipped.push_back({job.path, job.skip_reason});
+        continue;
+      case FileJob::Outcome::kUnchanged:
+        ++report.files_unchanged;
+        in_graph.push_back(job.path);
+        continue;
+      case FileJob::Outcome::kParsed:
+        break;
+      case FileJob::Outcome::kPending:
+        return Status::Internal("file job not run: " + job.path);
+    }
+    in_graph.push_back(job.path);
+    if (job.facts.syntax_error) {
+      report.flagged.push_back(
+          {job.path, "syntax error at line " + std::to_string(job.facts.syntax_error->line) +
+                         ", column " + std::to_string(job.facts.syntax_error->column) + " (" +
+                         job.facts.syntax_error_detail + ")"});
+    }
+    FileContent content{std::move(job.hash), std::move(job.text), job.size};
+    batches.push_back(
+        BuildFileBatch(job.facts, std::move(content), symbols.ModuleId(job.path), resolver));
+  }
+  if (!stored.status().ok()) return stored.status().WithContext("reading stored symbols");
+  snapshot.reset();
+
+  // ---- Pass 3: write. Deletions first, so ids they owned can move to other files; then the
+  // folder skeleton (when the set of folders changed), then one batch per file. ----
+  for (const std::string& path : to_delete) {
+    Status s = store.DeleteFile(graph, path);
+    if (!s.ok() && !s.IsNotFound()) return s.WithContext("deleting '" + path + "'");
+    ++report.files_deleted;
+  }
+  std::string repo_name = walk.root.filename().string();
+  storage::FactBatch tree = BuildTreeBatch(repo_name.empty() ? "/" : repo_name, in_graph);
+  auto stored_tree = stored_hashes.find(std::string(kTreeBatchPath));
+  if (stored_tree == stored_hashes.end() || stored_tree->second != tree.content_hash) {
+    KG_RETURN_IF_ERROR(store.ApplyBatch(graph, tree));
+    report.nodes_written += tree.nodes.size();
+    report.edges_written += tree.edges.size();
+  }
+  for (storage::FactBatch& batch : batches) {
+    Status s = store.ApplyBatch(graph, batch);
+    if (s.IsInvalidArgument()) {  // this file's facts are unacceptable; the others still go in
+      report.skipped.push_back({batch.path, "not written: " + s.message()});
+      continue;
+    }
+    if (!s.ok()) return s;
+    ++report.files_parsed;
+    report.nodes_written += batch.nodes.size();
+    report.edges_written += batch.edges.size();
+  }
+
+  std::sort(report.skipped.begin(), report.skipped.end(),
+            [](const FileIssue& a, const FileIssue& b) { return a.path < b.path; });
+  report.elapsed_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return report;
+}
+
+}  // namespace
+
+Result<IngestReport> IngestPath(storage::GraphStore& store, std::string_view graph,
+                                const std::string& root, const IngestOptions& options) {
+  try {
+    return IngestPathImpl(store, graph, root, options);
+  } catch (const std::exception& e) {  // e.g. std::thread or allocation failures
+    return Status::Internal(std::string("ingest failed: ") + e.what());
+  }
+}
+
+}  // namespace kg::ingest

@@ -1,0 +1,252 @@
+#include "ingest/resolver.h"
+
+#include <utility>
+
+namespace kg::ingest {
+namespace {
+
+constexpr int kMaxReexportHops = 8;
+
+std::vector<std::string> SplitDots(std::string_view s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    size_t pos = s.find('.', start);
+    out.emplace_back(s.substr(start, pos == std::string_view::npos ? pos : pos - start));
+    if (pos == std::string_view::npos) return out;
+    start = pos + 1;
+  }
+}
+
+std::string JoinDots(const std::vector<std::string>& parts, size_t begin, size_t end) {
+  std::string out;
+  for (size_t i = begin; i < end; ++i) {
+    if (i > begin) out.push_back('.');
+    out += parts[i];
+  }
+  return out;
+}
+
+bool IsIdentChar(char c) {
+  return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+// "a.b.c" made of identifiers (no empty parts).
+bool IsDottedName(std::string_view s) {
+  if (s.empty()) return false;
+  bool part_start = true;
+  for (char c : s) {
+    if (c == '.') {
+      if (part_start) return false;
+      part_start = true;
+      continue;
+    }
+    if (!IsIdentChar(c) || (part_start && c >= '0' && c <= '9')) return false;
+    part_start = false;
+  }
+  return !part_start;
+}
+
+Target External(std::string_view dotted) {
+  Target t;
+  t.kind = Target::Kind::kExternal;
+  t.dotted = std::string(dotted);
+  t.id = ExternalId(dotted);
+  return t;
+}
+
+}  // namespace
+
+std::string ExternalId(std::string_view dotted) { return "external:" + std::string(dotted); }
+
+std::vector<ImportBinding> BindingsOf(const std::vector<ImportFact>& imports) {
+  std::vector<ImportBinding> out;
+  for (const ImportFact& imp : imports) {
+    if (imp.module.empty() && imp.name.empty()) continue;
+    if (!imp.from) {
+      if (!imp.alias.empty()) {
+        out.push_back({imp.alias, imp.module});
+      } else {
+        std::string first = imp.module.substr(0, imp.module.find('.'));
+        out.push_back({first, first});
+      }
+    } else if (imp.name == "*") {
+      out.push_back({"*", imp.module});
+    } else {
+      std::string target = imp.module.empty() ? imp.name : imp.module + "." + imp.name;
+      out.push_back({imp.alias.empty() ? imp.name : imp.alias, target});
+    }
+  }
+  return out;
+}
+
+RepoSymbols::RepoSymbols(std::map<std::string, languages::ModuleInfo> modules,
+                         StoredSymbolLookup* stored)
+    : modules_(std::move(modules)), stored_(stored) {
+  for (const auto& [path, info] : modules_) owners_.emplace(info.name, path);  // first path wins
+}
+
+void RepoSymbols::AddParsed(const FileFacts* facts) {
+  parsed_[facts->path] = facts;
+  auto& defs = parsed_defs_[facts->path];
+  for (const Definition& d : facts->definitions) defs.emplace(d.qualified_path, d.id);
+  bindings_.erase(facts->path);
+}
+
+std::optional<std::string> RepoSymbols::ModulePath(std::string_view module) const {
+  auto it = owners_.find(module);
+  if (it == owners_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string RepoSymbols::ModuleId(std::string_view path) const {
+  auto it = modules_.find(std::string(path));
+  if (it == modules_.end()) return "module:" + std::string(path);  // not reached by contract
+  const std::string& name = it->second.name;
+  auto owner = owners_.find(name);
+  if (owner != owners_.end() && owner->second != path) {
+    return "module:" + name + "#" + std::string(path);
+  }
+  return "module:" + name;
+}
+
+std::optional<std::string> RepoSymbols::FindDefinition(std::string_view path,
+                                                       std::string_view qualified_path) {
+  if (auto it = parsed_defs_.find(path); it != parsed_defs_.end()) {
+    auto d = it->second.find(qualified_path);
+    if (d == it->second.end()) return std::nullopt;
+    return d->second;
+  }
+  if (stored_ == nullptr) return std::nullopt;
+  return stored_->FindDefinition(path, qualified_path);
+}
+
+const std::vector<ImportBinding>& RepoSymbols::Bindings(std::string_view path) {
+  auto it = bindings_.find(path);
+  if (it != bindings_.end()) return it->second;
+  std::vector<ImportBinding> bindings;
+  if (auto p = parsed_.find(path); p != parsed_.end()) {
+    bindings = BindingsOf(p->second->imports);
+  } else if (stored_ != nullptr) {
+    bindings = stored_->Bindings(path);
+  }
+  return bindings_.emplace(std::string(path), std::move(bindings)).first->second;
+}
+
+Target Resolver::ResolveDotted(std::string_view dotted) { return Resolve(dotted, 0); }
+
+Target Resolver::Resolve(std::string_view dotted, int depth) {
+  if (!IsDottedName(dotted)) return External(dotted);
+  std::vector<std::string> parts = SplitDots(dotted);
+  // The longest prefix that is a repository module.
+  for (size_t k = parts.size(); k > 0; --k) {
+    std::string module = JoinDots(parts, 0, k);
+    std::optional<std::string> path = symbols_.ModulePath(module);
+    if (!path) continue;
+    Target t;
+    t.dotted = std::string(dotted);
+    t.module = module;
+    t.id = symbols_.ModuleId(*path);
+    if (k == parts.size()) {
+      t.kind = Target::Kind::kModule;
+      return t;
+    }
+    std::string rest = JoinDots(parts, k, parts.size());
+    if (auto id = symbols_.FindDefinition(*path, rest)) {
+      t.kind = Target::Kind::kDefinition;
+      t.id = *id;
+      return t;
+    }
+    if (depth < kMaxReexportHops) {
+      std::string tail = JoinDots(parts, k + 1, parts.size());
+      std::vector<std::string> wildcards;
+      const ImportBinding* bound = nullptr;  // the last binding of the name wins
+      for (const ImportBinding& b : symbols_.Bindings(*path)) {
+        if (b.name == "*") wildcards.push_back(b.target);
+        if (b.name == parts[k]) bound = &b;
+      }
+      if (bound != nullptr) {
+        std::string next = tail.empty() ? bound->target : bound->target + "." + tail;
+        if (next != dotted) return Resolve(next, depth + 1);
+      }
+      for (const std::string& w : wildcards) {
+        Target via = Resolve(w + "." + rest, depth + 1);
+        if (via.kind == Target::Kind::kDefinition) return via;
+      }
+    }
+    t.kind = Target::Kind::kModuleMember;
+    return t;
+  }
+  return External(dotted);
+}
+
+Target Resolver::ResolveInFile(const FileFacts& facts, int scope, std::string_view written) {
+  // "Generic[T]" -> "Generic"; "namedtuple('P', 'x')" -> "namedtuple".
+  std::string name;
+  for (char c : written) {
+    if (c == '[' || c == '(') break;
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\\') name.push_back(c);
+  }
+  if (!IsDottedName(name)) return External(written);
+  std::vector<std::string> parts = SplitDots(name);
+
+  // Enclosing class scopes (innermost first), then the module's own definitions. Python looks
+  // names up in a class body while it runs, so a nested class may name a sibling.
+  std::vector<std::string> prefixes;
+  for (int s = scope; s >= 0; s = facts.definitions[s].parent) {
+    if (facts.definitions[s].label == "Class") {
+      prefixes.push_back(facts.definitions[s].qualified_path + ".");
+    }
+  }
+  prefixes.push_back("");
+  for (const std::string& prefix : prefixes) {
+    std::string qualified = prefix + name;
+    for (const Definition& d : facts.definitions) {
+      if (d.qualified_path == qualified) {
+        Target t;
+        t.kind = Target::Kind::kDefinition;
+        t.id = d.id;
+        t.dotted = facts.module.name + "." + qualified;
+        t.module = facts.module.name;
+        return t;
+      }
+    }
+  }
+  std::string tail = JoinDots(parts, 1, parts.size());
+  std::vector<std::string> wildcards;
+  const ImportBinding* bound = nullptr;  // the last binding of the name wins
+  for (const ImportBinding& b : symbols_.Bindings(facts.path)) {
+    if (b.name == "*") wildcards.push_back(b.target);
+    if (b.name == parts[0]) bound = &b;
+  }
+  if (bound != nullptr)
+    return Resolve(tail.empty() ? bound->target : bound->target + "." + tail, 0);
+  for (const std::string& w : wildcards) {
+    Target via = Resolve(w + "." + name, 0);
+    if (via.kind == Target::Kind::kDefinition) return via;
+  }
+  return External(name);
+}
+
+Target Resolver::ResolveImport(const ImportFact& imp) {
+  if (!imp.resolved) {
+    return External(imp.name.empty() || imp.name == "*" ? imp.written
+                                                        : imp.written + "." + imp.name);
+  }
+  // Python imports modules: the module named must exist as a file of the repository, else the
+  // import is of something outside it (or broken).
+  if (!imp.from) {
+    if (!symbols_.ModulePath(imp.module)) return External(imp.module);
+    return Resolve(imp.module, 0);
+  }
+  std::string dotted = imp.module.empty() ? imp.name : imp.module + "." + imp.name;
+  if (imp.module.empty() && symbols_.ModulePath(imp.name)) return Resolve(imp.name, 0);
+  if (imp.module.empty() || !symbols_.ModulePath(imp.module)) {
+    return External(imp.name == "*" || imp.name.empty() ? imp.module : dotted);
+  }
+  if (imp.name == "*" || imp.name.empty()) return Resolve(imp.module, 0);
+  return Resolve(dotted, 0);
+}
+
+}  // namespace kg::ingest

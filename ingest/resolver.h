@@ -1,0 +1,122 @@
+#pragma once
+// Resolver: turns names as written (imports, base classes) into graph node ids.
+//
+// Resolution sees the whole repository: the files parsed in this run (their FileFacts) and the
+// files left unchanged since the last ingest (through a StoredSymbolLookup, backed by a storage
+// Snapshot). A dotted name resolves to a definition node (`path:Qualified.Name`), a Module node
+// (`module:<dotted>`), a member of a repository module that is not a definition (e.g. a
+// variable), or an External node (`external:<dotted>`) -- never to nothing.
+//
+// Re-exports are followed: `from shop import Product`, where shop/__init__.py does
+// `from .models import Product`, resolves to `shop/models.py:Product` (at most 8 hops).
+//
+// Thread-safety: not thread-safe (caches); use one RepoSymbols/Resolver per thread.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "ingest/facts.h"
+#include "ingest/languages/language.h"
+
+namespace kg::ingest {
+
+// A name bound by a file's imports: `import a.b` binds "a" -> "a"; `import a.b as x` binds
+// "x" -> "a.b"; `from m import n as x` binds "x" -> "m.n"; `from m import *` binds "*" -> "m".
+struct ImportBinding {
+  std::string name;
+  std::string target;  // absolute dotted name
+};
+
+// The bindings made by a file's imports, in source order.
+std::vector<ImportBinding> BindingsOf(const std::vector<ImportFact>& imports);
+
+// Symbols of files not parsed in this run (stored by an earlier ingest).
+class StoredSymbolLookup {
+ public:
+  virtual ~StoredSymbolLookup() = default;
+  // The id of the definition `qualified_path` of file `path` if it is stored, else nullopt.
+  virtual std::optional<std::string> FindDefinition(std::string_view path,
+                                                    std::string_view qualified_path) = 0;
+  // The import bindings of the stored file `path` (empty when unknown).
+  virtual std::vector<ImportBinding> Bindings(std::string_view path) = 0;
+};
+
+// The repository as the resolver sees it.
+class RepoSymbols {
+ public:
+  // `modules`: every file that is (or stays) in the graph -> the module it defines. `stored` may
+  // be null (nothing stored); it must outlive this object.
+  RepoSymbols(std::map<std::string, languages::ModuleInfo> modules, StoredSymbolLookup* stored);
+
+  // Registers a file parsed in this run; its facts shadow anything stored. `facts` must outlive
+  // this object.
+  void AddParsed(const FileFacts* facts);
+
+  // The file defining module `module`; when several do (e.g. two conftest.py), the first path.
+  std::optional<std::string> ModulePath(std::string_view module) const;
+  // The Module node id of the file at `path`: `module:<dotted>`, or `module:<dotted>#<path>`
+  // for a file whose module name is taken by an earlier path. REQUIRES: path is a known file.
+  std::string ModuleId(std::string_view path) const;
+  // The definition id of `qualified_path` in file `path` (the first one when repeated).
+  std::optional<std::string> FindDefinition(std::string_view path, std::string_view qualified_path);
+  // The import bindings of file `path`.
+  const std::vector<ImportBinding>& Bindings(std::string_view path);
+
+ private:
+  std::map<std::string, languages::ModuleInfo> modules_;    // path -> module
+  std::map<std::string, std::string, std::less<>> owners_;  // module -> first path
+  StoredSymbolLookup* stored_;
+  std::map<std::string, const FileFacts*, std::less<>> parsed_;
+  std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>
+      parsed_defs_;  // path -> qualified_path -> id
+  std::map<std::string, std::vector<ImportBinding>, std::less<>> bindings_;  // cache
+};
+
+// What a name resolved to.
+struct Target {
+  enum class Kind {
+    kDefinition,    // a class/function/method node of the repository
+    kModule,        // a repository module
+    kModuleMember,  // a name inside a repository module that is not a definition (id = module)
+    kExternal,      // outside the repository, or unknown (id = external:<dotted>)
+  };
+  Kind kind = Kind::kExternal;
+  std::string id;      // the node id to point at
+  std::string dotted;  // the absolute dotted name that was resolved (External name)
+  std::string module;  // the repository module holding it (kDefinition, kModule[Member])
+};
+
+class Resolver {
+ public:
+  explicit Resolver(RepoSymbols& symbols) : symbols_(symbols) {}
+
+  // Resolves an absolute dotted name ("shop.models.Product", "abc.ABC").
+  Target ResolveDotted(std::string_view dotted);
+
+  // Resolves an expression written in `facts`' file inside definition `scope` (index into
+  // facts.definitions, or -1 for module level): enclosing class scopes and the file's own
+  // definitions first, then its import bindings, then its wildcard imports. Subscripts and call
+  // arguments are ignored ("Generic[T]" resolves "Generic"). Unknown names become External
+  // nodes named as written.
+  Target ResolveInFile(const FileFacts& facts, int scope, std::string_view written);
+
+  // Resolves what an import statement's name points at (see ingest.h for the edge model). The
+  // imported module must be a repository module, else the target is External (`import os.path`
+  // -> external:os.path; `from x import y` -> external:x.y).
+  Target ResolveImport(const ImportFact& import);
+
+ private:
+  Target Resolve(std::string_view dotted, int depth);
+
+  RepoSymbols& symbols_;
+};
+
+// `external:<dotted>`.
+std::string ExternalId(std::string_view dotted);
+
+}  // namespace kg::ingest
