@@ -1,0 +1,125 @@
+"""A tiny, stdlib-only client for codekgd (the codekg HTTP service).
+
+    from codekg_client import Client
+    kg = Client("http://127.0.0.1:7420")
+    kg.ingest("shop", "/abs/path/to/samples/python")
+    rows = kg.query("shop", "MATCH (c:Class) RETURN c.name")["rows"]
+    job = kg.synth("shop", strategy="relation_qa", seed=7)
+    for record in kg.job_results(job["id"]):
+        print(record["instruction"])
+
+Errors from the server raise CodekgError with the HTTP status, the error code
+("invalid_argument", "not_found", ...), the message and, for errors in a query or JSON body,
+the (line, column) position. The HTTP contract is server/api.md.
+"""
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+
+__all__ = ["Client", "CodekgError"]
+
+
+class CodekgError(Exception):
+    """An error answer from codekgd (or no answer at all: status 0, code "unavailable")."""
+
+    def __init__(self, status, code, message, position=None):
+        super().__init__(f"{status} {code}: {message}" +
+                         (f" (line {position[0]}, column {position[1]})" if position else ""))
+        self.status = status
+        self.code = code
+        self.message = message
+        self.position = position
+
+
+class Client:
+    """One codekgd server. Thread-safe (each call opens its own connection)."""
+
+    def __init__(self, base_url="http://127.0.0.1:7420", token=None, timeout=300):
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+
+    def _open(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        req = urllib.request.Request(self.base_url + path, data=data, method=method)
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        if self.token:
+            req.add_header("Authorization", "Bearer " + self.token)
+        try:
+            return urllib.request.urlopen(req, timeout=self.timeout)
+        except urllib.error.HTTPError as e:
+            raw = e.read()
+            try:
+                err = json.loads(raw)["error"]
+            except (ValueError, KeyError, TypeError):
+                raise CodekgError(e.code, "http_error", raw.decode("utf-8", "replace")) from None
+            pos = err.get("position")
+            raise CodekgError(e.code, err.get("code", ""), err.get("message", ""),
+                              (pos["line"], pos["column"]) if pos else None) from None
+        except urllib.error.URLError as e:
+            raise CodekgError(0, "unavailable", str(e.reason)) from None
+
+    def _call(self, method, path, body=None):
+        with self._open(method, path, body) as resp:
+            return json.loads(resp.read())
+
+    @staticmethod
+    def _graph(name):
+        return "/v1/graphs/" + urllib.parse.quote(name, safe="")
+
+    def health(self):
+        """{"status": "ok"}"""
+        return self._call("GET", "/healthz")
+
+    def graphs(self):
+        """All graphs: [{"name", "node_count", "edge_count", "file_count"}, ...]."""
+        return self._call("GET", "/v1/graphs")["graphs"]
+
+    def graph(self, name):
+        """One graph with counts per label and edge type."""
+        return self._call("GET", self._graph(name))["graph"]
+
+    def delete_graph(self, name):
+        return self._call("DELETE", self._graph(name))
+
+    def ingest(self, graph, path):
+        """Ingests the folder `path` (on the server's machine) into `graph`; returns the report."""
+        return self._call("POST", self._graph(graph) + "/ingest", {"path": path})["report"]
+
+    def query(self, graph, q, params=None, limit=None, timeout_ms=None):
+        """Runs a query; returns {"columns", "rows", "stats", "warnings", "truncated", ...}."""
+        body = {"query": q}
+        if params is not None:
+            body["params"] = params
+        if limit is not None:
+            body["limit"] = limit
+        if timeout_ms is not None:
+            body["timeout_ms"] = timeout_ms
+        return self._call("POST", self._graph(graph) + "/query", body)
+
+    def synth(self, graph, **kw):
+        """Runs a synthesis job (strategy, seed, max_pairs, format); returns the job."""
+        return self._call("POST", self._graph(graph) + "/synth", kw)["job"]
+
+    def job(self, job_id):
+        return self._call("GET", "/v1/jobs/" + urllib.parse.quote(job_id, safe=""))["job"]
+
+    def job_results(self, job_id):
+        """Yields the job's result records (one dict per JSONL line), streamed."""
+        path = "/v1/jobs/" + urllib.parse.quote(job_id, safe="") + "/results"
+        with self._open("GET", path) as resp:
+            for line in resp:
+                line = line.strip()
+                if line:
+                    yield json.loads(line)
+
+
+if __name__ == "__main__":
+    import sys
+
+    client = Client(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:7420")
+    print(json.dumps(client.health()))
+    print(json.dumps(client.graphs(), indent=2))

@@ -1,0 +1,33 @@
+#pragma once
+// Request handlers, one file per resource (handlers/<resource>.cc). Each is a server::Handler:
+// it returns a response or a non-OK Status (mapped to HTTP by http_status.h) and never throws.
+// Request and response bodies are specified in server/api.md.
+
+#include "server/api.h"
+
+namespace kg::server::handlers {
+
+// health.cc
+Result<ApiResponse> Health(ServerContext& context, const ApiRequest& request);
+Result<ApiResponse> ListRoutes(ServerContext& context, const ApiRequest& request);
+
+// graphs.cc
+Result<ApiResponse> ListGraphs(ServerContext& context, const ApiRequest& request);
+Result<ApiResponse> GetGraph(ServerContext& context, const ApiRequest& request);
+Result<ApiResponse> CreateGraph(ServerContext& context, const ApiRequest& request);
+Result<ApiResponse> DeleteGraph(ServerContext& context, const ApiRequest& request);
+
+// ingest.cc
+Result<ApiResponse> Ingest(ServerContext& context, const ApiRequest& request);
+
+// query.cc
+Result<ApiResponse> Query(ServerContext& context, const ApiRequest& request);
+
+// synth.cc
+Result<ApiResponse> Synth(ServerContext& context, const ApiRequest& request);
+
+// jobs.cc
+Result<ApiResponse> GetJob(ServerContext& context, const ApiRequest& request);
+Result<ApiResponse> JobResults(ServerContext& context, const ApiRequest& request);
+
+}  // namespace kg::server::handlers

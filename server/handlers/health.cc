@@ -1,0 +1,20 @@
+// GET /healthz, GET /v1.
+#include "server/handlers/handlers.h"
+#include "server/routes.h"
+
+namespace kg::server::handlers {
+
+Result<ApiResponse> Health(ServerContext&, const ApiRequest&) {
+  return ApiResponse::FromJson(Json{{"status", "ok"}});
+}
+
+Result<ApiResponse> ListRoutes(ServerContext&, const ApiRequest&) {
+  Json routes = Json::array();
+  for (const Route& r : Routes()) {
+    routes.push_back(
+        Json{{"method", r.method}, {"path", r.pattern}, {"doc", r.doc}, {"writes", r.writes}});
+  }
+  return ApiResponse::FromJson(Json{{"routes", routes}});
+}
+
+}  // namespace kg::server::handlers

@@ -1,0 +1,67 @@
+// codekgd: the codekg HTTP service. Flags: server/flags.h. HTTP contract: server/api.md.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "server/flags.h"
+#include "server/server.h"
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto flags = kg::server::ParseFlags(args);
+  if (!flags.ok()) {
+    std::fprintf(stderr, "codekgd: %s\n%s", flags.status().message().c_str(),
+                 kg::server::Usage().c_str());
+    return 2;
+  }
+  if (flags->help) {
+    std::fputs(kg::server::Usage().c_str(), stdout);
+    return 0;
+  }
+
+  // SIGTERM/SIGINT are blocked in every thread (set before any thread exists) and received by
+  // one watcher thread with sigwait, which calls Server::Stop() outside signal context.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto server = kg::server::Server::Open(flags->options);
+  if (!server.ok()) {
+    std::fprintf(stderr, "codekgd: cannot open %s: %s\n", flags->options.data_dir.c_str(),
+                 server.status().ToString().c_str());
+    return 1;
+  }
+  auto port = (*server)->Bind();
+  if (!port.ok()) {
+    std::fprintf(stderr, "codekgd: %s\n", port.status().ToString().c_str());
+    return 1;
+  }
+
+  kg::server::Server* srv = server->get();
+  std::thread watcher([srv, stop_signals] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    std::fprintf(stderr, "codekgd: signal %d, stopping\n", sig);
+    srv->Stop();
+  });
+  watcher.detach();  // exits with the process if the listener stops on its own
+
+  std::printf("codekgd listening on http://%s:%d\n", flags->options.host.c_str(), *port);
+  std::fflush(stdout);
+
+  kg::Status served = srv->Serve();
+  srv->Close();
+  if (!served.ok()) {
+    std::fprintf(stderr, "codekgd: %s\n", served.ToString().c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "codekgd: stopped\n");
+  return 0;
+}

@@ -1,0 +1,291 @@
+#include "server/server.h"
+
+#include <httplib.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "server/http_status.h"
+#include "server/routes.h"
+
+namespace kg::server {
+
+struct Server::Impl {
+  std::unique_ptr<ServerContext> context;
+  httplib::Server http;
+  std::atomic<bool> bound{false};
+  std::atomic<bool> stop_requested{false};
+  std::atomic<bool> serving{false};
+
+  void Dispatch(const httplib::Request& hreq, httplib::Response& hres, std::string body);
+  // Reads the body through `reader` (bodies are never read by httplib itself: that would limit
+  // form-encoded bodies to 8 KiB and wait for EOF on a POST without Content-Length), then
+  // dispatches.
+  void ReadAndDispatch(const httplib::Request& hreq, httplib::Response& hres,
+                       const httplib::ContentReader& reader);
+  ApiResponse Route(const httplib::Request& hreq, std::string body);
+  void Write(const ApiResponse& response, httplib::Response& hres);
+};
+
+namespace {
+
+std::string Lower(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
+// A JSON error for responses httplib produced itself (payload too large, malformed request).
+Status StatusForHttpError(int status, const httplib::Request& req, size_t max_body_bytes) {
+  switch (status) {
+    case 413:
+      return Status::ResourceExhausted("request body exceeds the limit of " +
+                                       std::to_string(max_body_bytes) + " bytes");
+    case 404:
+      return Status::NotFound("no route for " + req.method + " " + req.path);
+    case 400:
+      return Status::InvalidArgument("malformed HTTP request or body");
+    default:
+      return Status::Internal("HTTP error " + std::to_string(status));
+  }
+}
+
+}  // namespace
+
+ApiResponse Server::Impl::Route(const httplib::Request& hreq, std::string body) {
+  RouteMatch match = MatchRoute(hreq.method, hreq.path);
+  if (match.route == nullptr) {
+    std::string msg = "no route for " + hreq.method + " " + hreq.path;
+    if (!match.allowed_methods.empty()) {
+      msg += " (allowed methods:";
+      for (auto m : match.allowed_methods) msg += " " + std::string(m);
+      msg += ")";
+    } else {
+      msg += " (GET /v1 lists the routes)";
+    }
+    return ErrorResponse(Status::NotFound(msg));
+  }
+  const ServerOptions& opts = context->options();
+  if (match.route->writes && !opts.token.empty()) {
+    std::string auth = hreq.get_header_value("Authorization");
+    if (auth != "Bearer " + opts.token) {
+      return ErrorResponse(Status::PermissionDenied(
+          "this route changes state and needs the header 'Authorization: Bearer <token>'"));
+    }
+  }
+  ApiRequest req;
+  req.method = hreq.method == "HEAD" ? "GET" : hreq.method;
+  req.path = hreq.path;
+  req.body = std::move(body);
+  for (const auto& [k, v] : hreq.headers) req.headers[Lower(k)] = v;
+  for (const auto& [k, v] : hreq.params) req.query.emplace(k, v);
+  req.path_params = std::move(match.params);
+  Result<ApiResponse> result = match.route->handler(*context, req);
+  if (!result.ok()) return ErrorResponse(result.status());
+  return std::move(result).value();
+}
+
+void Server::Impl::ReadAndDispatch(const httplib::Request& hreq, httplib::Response& hres,
+                                   const httplib::ContentReader& reader) {
+  std::string body;
+  try {
+    if (hreq.is_multipart_form_data()) {
+      Write(ErrorResponse(Status::InvalidArgument(
+                "multipart/form-data bodies are not supported; send a JSON object")),
+            hres);
+      return;
+    }
+    bool chunked =
+        Lower(hreq.get_header_value("Transfer-Encoding")).find("chunked") != std::string::npos;
+    if (hreq.has_header("Content-Length") || chunked) {
+      bool ok = reader([&body](const char* data, size_t length) {
+        body.append(data, length);
+        return true;
+      });
+      if (!ok) {
+        size_t max_body = context->options().max_body_bytes;
+        Write(ErrorResponse(StatusForHttpError(hres.status == 413 ? 413 : 400, hreq, max_body)),
+              hres);
+        return;
+      }
+    }
+  } catch (...) {
+    Write(ErrorResponse(Status::InvalidArgument("cannot read the request body")), hres);
+    return;
+  }
+  Dispatch(hreq, hres, std::move(body));
+}
+
+void Server::Impl::Dispatch(const httplib::Request& hreq, httplib::Response& hres,
+                            std::string body) {
+  ApiResponse response;
+  try {
+    response = Route(hreq, std::move(body));
+  } catch (const std::exception& e) {
+    response = ErrorResponse(Status::Internal(std::string("unhandled exception: ") + e.what()));
+  } catch (...) {
+    response = ErrorResponse(Status::Internal("unhandled non-standard exception"));
+  }
+  try {
+    Write(response, hres);
+  } catch (...) {
+    hres.status = 500;
+    hres.set_content(R"({"error":{"code":"internal","message":"cannot write the response"}})",
+                     "application/json");
+  }
+}
+
+void Server::Impl::Write(const ApiResponse& response, httplib::Response& hres) {
+  hres.status = response.status;
+  if (response.stream_file.empty()) {
+    hres.set_content(response.body, response.content_type.c_str());
+    return;
+  }
+  auto file = std::make_shared<std::ifstream>(response.stream_file, std::ios::binary);
+  std::error_code ec;
+  uintmax_t size = std::filesystem::file_size(response.stream_file, ec);
+  if (!*file || ec) {
+    ApiResponse err = ErrorResponse(Status::IOError("cannot read " + response.stream_file));
+    hres.status = err.status;
+    hres.set_content(err.body, err.content_type.c_str());
+    return;
+  }
+  hres.set_content_provider(static_cast<size_t>(size), response.content_type.c_str(),
+                            [file](size_t offset, size_t length, httplib::DataSink& sink) {
+                              static constexpr size_t kChunk = 64 * 1024;
+                              char buf[kChunk];
+                              file->clear();
+                              file->seekg(static_cast<std::streamoff>(offset));
+                              file->read(buf,
+                                         static_cast<std::streamsize>(std::min(length, kChunk)));
+                              std::streamsize n = file->gcount();
+                              if (n <= 0) return false;  // the file shrank: abort the response
+                              return sink.write(buf, static_cast<size_t>(n));
+                            });
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() {
+  Stop();
+  Close();
+}
+
+ServerContext& Server::context() { return *impl_->context; }
+
+Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
+  if (options.data_dir.empty()) return Status::InvalidArgument("--data must name a folder");
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir, ec);
+  if (ec) {
+    return Status::IOError("cannot create data folder " + options.data_dir + ": " + ec.message());
+  }
+  storage::Options store_options;
+  KG_ASSIGN_OR_RETURN(auto store,
+                      storage::GraphStore::Open(options.data_dir + "/db", store_options));
+  KG_ASSIGN_OR_RETURN(auto jobs, JobStore::Open(options.data_dir + "/jobs"));
+
+  auto impl = std::make_unique<Impl>();
+  impl->context = std::make_unique<ServerContext>(options, std::move(store), std::move(jobs));
+  Impl* self = impl.get();
+  httplib::Server& http = impl->http;
+
+  int threads = options.threads > 0
+                    ? options.threads
+                    : std::max(4, static_cast<int>(std::thread::hardware_concurrency()));
+  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http.set_payload_max_length(options.max_body_bytes);
+  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let a second codekgd bind
+  // the same port and silently take half of the connections.
+  http.set_socket_options([](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
+  http.set_keep_alive_timeout(2);
+  httplib::Server::Handler dispatch = [self](const httplib::Request& req, httplib::Response& res) {
+    self->Dispatch(req, res, std::string());
+  };
+  httplib::Server::HandlerWithContentReader dispatch_with_body =
+      [self](const httplib::Request& req, httplib::Response& res,
+             const httplib::ContentReader& reader) { self->ReadAndDispatch(req, res, reader); };
+  const char* kAny = R"(/.*)";
+  http.Get(kAny, dispatch);
+  http.Options(kAny, dispatch);
+  http.Post(kAny, dispatch_with_body);
+  http.Put(kAny, dispatch_with_body);
+  http.Patch(kAny, dispatch_with_body);
+  http.Delete(kAny, dispatch_with_body);
+  size_t max_body = options.max_body_bytes;
+  // Responses httplib makes on its own (413, malformed requests) get the same JSON error shape.
+  http.set_error_handler([max_body](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    ApiResponse err = ErrorResponse(StatusForHttpError(res.status, req, max_body));
+    res.set_content(err.body, err.content_type.c_str());
+  });
+  http.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        ApiResponse err = ErrorResponse(Status::Internal("unhandled exception"));
+        res.status = err.status;
+        res.set_content(err.body, err.content_type.c_str());
+      });
+  if (options.access_log) {
+    http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+      std::fprintf(stderr, "codekgd: %s %s -> %d\n", req.method.c_str(), req.path.c_str(),
+                   res.status);
+    });
+  }
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+Result<int> Server::Bind() {
+  const ServerOptions& opts = impl_->context->options();
+  int port = -1;
+  if (opts.port == 0) {
+    port = impl_->http.bind_to_any_port(opts.host);
+  } else if (impl_->http.bind_to_port(opts.host, opts.port)) {
+    port = opts.port;
+  }
+  if (port <= 0) {
+    return Status::IOError("cannot listen on " + opts.host + ":" + std::to_string(opts.port));
+  }
+  impl_->bound = true;
+  return port;
+}
+
+Status Server::Serve() {
+  if (!impl_->bound) return Status::Internal("Serve() before a successful Bind()");
+  // serving is set before stop_requested is read, and Stop() sets stop_requested before it reads
+  // serving: a Stop() racing with the start of Serve() is never lost.
+  impl_->serving = true;
+  if (impl_->stop_requested) {
+    impl_->serving = false;
+    return Status::OK();
+  }
+  bool ok = impl_->http.listen_after_bind();
+  impl_->serving = false;
+  if (!ok) return Status::IOError("the HTTP listener failed");
+  return Status::OK();
+}
+
+void Server::Stop() {
+  if (!impl_) return;
+  impl_->stop_requested = true;
+  // Serve() may be between its check and the listener's start: wait for it to be running.
+  for (int i = 0; i < 500 && impl_->serving && !impl_->http.is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (impl_->http.is_running()) impl_->http.stop();
+}
+
+void Server::Close() {
+  if (impl_ && impl_->context) impl_->context->CloseStore();
+}
+
+}  // namespace kg::server

@@ -1,0 +1,44 @@
+#include "synth/walk_query.h"
+
+#include <cmath>
+
+namespace kg::synth {
+
+Result<query::QueryResult> RunWalkQuery(storage::GraphStore& store, std::string_view graph,
+                                        std::string_view text) {
+  query::QueryOptions options;
+  options.max_rows = int64_t{1} << 40;
+  options.timeout_ms = 10 * 60 * 1000;
+  options.max_expansions = int64_t{1} << 40;
+  KG_ASSIGN_OR_RETURN(query::QueryResult result, query::ExecuteQuery(store, graph, text, options));
+  if (result.truncated || !result.limit_hit.empty()) {
+    return Status::ResourceExhausted(
+        "synthesis query hit the engine limit '" +
+        (result.limit_hit.empty() ? std::string("max_rows") : result.limit_hit) +
+        "': " + std::string(text));
+  }
+  return result;
+}
+
+std::string CellString(const Value& v) {
+  if (v.is_null()) return "";
+  if (v.is_string()) return v.as_string();
+  return v.DebugString();
+}
+
+std::optional<int64_t> CellInt(const Value& v) {
+  if (v.is_int()) return v.as_int();
+  if (v.is_double() && std::isfinite(v.as_double())) return static_cast<int64_t>(v.as_double());
+  return std::nullopt;
+}
+
+bool CellHasLabel(const Value& v, std::string_view label) {
+  if (v.is_string()) return v.as_string() == label;
+  if (!v.is_list()) return false;
+  for (const auto& x : v.as_list()) {
+    if (x.is_string() && x.as_string() == label) return true;
+  }
+  return false;
+}
+
+}  // namespace kg::synth

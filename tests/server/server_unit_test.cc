@@ -1,0 +1,291 @@
+// Table-driven tests of the server's pure pieces: routes, Status -> HTTP, JSON bodies and
+// encodings, flags, and the job store (on a real temp folder).
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "server/flags.h"
+#include "server/http_status.h"
+#include "server/job_store.h"
+#include "server/json_codec.h"
+#include "server/request_body.h"
+#include "server/routes.h"
+
+namespace kg::server {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(RoutesTest, MatchTable) {
+  struct Case {
+    std::string method, path;
+    std::string want_pattern;  // "" = no route
+    std::map<std::string, std::string> params;
+  };
+  const Case cases[] = {
+      {"GET", "/healthz", "/healthz", {}},
+      {"HEAD", "/healthz", "/healthz", {}},
+      {"GET", "/v1/graphs", "/v1/graphs", {}},
+      {"GET", "/v1/graphs/shop", "/v1/graphs/{graph}", {{"graph", "shop"}}},
+      {"DELETE", "/v1/graphs/shop", "/v1/graphs/{graph}", {{"graph", "shop"}}},
+      {"POST", "/v1/graphs/my.repo-1/query", "/v1/graphs/{graph}/query", {{"graph", "my.repo-1"}}},
+      {"POST", "/v1/graphs/shop/ingest", "/v1/graphs/{graph}/ingest", {{"graph", "shop"}}},
+      {"POST", "/v1/graphs/shop/synth", "/v1/graphs/{graph}/synth", {{"graph", "shop"}}},
+      {"GET", "/v1/jobs/job_1", "/v1/jobs/{id}", {{"id", "job_1"}}},
+      {"GET", "/v1/jobs/job_1/results", "/v1/jobs/{id}/results", {{"id", "job_1"}}},
+      {"GET", "/v1/graphs/shop/query", "", {}},  // wrong method
+      {"POST", "/healthz", "", {}},
+      {"GET", "/v1/graphs/", "", {}},  // empty segment
+      {"GET", "/v1/graphs//query", "", {}},
+      {"GET", "/healthz/", "", {}},
+      {"GET", "/nope", "", {}},
+      {"GET", "", "", {}},
+      {"GET", "/", "", {}},
+  };
+  for (const auto& c : cases) {
+    RouteMatch m = MatchRoute(c.method, c.path);
+    if (c.want_pattern.empty()) {
+      EXPECT_EQ(m.route, nullptr) << c.method << " " << c.path;
+      continue;
+    }
+    ASSERT_NE(m.route, nullptr) << c.method << " " << c.path;
+    EXPECT_EQ(m.route->pattern, c.want_pattern);
+    EXPECT_EQ(m.params, c.params);
+  }
+  // A known path with another method names the allowed methods.
+  RouteMatch m = MatchRoute("PUT", "/v1/graphs/shop");
+  EXPECT_EQ(m.route, nullptr);
+  EXPECT_EQ(m.allowed_methods, (std::vector<std::string_view>{"GET", "POST", "DELETE"}));
+}
+
+TEST(RoutesTest, TableIsWellFormed) {
+  std::set<std::pair<std::string_view, std::string_view>> seen;
+  for (const Route& r : Routes()) {
+    EXPECT_TRUE(seen.insert({r.method, r.pattern}).second) << "duplicate " << r.pattern;
+    EXPECT_NE(r.handler, nullptr);
+    EXPECT_FALSE(r.doc.empty());
+    EXPECT_EQ(r.pattern.front(), '/');
+    EXPECT_EQ(r.writes, r.method != "GET" && r.pattern.find("/query") == std::string_view::npos)
+        << r.method << " " << r.pattern;
+  }
+}
+
+TEST(HttpStatusTest, MapsEveryCode) {
+  const std::pair<Status, int> cases[] = {
+      {Status::InvalidArgument("x"), 400}, {Status::PermissionDenied("x"), 403},
+      {Status::NotFound("x"), 404},        {Status::Timeout("x"), 408},
+      {Status::AlreadyExists("x"), 409},   {Status::ResourceExhausted("x"), 413},
+      {Status::Cancelled("x"), 499},       {Status::NotSupported("x"), 501},
+      {Status::Corruption("x"), 500},      {Status::IOError("x"), 500},
+      {Status::Internal("x"), 500},
+  };
+  for (const auto& [status, http] : cases)
+    EXPECT_EQ(HttpStatusFor(status), http) << status.ToString();
+}
+
+TEST(HttpStatusTest, ErrorJsonShape) {
+  Json j = ErrorJson(Status::SyntaxError("expected ')'", TextPosition{3, 14, 40}));
+  EXPECT_EQ(j.dump(), R"({"error":{"code":"invalid_argument","message":"expected ')'",)"
+                      R"("position":{"line":3,"column":14}}})");
+  Json k = ErrorJson(Status::NotFound("graph 'x' does not exist"));
+  EXPECT_EQ(k.dump(), R"({"error":{"code":"not_found","message":"graph 'x' does not exist"}})");
+  ApiResponse r = ErrorResponse(Status::Timeout("slow"));
+  EXPECT_EQ(r.status, 408);
+  EXPECT_EQ(r.content_type, "application/json");
+}
+
+TEST(RequestBodyTest, MalformedJsonHasPosition) {
+  struct Case {
+    std::string body;
+    int line, column;
+  };
+  const Case cases[] = {
+      {"{x", 1, 2},
+      {"{\"a\": 1,\n  \"b\": }", 2, 8},
+      {"{\"a\": [1, 2,]}", 1, 13},
+      {"{\"a\": 1", 1, 8},  // unexpected end
+  };
+  for (const auto& c : cases) {
+    auto r = ParseJsonObject(c.body);
+    ASSERT_FALSE(r.ok()) << c.body;
+    EXPECT_TRUE(r.status().IsInvalidArgument());
+    ASSERT_TRUE(r.status().position().has_value()) << c.body;
+    EXPECT_EQ(r.status().position()->line, c.line) << c.body << ": " << r.status().ToString();
+    EXPECT_EQ(r.status().position()->column, c.column) << c.body << ": " << r.status().ToString();
+    EXPECT_EQ(r.status().message().find("[json.exception"), std::string::npos);
+    EXPECT_EQ(r.status().message().rfind("invalid JSON in request body: ", 0), 0u);
+  }
+}
+
+TEST(RequestBodyTest, ObjectsFieldsAndTypes) {
+  EXPECT_TRUE(ParseJsonObject("").ok());
+  EXPECT_TRUE(ParseJsonObject("  \n").value().empty());
+  auto arr = ParseJsonObject("[1]");
+  ASSERT_FALSE(arr.ok());
+  EXPECT_NE(arr.status().message().find("JSON object"), std::string::npos);
+
+  Json body = Json::parse(R"({"query": "MATCH (n) RETURN n", "limit": "10", "seed": -1,
+                               "params": {"x": 1}, "n": 5, "big": 18446744073709551615})");
+  EXPECT_EQ(GetString(body, "query").value().value(), "MATCH (n) RETURN n");
+  EXPECT_FALSE(GetString(body, "absent").value().has_value());
+  auto limit = GetInt(body, "limit");
+  ASSERT_FALSE(limit.ok());
+  EXPECT_EQ(limit.status().message(), "field 'limit' must be an integer, got string");
+  EXPECT_EQ(GetInt(body, "n").value().value(), 5);
+  EXPECT_FALSE(GetInt(body, "big").ok());
+  EXPECT_EQ(GetUint(body, "big").value().value(), 18446744073709551615ull);
+  auto seed = GetUint(body, "seed");
+  ASSERT_FALSE(seed.ok());
+  EXPECT_NE(seed.status().message().find("'seed'"), std::string::npos);
+  auto q = GetObject(body, "query");
+  ASSERT_FALSE(q.ok());
+  EXPECT_NE(q.status().message().find("must be an object, got string"), std::string::npos);
+  EXPECT_NE(GetObject(body, "params").value(), nullptr);
+
+  Status s = CheckFields(body, {"query", "limit"});
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("unknown field"), std::string::npos);
+  EXPECT_NE(s.message().find("expected one of: query, limit"), std::string::npos);
+  EXPECT_TRUE(CheckFields(Json::parse(R"({"query": 1})"), {"query"}).ok());
+}
+
+TEST(JsonCodecTest, ValueRoundTrip) {
+  Value v(ValueMap{{"_id", "a.py:A"},
+                   {"_labels", ValueList{"Class"}},
+                   {"n", int64_t{-3}},
+                   {"f", 1.5},
+                   {"b", true},
+                   {"z", Value()},
+                   {"l", ValueList{1, "two", ValueList{}}}});
+  Json j = ValueToJson(v);
+  EXPECT_EQ(j["_id"], "a.py:A");
+  EXPECT_EQ(j["n"], -3);
+  EXPECT_TRUE(j["z"].is_null());
+  auto back = JsonToValue(j, "params");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back.value(), v);
+  EXPECT_TRUE(ValueToJson(Value(std::nan(""))).is_null());
+  auto too_big = JsonToValue(Json::parse("18446744073709551615"), "params.x");
+  ASSERT_FALSE(too_big.ok());
+  EXPECT_NE(too_big.status().message().find("params.x"), std::string::npos);
+  std::string deep(100, '[');
+  deep += std::string(100, ']');
+  EXPECT_FALSE(JsonToValue(Json::parse(deep), "params.d").ok());
+}
+
+TEST(JsonCodecTest, InvalidUtf8IsReplacedNotThrown) {
+  Value v(std::string("bad \xff byte"));
+  std::string out = DumpJson(ValueToJson(v));
+  EXPECT_NE(out.find("\xEF\xBF\xBD"), std::string::npos) << out;  // U+FFFD
+  EXPECT_EQ(out.find("\xff"), std::string::npos);
+  EXPECT_FALSE(Json::parse(out, nullptr, false).is_discarded());
+}
+
+TEST(JsonCodecTest, QueryResultShape) {
+  query::QueryResult r;
+  r.columns = {"c.name"};
+  r.rows = {{Value("Cart")}, {Value()}};
+  r.truncated = true;
+  r.limit_hit = "max_rows";
+  r.warnings = {"unknown label 'Klass'"};
+  Json j = QueryResultToJson(r);
+  EXPECT_EQ(j["columns"], Json::parse(R"(["c.name"])"));
+  EXPECT_EQ(j["rows"], Json::parse(R"([["Cart"], [null]])"));
+  EXPECT_EQ(j["truncated"], true);
+  EXPECT_EQ(j["limit_hit"], "max_rows");
+  EXPECT_EQ(j["warnings"].size(), 1u);
+  EXPECT_TRUE(j["stats"].contains("exec_ms"));
+  query::QueryResult empty;
+  EXPECT_TRUE(QueryResultToJson(empty)["limit_hit"].is_null());
+}
+
+TEST(FlagsTest, ParsesAndRejects) {
+  auto f = ParseFlags({"--data", "/tmp/x", "--port=0", "--host", "0.0.0.0", "--threads", "3",
+                       "--max-body-bytes", "1024", "--token", "s3cret", "--access-log"});
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ(f->options.data_dir, "/tmp/x");
+  EXPECT_EQ(f->options.port, 0);
+  EXPECT_EQ(f->options.host, "0.0.0.0");
+  EXPECT_EQ(f->options.threads, 3);
+  EXPECT_EQ(f->options.max_body_bytes, 1024u);
+  EXPECT_EQ(f->options.token, "s3cret");
+  EXPECT_TRUE(f->options.access_log);
+  auto d = ParseFlags({});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->options.port, 7420);
+  EXPECT_EQ(d->options.host, "127.0.0.1");
+  EXPECT_TRUE(ParseFlags({"--help"})->help);
+  const std::vector<std::string> bad[] = {
+      {"--port", "70000"}, {"--port", "x"}, {"--port"}, {"--threads", "-1"},
+      {"--nope"},          {"--data="},     {"extra"},
+  };
+  for (const auto& args : bad) {
+    auto r = ParseFlags(args);
+    EXPECT_FALSE(r.ok()) << args[0];
+    if (!r.ok()) {
+      EXPECT_TRUE(r.status().IsInvalidArgument());
+    }
+  }
+}
+
+class JobStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "codekg_jobs_test_XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  std::string dir_;
+};
+
+TEST_F(JobStoreTest, CreateSaveGetAndInterruptedJobsFail) {
+  std::string running_id, done_id;
+  {
+    auto store = JobStore::Open(dir_ + "/jobs");
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    auto a = (*store)->Create("synth", "shop", Json{{"seed", 1}});
+    auto b = (*store)->Create("ingest", "shop", Json{{"path", "/x"}});
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_NE(a->id, b->id);
+    EXPECT_TRUE(JobStore::IsValidJobId(a->id));
+    EXPECT_EQ(a->state, "running");
+    b->state = "succeeded";
+    b->summary = Json{{"files_parsed", 3}};
+    ASSERT_TRUE((*store)->Save(&b.value()).ok());
+    auto got = (*store)->Get(b->id);
+    ASSERT_TRUE(got.ok());
+    EXPECT_EQ(got->state, "succeeded");
+    EXPECT_EQ(got->summary["files_parsed"], 3);
+    EXPECT_GT(got->finished_ms, 0);
+    running_id = a->id;
+    done_id = b->id;
+    for (const char* bad : {"", "../etc/passwd", "a/b", "no_such_job"}) {
+      auto r = (*store)->Get(bad);
+      ASSERT_FALSE(r.ok());
+      EXPECT_TRUE(r.status().IsNotFound()) << bad;
+    }
+  }
+  // Reopening marks the job that was still running as failed (interrupted).
+  auto store = JobStore::Open(dir_ + "/jobs");
+  ASSERT_TRUE(store.ok());
+  auto a = (*store)->Get(running_id);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->state, "failed");
+  EXPECT_NE(a->error["message"].get<std::string>().find("interrupted"), std::string::npos);
+  EXPECT_EQ((*store)->Get(done_id)->state, "succeeded");
+  // A damaged record is Corruption, not a crash.
+  std::ofstream(dir_ + "/jobs/job_broken.json") << "{not json";
+  auto broken = (*store)->Get("job_broken");
+  ASSERT_FALSE(broken.ok());
+  EXPECT_TRUE(broken.status().IsCorruption());
+}
+
+}  // namespace
+}  // namespace kg::server
