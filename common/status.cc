@@ -39,6 +39,13 @@ Status Status::WithContext(std::string_view context) const {
   return s;
 }
 
+Status Status::WithPosition(TextPosition pos) const {
+  if (ok()) return *this;
+  Status s = *this;
+  s.position_ = pos;
+  return s;
+}
+
 std::string Status::ToString() const {
   if (ok()) return "OK";
   std::string out(CodeName(code_));

@@ -85,6 +85,10 @@ class Status {
   // Returns a copy with `context` prepended to the message ("context: message").
   Status WithContext(std::string_view context) const;
 
+  // Returns a copy that points at `pos` in the caller's text (any code, e.g. a NotSupported
+  // clause in a query). An OK status stays OK without a position.
+  Status WithPosition(TextPosition pos) const;
+
   // "OK", or "<CodeName>: <message>" plus " (line L, column C)" when a position is set.
   std::string ToString() const;
 

@@ -55,6 +55,15 @@ TEST(StatusTest, WithContextPrefixesMessage) {
   EXPECT_TRUE(Status::OK().WithContext("ignored").ok());
 }
 
+TEST(StatusTest, WithPositionWorksForAnyCode) {
+  Status s = Status::NotSupported("WITH is not supported yet").WithPosition({1, 11, 10});
+  EXPECT_TRUE(s.IsNotSupported());
+  ASSERT_TRUE(s.position().has_value());
+  EXPECT_EQ(s.position()->column, 11);
+  EXPECT_EQ(s.ToString(), "not_supported: WITH is not supported yet (line 1, column 11)");
+  EXPECT_FALSE(Status::OK().WithPosition({1, 1, 0}).position().has_value());
+}
+
 Result<int> Half(int x) {
   if (x % 2) return Status::InvalidArgument("odd");
   return x / 2;
