@@ -6,11 +6,13 @@
 //
 // Model. A database holds many named graphs (one per repository). A graph holds nodes and
 // directed, typed edges. A node has a string id unique in its graph (codekg convention:
-// `path:Qualified.Name`), one or more labels, and properties. An edge has a source, a type, a
-// target and properties; several edges of one type may join the same pair (e.g. two IMPORTS
-// with different aliases). Internally nodes are addressed by a dense NodeKey allocated once per
-// string id and never reused, so a node re-created with the same id keeps its NodeKey and edges
-// from other files into it stay valid.
+// `path:Qualified.Name`), zero or more labels, and properties. A node without labels (the
+// openCypher TCK creates them) is visible through ScanAll, GetNode, FindNode and Expand and counted
+// by CountNodes, but is in no label index (ScanLabel, ScanLabelName, CountLabel). An edge has a
+// source, a type, a target and properties; several edges of one type may join the same pair (e.g.
+// two IMPORTS with different aliases). Internally nodes are addressed by a dense NodeKey allocated
+// once per string id and never reused, so a node re-created with the same id keeps its NodeKey and
+// edges from other files into it stay valid.
 //
 // Ownership of facts (how incremental re-ingest stays correct). Every write is a FactBatch. A
 // batch with a non-empty `path` is the complete set of facts of that file: ReplaceFile() deletes
@@ -55,7 +57,7 @@ using schema::LabelId;
 
 struct NodeFact {
   std::string id;                   // unique in the graph; must not be empty
-  std::vector<std::string> labels;  // >= 1; canonical or user label names (see LabelIdFor)
+  std::vector<std::string> labels;  // may be empty; canonical or user label names (LabelIdFor)
   Properties props;                 // `id` is implied; do not put it here
   bool shared = false;              // upsert, owned by no file (see header comment)
 };
@@ -145,6 +147,11 @@ class Snapshot {
   // Node by key / by string id. Success with nullopt when absent; IOError/Corruption on failure.
   virtual Result<std::optional<NodeRecord>> GetNode(NodeKey key) = 0;
   virtual Result<std::optional<NodeKey>> FindNode(std::string_view id) = 0;
+  // Many nodes at once, faster than GetNode per key (one batched RocksDB read): on success
+  // (*out)[i] is the node of keys[i] or nullopt when absent; *out is resized to keys.size().
+  // IOError/Corruption on failure (then *out is unspecified).
+  virtual Status GetNodes(const std::vector<NodeKey>& keys,
+                          std::vector<std::optional<NodeRecord>>* out) = 0;
 
   // All nodes (key order), nodes with a label, nodes with a label and exact name property, or
   // with lower-cased name equal to ToLowerAscii(name) when case_insensitive.
@@ -157,6 +164,10 @@ class Snapshot {
   // kBoth yields out-edges then in-edges (a self-loop appears in both).
   virtual std::unique_ptr<EdgeCursor> Expand(NodeKey node, Direction dir,
                                              std::optional<EdgeTypeId> type = std::nullopt) = 0;
+  // Like Expand, but leaves EdgeRecord::props empty without decoding them: the fast path for
+  // traversals that need only endpoints, types and seqs.
+  virtual std::unique_ptr<EdgeCursor> ExpandKeys(NodeKey node, Direction dir,
+                                                 std::optional<EdgeTypeId> type = std::nullopt) = 0;
 
   // Exact statistics for the planner (kept up to date by every write). Edges count only visible
   // (non-dangling) edges, i.e. what Expand yields.
@@ -173,6 +184,35 @@ class Snapshot {
 
  protected:
   Snapshot() = default;
+};
+
+// Loads many files' facts fast: the first ingest of a repository, imports, benchmarks. Made by
+// GraphStore::NewBulkWriter. Each Add() has exactly the effect of ApplyBatch() with the same
+// batch (same validation and errors, same resulting graph), but facts skip the write-ahead log
+// and the label indexes and file texts are written as sorted files at the end, so that:
+//  - nothing is durable until Finish() returns OK: a crash before it may leave any part of what
+//    was added since the writer was made (never older data) missing, so the graph may be
+//    inconsistent; drop it and load it again;
+//  - readers may see the graph half-loaded (e.g. nodes not yet in their label index) until
+//    Finish() returns.
+// The writer holds the store's write lock from NewBulkWriter until Finish() or destruction:
+// every other write of the store waits meanwhile. Not thread-safe; use it from one thread.
+// REQUIRES: the thread that owns a BulkWriter does not write through the GraphStore directly.
+class BulkWriter {
+ public:
+  virtual ~BulkWriter() = default;  // finishes (errors are lost) if Finish() was not called
+  BulkWriter(const BulkWriter&) = delete;
+  BulkWriter& operator=(const BulkWriter&) = delete;
+
+  // Applies one batch as ApplyBatch() would (errors likewise; on error nothing of that batch
+  // is applied and earlier batches stay). InvalidArgument after Finish().
+  virtual Status Add(const FactBatch& batch) = 0;
+  // Completes and persists everything added (writes the buffered indexes, flushes memtables to
+  // synced files) and releases the write lock. IOError/Corruption on failure. Idempotent.
+  virtual Status Finish() = 0;
+
+ protected:
+  BulkWriter() = default;
 };
 
 struct Options {
@@ -207,12 +247,20 @@ class GraphStore {
 
   // Replaces all facts of batch.path (see header comment), or adds graph-level facts when
   // batch.path is empty. Returns OK only once the batch is durable (per Options::sync_writes).
-  // Errors: NotFound (no such graph), InvalidArgument (empty node id, node without label, the
+  // Errors: NotFound (no such graph), InvalidArgument (empty node id, the
   // same non-shared id twice in the batch, an id owned by another file, over-long name or
   // label, a property named `id`, property values nested deeper than 64 lists/maps, an edge with
   // an empty endpoint or type), ResourceExhausted (label/type ids used up), IOError, Corruption.
   // On error nothing of the batch is applied.
   virtual Status ApplyBatch(std::string_view graph, const FactBatch& batch) = 0;
+
+  // A bulk writer for `graph` (see BulkWriter). NotFound if the graph does not exist. Caller owns
+  // it; it must be destroyed before the store.
+  virtual Result<std::unique_ptr<BulkWriter>> NewBulkWriter(std::string_view graph) = 0;
+
+  // Adds `batches` in order through a BulkWriter and finishes it. Stops at the first batch that
+  // fails and returns its error (with the batch's path), after persisting the batches before it.
+  virtual Status BulkLoad(std::string_view graph, const std::vector<FactBatch>& batches) = 0;
 
   // Deletes every fact the file's last batch wrote, and the file record. NotFound if the graph
   // or the file is unknown.
