@@ -61,9 +61,9 @@ struct QueryResult {
 // (message says what was expected, e.g. "expected ')' but found 'RETURN'") and runtime type
 // errors (e.g. "division by zero"), or for invalid options (negative max_rows, timeout_ms <= 0);
 // NotFound if the graph does not exist; Timeout ("query exceeded timeout of N ms");
-// NotSupported for valid Cypher outside the subset (WITH, OPTIONAL MATCH, CREATE, CASE, ...),
-// the message naming the feature and ending in "(line L, column C)" (Status carries a
-// position only for InvalidArgument); IOError/Corruption from storage.
+// NotSupported for valid Cypher outside the subset (WITH, UNWIND, CREATE, CASE, ...), the
+// message naming the feature, with the position of the construct when the parser found it;
+// IOError/Corruption from storage.
 // Thread-safe: any number of concurrent calls (each takes its own snapshot).
 Result<QueryResult> ExecuteQuery(storage::GraphStore& store, std::string_view graph,
                                  std::string_view text, const QueryOptions& options = {});

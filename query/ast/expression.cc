@@ -44,6 +44,8 @@ const char* BinaryOpName(BinaryOp op) {
       return "/";
     case BinaryOp::kMod:
       return "%";
+    case BinaryOp::kPow:
+      return "^";
   }
   return "?";
 }
@@ -104,6 +106,17 @@ std::string Expr::ToString() const {
       return "(" + child(0) + " IS NULL)";
     case ExprKind::kIsNotNull:
       return "(" + child(0) + " IS NOT NULL)";
+    case ExprKind::kCase: {
+      std::string out = "CASE";
+      size_t i = 0;
+      if (case_has_subject) out += " " + child(i++);
+      const size_t pairs_end = children.size() - (case_has_else ? 1 : 0);
+      for (; i + 1 < pairs_end; i += 2) {
+        out += " WHEN " + child(i) + " THEN " + child(i + 1);
+      }
+      if (case_has_else) out += " ELSE " + child(children.size() - 1);
+      return out + " END";
+    }
   }
   return "?";
 }
@@ -119,6 +132,8 @@ ExprPtr Expr::Clone() const {
   copy->distinct = distinct;
   copy->label_groups = label_groups;
   copy->map_keys = map_keys;
+  copy->case_has_subject = case_has_subject;
+  copy->case_has_else = case_has_else;
   for (const auto& c : children) copy->AddChild(c->Clone());
   return copy;
 }

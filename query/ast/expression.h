@@ -34,6 +34,9 @@ enum class ExprKind : uint8_t {
   kBinary,        // children[0] op children[1]
   kIsNull,        // children[0] IS NULL
   kIsNotNull,     // children[0] IS NOT NULL
+  // CASE [subject] WHEN w THEN t ... [ELSE e] END: children are [subject], w1, t1, ..., [e]
+  // (case_has_subject / case_has_else say whether the first / last child is present).
+  kCase,
 };
 
 enum class BinaryOp : uint8_t {
@@ -56,6 +59,7 @@ enum class BinaryOp : uint8_t {
   kMul,
   kDiv,
   kMod,
+  kPow,
 };
 
 // The operator as written in canonical form ("AND", "<>", "STARTS WITH", "=~", "+").
@@ -78,6 +82,8 @@ struct Expr {
   bool distinct = false;              // kFunctionCall: f(DISTINCT x)
   LabelGroups label_groups;           // kHasLabels
   std::vector<std::string> map_keys;  // kMap: keys, parallel to children
+  bool case_has_subject = false;      // kCase
+  bool case_has_else = false;         // kCase
   std::vector<ExprPtr> children;
   // Height of this subtree (a leaf is 1); the parser bounds it so that the recursive stages
   // (binder, evaluator, destructor) never exhaust the stack.

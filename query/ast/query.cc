@@ -39,26 +39,8 @@ std::string RelToString(const RelPattern& r) {
   return mid;
 }
 
-}  // namespace
-
-std::string Query::ToString() const {
+std::string ProjectionToString(const ReturnClause& ret) {
   std::string out;
-  if (explain) out += "EXPLAIN\n";
-  for (const auto& m : matches) {
-    out += "MATCH ";
-    for (size_t p = 0; p < m.patterns.size(); ++p) {
-      const auto& part = m.patterns[p];
-      if (p) out += ", ";
-      if (!part.path_variable.empty()) out += part.path_variable + " = ";
-      for (size_t i = 0; i < part.nodes.size(); ++i) {
-        if (i > 0) out += RelToString(part.rels[i - 1]);
-        out += NodeToString(part.nodes[i]);
-      }
-    }
-    out += "\n";
-    if (m.where) out += "WHERE " + m.where->ToString() + "\n";
-  }
-  out += "RETURN ";
   if (ret.distinct) out += "DISTINCT ";
   if (ret.star) out += "*";
   for (size_t i = 0; i < ret.items.size(); ++i) {
@@ -74,7 +56,45 @@ std::string Query::ToString() const {
   }
   if (ret.skip) out += "\nSKIP " + ret.skip->ToString();
   if (ret.limit) out += "\nLIMIT " + ret.limit->ToString();
+  if (ret.where) out += "\nWHERE " + ret.where->ToString();
   return out;
+}
+
+std::string MatchToString(const MatchClause& m) {
+  std::string out = m.optional ? "OPTIONAL MATCH " : "MATCH ";
+  for (size_t p = 0; p < m.patterns.size(); ++p) {
+    const auto& part = m.patterns[p];
+    if (p) out += ", ";
+    if (!part.path_variable.empty()) out += part.path_variable + " = ";
+    for (size_t i = 0; i < part.nodes.size(); ++i) {
+      if (i > 0) out += RelToString(part.rels[i - 1]);
+      out += NodeToString(part.nodes[i]);
+    }
+  }
+  out += "\n";
+  if (m.where) out += "WHERE " + m.where->ToString() + "\n";
+  return out;
+}
+
+}  // namespace
+
+std::string Query::ToString() const {
+  std::string out;
+  if (explain) out += "EXPLAIN\n";
+  for (const auto& c : clauses) {
+    switch (c.kind) {
+      case Clause::Kind::kMatch:
+        out += MatchToString(c.match);
+        break;
+      case Clause::Kind::kUnwind:
+        out += "UNWIND " + c.unwind.expr->ToString() + " AS " + c.unwind.variable + "\n";
+        break;
+      case Clause::Kind::kWith:
+        out += "WITH " + ProjectionToString(c.with) + "\n";
+        break;
+    }
+  }
+  return out + "RETURN " + ProjectionToString(ret);
 }
 
 }  // namespace kg::query::ast

@@ -1,9 +1,11 @@
 #pragma once
 // ast::Query: the syntax tree of one Cypher-like statement, as written.
 //
-// Supported shape (the walking skeleton):
-//   [EXPLAIN] (MATCH pattern, pattern... [WHERE expr])* RETURN [DISTINCT] items
-//   [ORDER BY expr [ASC|DESC], ...] [SKIP expr] [LIMIT expr]
+// Supported shape:
+//   [EXPLAIN] clause* RETURN [DISTINCT] items [ORDER BY expr [ASC|DESC], ...] [SKIP expr]
+//   [LIMIT expr]
+// where a clause is `[OPTIONAL] MATCH pattern, pattern... [WHERE expr]`, `UNWIND expr AS v`, or
+// `WITH [DISTINCT] items [ORDER BY ...] [SKIP expr] [LIMIT expr] [WHERE expr]`.
 // A pattern is a chain node (rel node)*. Names are not resolved here (see bind/).
 // ToString() prints the statement in canonical form (one clause per line), for debugging and
 // EXPLAIN. Thread-safety: plain values.
@@ -55,6 +57,7 @@ struct PatternPart {
 
 struct MatchClause {
   TextPosition pos;
+  bool optional = false;  // OPTIONAL MATCH: no match keeps the row with the new variables null
   std::vector<PatternPart> patterns;
   ExprPtr where;  // may be null
 };
@@ -70,6 +73,7 @@ struct SortItem {
   bool descending = false;
 };
 
+// RETURN, and the projection of WITH (which may also have a WHERE).
 struct ReturnClause {
   TextPosition pos;
   bool distinct = false;
@@ -78,11 +82,28 @@ struct ReturnClause {
   std::vector<SortItem> order_by;
   ExprPtr skip;   // may be null
   ExprPtr limit;  // may be null
+  ExprPtr where;  // WITH only; may be null
+};
+
+struct UnwindClause {
+  TextPosition pos;
+  ExprPtr expr;
+  std::string variable;
+  TextPosition variable_pos;
+};
+
+// One clause before the final RETURN; `kind` says which member is set.
+struct Clause {
+  enum class Kind : uint8_t { kMatch, kUnwind, kWith };
+  Kind kind = Kind::kMatch;
+  MatchClause match;
+  UnwindClause unwind;
+  ReturnClause with;
 };
 
 struct Query {
   bool explain = false;
-  std::vector<MatchClause> matches;
+  std::vector<Clause> clauses;
   ReturnClause ret;
 
   std::string ToString() const;

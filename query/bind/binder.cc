@@ -107,21 +107,35 @@ class Binder {
     out_.explain = query.explain;
     // Each pattern element becomes a (nested) operator; bound the depth of the plan.
     size_t elements = 0;
-    for (const auto& m : query.matches) {
-      for (const auto& part : m.patterns) elements += part.nodes.size() + part.rels.size();
+    for (const auto& c : query.clauses) {
+      if (c.kind != ast::Clause::Kind::kMatch) continue;
+      for (const auto& part : c.match.patterns) {
+        elements += part.nodes.size() + part.rels.size();
+      }
+      if (elements > kMaxPatternElements) {
+        return Status::SyntaxError("query has too many pattern elements (" +
+                                       std::to_string(elements) + "; the maximum is " +
+                                       std::to_string(kMaxPatternElements) + ")",
+                                   c.match.pos);
+      }
     }
-    if (elements > kMaxPatternElements) {
-      return Status::SyntaxError("query has too many pattern elements (" +
-                                     std::to_string(elements) + "; the maximum is " +
-                                     std::to_string(kMaxPatternElements) + ")",
-                                 query.matches.front().pos);
+    for (const auto& c : query.clauses) {
+      BoundClause bound;
+      bound.kind = c.kind;
+      switch (c.kind) {
+        case ast::Clause::Kind::kMatch:
+          KG_RETURN_IF_ERROR(BindMatch(c.match, &bound.match));
+          break;
+        case ast::Clause::Kind::kUnwind:
+          KG_RETURN_IF_ERROR(BindUnwind(c.unwind, &bound.unwind));
+          break;
+        case ast::Clause::Kind::kWith:
+          KG_RETURN_IF_ERROR(BindProjection(c.with, /*is_with=*/true, &bound.with));
+          break;
+      }
+      out_.clauses.push_back(std::move(bound));
     }
-    for (const auto& m : query.matches) {
-      BoundMatch bound;
-      KG_RETURN_IF_ERROR(BindMatch(m, &bound));
-      out_.matches.push_back(std::move(bound));
-    }
-    KG_RETURN_IF_ERROR(BindReturn(query.ret));
+    KG_RETURN_IF_ERROR(BindProjection(query.ret, /*is_with=*/false, &out_.ret));
     return std::move(out_);
   }
 
@@ -212,9 +226,12 @@ class Binder {
             "relationship variable '" + rel.variable + "' is used more than once in the pattern",
             rel.variable_pos);
       }
-      return Status::NotSupported("reusing relationship variable '" + rel.variable +
-                                  "' from an earlier MATCH is not supported yet" +
-                                  At(rel.variable_pos));
+      if (out_.slots[it->second].kind != SlotKind::kRelationship || rel.var_length) {
+        return Status::NotSupported("reusing variable-length relationship variable '" +
+                                    rel.variable + "' is not supported yet" + At(rel.variable_pos));
+      }
+      rels_in_match->insert(rel.variable);
+      return it->second;  // bound earlier: the planner expands only along that edge
     }
     rels_in_match->insert(rel.variable);
     int slot = NewSlot(rel.variable, kind, false);
@@ -228,11 +245,8 @@ class Binder {
     int64_t min = rel.min_hops.value_or(1);
     std::optional<int64_t> max = rel.max_hops;
     if (!rel.has_range_dots && rel.min_hops) max = rel.min_hops;  // `*2` = exactly 2
-    if (max && min > *max) {
-      return Status::SyntaxError("variable-length lower bound " + std::to_string(min) +
-                                     " exceeds upper bound " + std::to_string(*max),
-                                 rel.pos);
-    }
+    // A lower bound above the upper bound (`*2..1`) is valid and matches nothing: the walk
+    // never reaches min_hops within max_hops.
     if (min > max_var_hops_) {
       return Status::SyntaxError("variable-length lower bound " + std::to_string(min) +
                                      " exceeds the maximum of " + std::to_string(max_var_hops_) +
@@ -252,6 +266,7 @@ class Binder {
   }
 
   Status BindMatch(const ast::MatchClause& m, BoundMatch* out) {
+    out->optional = m.optional;
     std::set<std::string> rels_in_match;
     // Declare every variable first, so property maps may refer to any of them.
     for (const auto& part : m.patterns) {
@@ -367,7 +382,7 @@ class Binder {
     agg.slot = NewSlot(agg.text, SlotKind::kValue, false);
     aggregate_slots_.insert(agg.slot);
     auto ref = MakeSlot(agg.slot, agg.text, e.pos);
-    out_.ret.aggregates.push_back(std::move(agg));
+    projection_->aggregates.push_back(std::move(agg));
     return ref;
   }
 
@@ -491,6 +506,9 @@ class Binder {
       case ExprKind::kIsNotNull:
         kind = BoundExprKind::kIsNotNull;
         break;
+      case ExprKind::kCase:
+        kind = BoundExprKind::kCase;
+        break;
       default:
         return Status::Internal("binder: unexpected expression kind");
     }
@@ -498,6 +516,8 @@ class Binder {
     out->key = e.name;
     out->op = e.op;
     out->map_keys = e.map_keys;
+    out->case_has_subject = e.case_has_subject;
+    out->case_has_else = e.case_has_else;
     bool all_constant = true;
     for (const auto& c : e.children) {
       KG_ASSIGN_OR_RETURN(BoundExprPtr child, BindExpr(*c, env));
@@ -562,54 +582,88 @@ class Binder {
         e.pos);
   }
 
-  Status BindReturn(const ast::ReturnClause& ret) {
-    BoundReturn& out = out_.ret;
+  // UNWIND expr AS v: v is a new value variable.
+  Status BindUnwind(const ast::UnwindClause& u, BoundUnwind* out) {
+    Env env;
+    env.clause = "UNWIND";
+    KG_ASSIGN_OR_RETURN(out->expr, BindExpr(*u.expr, env));
+    if (scope_.count(u.variable) > 0) {
+      return Status::SyntaxError("variable '" + u.variable + "' is already defined",
+                                 u.variable_pos);
+    }
+    out->variable = u.variable;
+    out->slot = NewSlot(u.variable, SlotKind::kValue, false);
+    scope_.emplace(u.variable, out->slot);
+    return Status::OK();
+  }
+
+  // RETURN, or the projection of WITH (`is_with`): after a WITH only its columns are in scope.
+  Status BindProjection(const ast::ReturnClause& ret, bool is_with, BoundReturn* target) {
+    BoundReturn& out = *target;
+    projection_ = target;
+    aggregate_slots_.clear();
+    const char* clause_name = is_with ? "WITH" : "RETURN";
     out.distinct = ret.distinct;
-    // RETURN * = every named variable, in order of declaration.
+    // `*` = every named variable in scope, in order of declaration.
     std::vector<ast::ReturnItem> star_items;
     if (ret.star) {
-      for (size_t slot = 0; slot < out_.slots.size(); ++slot) {
-        const SlotInfo& info = out_.slots[slot];
-        if (info.anonymous) continue;
+      std::vector<std::pair<int, std::string>> named;
+      for (const auto& [name, slot] : scope_) named.emplace_back(slot, name);
+      std::sort(named.begin(), named.end());
+      for (const auto& [slot, name] : named) {
         ast::ReturnItem item;
         item.expr = std::make_unique<Expr>();
         item.expr->kind = ExprKind::kVariable;
-        item.expr->name = info.name;
-        item.expr->text = info.name;
+        item.expr->name = name;
+        item.expr->text = name;
         item.expr->pos = ret.pos;
         star_items.push_back(std::move(item));
       }
-      if (star_items.empty()) {
+      if (star_items.empty() && !is_with) {
         return Status::SyntaxError("RETURN * needs at least one named variable", ret.pos);
       }
     }
     const std::vector<ast::ReturnItem>& items = ret.star ? star_items : ret.items;
+    if (is_with) {
+      for (const auto& item : items) {
+        if (item.alias.empty() && item.expr->kind != ExprKind::kVariable) {
+          return Status::SyntaxError(
+              "expression '" + item.expr->text + "' in WITH must be aliased (use AS)",
+              item.expr->pos);
+        }
+      }
+    }
 
     std::set<std::string> names;
     std::map<std::string, int, std::less<>> aliases;
     std::map<std::string, int, std::less<>> item_texts;
     for (const auto& item : items) {
       Env env;
-      env.clause = "RETURN";
+      env.clause = clause_name;
       env.allow_aggregates = true;
       const size_t aggregates_before = out.aggregates.size();
       KG_ASSIGN_OR_RETURN(BoundExprPtr expr, BindExpr(*item.expr, env));
       const bool aggregating = out.aggregates.size() > aggregates_before;
       if (aggregating && ReadsVariableSlot(*expr)) {
         return Status::SyntaxError(
-            "RETURN item '" + item.expr->text +
+            std::string(clause_name) + " item '" + item.expr->text +
                 "' mixes an aggregate with a non-aggregated value; return that value as its own "
                 "column (it becomes a grouping key)",
             item.expr->pos);
       }
-      std::string name = item.alias.empty() ? item.expr->text : item.alias;
+      std::string name = !item.alias.empty()                      ? item.alias
+                         : item.expr->kind == ExprKind::kVariable ? item.expr->name
+                                                                  : item.expr->text;
       if (!names.insert(name).second) {
         return Status::SyntaxError("duplicate column name '" + name + "'",
                                    item.alias.empty() ? item.expr->pos : item.alias_pos);
       }
       ReturnColumn column;
       column.name = name;
-      column.slot = NewSlot(name, SlotKind::kValue, false);
+      // A projected node or relationship variable stays one (a later MATCH may use it).
+      SlotKind kind = SlotKind::kValue;
+      if (expr->kind == BoundExprKind::kSlot && !aggregating) kind = out_.slots[expr->slot].kind;
+      column.slot = NewSlot(name, kind, false);
       column.expr = std::move(expr);
       column.aggregating = aggregating;
       out.aggregating = out.aggregating || aggregating;
@@ -649,6 +703,21 @@ class Binder {
       KG_ASSIGN_OR_RETURN(int64_t limit, BindCount(*ret.limit, "LIMIT"));
       out.limit = limit;
     }
+    if (is_with) {
+      // WHERE sees the columns and, like ORDER BY, the incoming variables (without DISTINCT
+      // or aggregation); it is evaluated on the projected row, which still holds them.
+      if (ret.where) {
+        Env env;
+        env.clause = "WHERE";
+        env.allow_match_variables = !out.distinct && !out.aggregating;
+        env.aliases = &aliases;
+        env.item_texts = &item_texts;
+        KG_ASSIGN_OR_RETURN(BoundExprPtr where, BindExpr(*ret.where, env));
+        SplitConjuncts(std::move(where), &out.where);
+      }
+      scope_.clear();
+      for (const auto& c : out.columns) scope_.emplace(c.name, c.slot);
+    }
     return Status::OK();
   }
 
@@ -657,7 +726,8 @@ class Binder {
   const int64_t max_var_hops_;
   BoundQuery out_;
   std::map<std::string, int, std::less<>> scope_;  // variable name -> slot
-  std::set<int> aggregate_slots_;
+  std::set<int> aggregate_slots_;                  // aggregate slots of the projection being bound
+  BoundReturn* projection_ = nullptr;  // the projection whose aggregates are being bound
   std::set<std::string> warned_;
   std::optional<std::vector<std::string>> known_labels_;
   std::optional<std::vector<std::string>> known_types_;
@@ -678,6 +748,16 @@ std::string SlotKindName(SlotKind kind) {
   return "?";
 }
 
+std::string ProjectionToString(const char* clause, const BoundReturn& ret) {
+  std::string out = std::string(clause) + (ret.distinct ? " DISTINCT" : "");
+  for (const auto& c : ret.columns) {
+    out += " " + c.expr->text + " AS " + c.name + " -> #" + std::to_string(c.slot);
+  }
+  out += "\n";
+  for (const auto& pred : ret.where) out += "  WHERE " + pred->text + "\n";
+  return out;
+}
+
 }  // namespace
 
 std::string BoundQuery::ToString() const {
@@ -686,8 +766,18 @@ std::string BoundQuery::ToString() const {
     out += " #" + std::to_string(i) + "=" + slots[i].name + "(" + SlotKindName(slots[i].kind) + ")";
   }
   out += "\n";
-  for (const auto& m : matches) {
-    out += "MATCH";
+  for (const auto& c : clauses) {
+    if (c.kind == ast::Clause::Kind::kUnwind) {
+      out += "UNWIND " + c.unwind.expr->text + " AS " + c.unwind.variable + " -> #" +
+             std::to_string(c.unwind.slot) + "\n";
+      continue;
+    }
+    if (c.kind == ast::Clause::Kind::kWith) {
+      out += ProjectionToString("WITH", c.with);
+      continue;
+    }
+    const BoundMatch& m = c.match;
+    out += m.optional ? "OPTIONAL MATCH" : "MATCH";
     for (const auto& p : m.patterns) {
       out += " [";
       for (size_t i = 0; i < p.node_slots.size(); ++i) {
@@ -706,12 +796,7 @@ std::string BoundQuery::ToString() const {
     out += "\n";
     for (const auto& pred : m.predicates) out += "  WHERE " + pred->text + "\n";
   }
-  out += std::string("RETURN") + (ret.distinct ? " DISTINCT" : "");
-  for (const auto& c : ret.columns) {
-    out += " " + c.expr->text + " AS " + c.name + " -> #" + std::to_string(c.slot);
-  }
-  out += "\n";
-  return out;
+  return out + ProjectionToString("RETURN", ret);
 }
 
 Result<BoundQuery> Bind(const ast::Query& query, storage::GraphStore& store, const ValueMap& params,

@@ -8,10 +8,12 @@
 // values from `params`. Variable-length bounds are checked, and an unbounded or too large upper
 // bound is clamped to `max_var_hops` with a warning.
 //
-// RETURN: a column is named by its alias or by its expression text as written. If any column
-// contains an aggregate (count, collect, min, max, sum, avg), the other columns are the
-// implicit grouping keys. ORDER BY may use aliases, returned expressions, and (without
-// DISTINCT or aggregation) any variable of the MATCH clauses.
+// RETURN and WITH: a column is named by its alias, a variable by its name, other expressions
+// by their text as written (WITH requires an alias for them). If any column contains an
+// aggregate (count, collect, min, max, sum, avg), the other columns are the implicit grouping
+// keys. ORDER BY may use aliases, returned expressions, and (without DISTINCT or aggregation)
+// any variable in scope. After WITH only its columns are in scope; its WHERE sees them.
+// UNWIND introduces a new variable (an error if the name is already in scope).
 //
 // Errors (InvalidArgument with the position in the query): unknown variable, variable used as
 // both node and relationship, unknown function or wrong number of arguments, missing parameter,

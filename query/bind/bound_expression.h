@@ -33,6 +33,7 @@ enum class BoundExprKind : uint8_t {
   kBinary,  // children[0] op children[1]
   kIsNull,
   kIsNotNull,
+  kCase,  // as ast::ExprKind::kCase (children [subject], when/then pairs, [else])
 };
 
 // Conjunction of alternations of label ids. An empty alternation never matches (every name in
@@ -54,6 +55,8 @@ struct BoundExpr {
   const functions::ScalarFunction* function = nullptr;  // kFunction
   LabelIdGroups label_groups;                           // kHasLabels
   std::vector<std::string> map_keys;                    // kMap
+  bool case_has_subject = false;                        // kCase
+  bool case_has_else = false;                           // kCase
   std::vector<BoundExprPtr> children;
 
   // Appends every slot this expression reads (with repetitions).

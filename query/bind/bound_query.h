@@ -56,6 +56,7 @@ struct BoundPattern {
 };
 
 struct BoundMatch {
+  bool optional = false;  // OPTIONAL MATCH
   std::vector<BoundPattern> patterns;
   std::vector<BoundExprPtr> predicates;  // conjuncts; all must be true
 };
@@ -89,12 +90,31 @@ struct BoundReturn {
   std::vector<BoundSortKey> order_by;
   int64_t skip = 0;
   std::optional<int64_t> limit;
+  // WITH only: conjuncts of its WHERE, over the projected columns; applied after LIMIT.
+  std::vector<BoundExprPtr> where;
+};
+
+// UNWIND expr AS variable: one row per element of the list (none for null or an empty list,
+// one for any other value).
+struct BoundUnwind {
+  BoundExprPtr expr;
+  std::string variable;
+  int slot = -1;
+};
+
+// One clause before RETURN; `kind` says which member is set. After a WITH only its columns
+// (fresh slots) are in scope.
+struct BoundClause {
+  ast::Clause::Kind kind = ast::Clause::Kind::kMatch;
+  BoundMatch match;
+  BoundUnwind unwind;
+  BoundReturn with;
 };
 
 struct BoundQuery {
   bool explain = false;
   std::vector<SlotInfo> slots;
-  std::vector<BoundMatch> matches;
+  std::vector<BoundClause> clauses;
   BoundReturn ret;
   std::vector<std::string> warnings;  // unknown labels/types (with suggestions), clamped hops
   bool var_hops_clamped = false;      // some variable-length upper bound was clamped

@@ -8,20 +8,23 @@
 #include "query/exec/physical_limit.h"
 #include "query/exec/physical_node_scan.h"
 #include "query/exec/physical_operator.h"
+#include "query/exec/physical_optional.h"
 #include "query/exec/physical_project.h"
 #include "query/exec/physical_sort.h"
+#include "query/exec/physical_unwind.h"
 
 namespace kg::query::exec {
 namespace {
 
 using plan::LogicalOperatorType;
 
-// One PhysicalX per LogicalX.
+// One PhysicalX per LogicalX. `argument` is the row an Argument leaf yields (inner plans of
+// Optional only; null elsewhere).
 Result<PhysicalOperatorPtr> BuildPhysical(const plan::LogicalOperator& op, int num_slots,
-                                          ExecContext& ctx) {
+                                          ExecContext& ctx, const Row* argument) {
   PhysicalOperatorPtr child;
   if (op.child != nullptr) {
-    KG_ASSIGN_OR_RETURN(child, BuildPhysical(*op.child, num_slots, ctx));
+    KG_ASSIGN_OR_RETURN(child, BuildPhysical(*op.child, num_slots, ctx, argument));
   }
   switch (op.type) {
     case LogicalOperatorType::kStart:
@@ -53,6 +56,22 @@ Result<PhysicalOperatorPtr> BuildPhysical(const plan::LogicalOperator& op, int n
     case LogicalOperatorType::kLimit:
       return PhysicalOperatorPtr(std::make_unique<PhysicalLimit>(
           ctx, static_cast<const plan::LogicalLimit&>(op).count, std::move(child)));
+    case LogicalOperatorType::kUnwind:
+      return PhysicalOperatorPtr(std::make_unique<PhysicalUnwind>(
+          ctx, static_cast<const plan::LogicalUnwind&>(op), std::move(child)));
+    case LogicalOperatorType::kArgument:
+      if (argument == nullptr) return Status::Internal("Argument outside an inner plan");
+      return PhysicalOperatorPtr(std::make_unique<PhysicalArgument>(ctx, argument));
+    case LogicalOperatorType::kOptional: {
+      const plan::LogicalOperator* inner =
+          static_cast<const plan::LogicalOptional&>(op).inner.get();
+      if (inner == nullptr) return Status::Internal("Optional without an inner plan");
+      auto build = [inner, num_slots, &ctx](const Row* row) {
+        return BuildPhysical(*inner, num_slots, ctx, row);
+      };
+      return PhysicalOperatorPtr(
+          std::make_unique<PhysicalOptional>(ctx, std::move(child), std::move(build)));
+    }
   }
   return Status::Internal("unknown logical operator");
 }
@@ -63,7 +82,8 @@ Result<QueryResult> Execute(const plan::LogicalPlan& plan, storage::GraphStore& 
                             storage::Snapshot& snapshot, const QueryOptions& options,
                             std::chrono::steady_clock::time_point start) {
   ExecContext ctx(store, snapshot, options, start);
-  KG_ASSIGN_OR_RETURN(PhysicalOperatorPtr root, BuildPhysical(*plan.root, plan.num_slots, ctx));
+  KG_ASSIGN_OR_RETURN(PhysicalOperatorPtr root,
+                      BuildPhysical(*plan.root, plan.num_slots, ctx, nullptr));
   QueryResult result;
   result.columns = plan.columns;
   Row row;

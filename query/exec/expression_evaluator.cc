@@ -83,6 +83,7 @@ Result<Value> Arithmetic(const BoundExpr& e, const Value& a, const Value& b) {
     return ErrorAt(e, std::string("cannot apply '") + ast::BinaryOpName(op) + "' to " +
                           TypeName(a) + " and " + TypeName(b));
   }
+  if (op == ast::BinaryOp::kPow) return Value(std::pow(a.as_number(), b.as_number()));
   if (a.is_int() && b.is_int()) {
     int64_t x = a.as_int(), y = b.as_int(), out = 0;
     bool overflow = false;
@@ -300,6 +301,7 @@ Result<Value> EvaluateBinary(const BoundExpr& e, const Row& row, ExecContext& ct
     case BinaryOp::kMul:
     case BinaryOp::kDiv:
     case BinaryOp::kMod:
+    case BinaryOp::kPow:
       return Arithmetic(e, l, r);
     default:
       return Status::Internal("unhandled binary operator");
@@ -426,6 +428,24 @@ Result<Value> Evaluate(const BoundExpr& e, const Row& row, ExecContext& ctx) {
     }
     case BoundExprKind::kBinary:
       return EvaluateBinary(e, row, ctx);
+    case BoundExprKind::kCase: {
+      size_t i = 0;
+      std::optional<Value> subject;
+      if (e.case_has_subject) {
+        KG_ASSIGN_OR_RETURN(Value v, Evaluate(*e.children[i++], row, ctx));
+        subject = std::move(v);
+      }
+      const size_t pairs_end = e.children.size() - (e.case_has_else ? 1 : 0);
+      for (; i + 1 < pairs_end; i += 2) {
+        KG_ASSIGN_OR_RETURN(Value when, Evaluate(*e.children[i], row, ctx));
+        // Simple form: subject = when; generic form: when is true (null/false/others: no).
+        const bool hit = subject ? ValuesEqual(*subject, when).value_or(false)
+                                 : (when.is_bool() && when.as_bool());
+        if (hit) return Evaluate(*e.children[i + 1], row, ctx);
+      }
+      if (e.case_has_else) return Evaluate(*e.children.back(), row, ctx);
+      return Value();
+    }
     case BoundExprKind::kIsNull:
     case BoundExprKind::kIsNotNull: {
       KG_ASSIGN_OR_RETURN(Entity v, EvaluateEntity(*e.children[0], row, ctx));

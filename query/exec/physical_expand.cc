@@ -40,6 +40,10 @@ Result<bool> PhysicalExpand::StartInput() {
 }
 
 Result<bool> PhysicalExpand::EdgeAllowed(const storage::EdgeRecord& edge) {
+  if (op_.rel_bound) {
+    const EdgePtr* bound = std::get_if<EdgePtr>(&input_[static_cast<size_t>(op_.rel_slot)]);
+    if (bound == nullptr || !SameEdge(**bound, edge)) return false;
+  }
   if (op_.rel_properties != nullptr) {
     for (size_t i = 0; i < op_.rel_properties->size(); ++i) {
       auto it = edge.props.find((*op_.rel_properties)[i].first);

@@ -3,17 +3,9 @@
 #include <algorithm>
 
 #include "query/exec/expression_evaluator.h"
+#include "query/functions/order.h"
 
 namespace kg::query::exec {
-namespace {
-
-// Ascending order with null greater than every value.
-int CompareNullsLast(const Value& a, const Value& b) {
-  if (a.is_null() || b.is_null()) return a.is_null() == b.is_null() ? 0 : (a.is_null() ? 1 : -1);
-  return Value::Compare(a, b);
-}
-
-}  // namespace
 
 PhysicalSort::PhysicalSort(ExecContext& ctx, const plan::LogicalSort& op, PhysicalOperatorPtr child)
     : PhysicalOperator(ctx), op_(op), child_(std::move(child)) {}
@@ -34,7 +26,7 @@ Status PhysicalSort::Consume() {
   }
   std::stable_sort(rows_.begin(), rows_.end(), [this](const Keyed& a, const Keyed& b) {
     for (size_t i = 0; i < op_.keys.size(); ++i) {
-      int c = CompareNullsLast(a.keys[i], b.keys[i]);
+      int c = functions::OrderCompare(a.keys[i], b.keys[i]);
       if (c != 0) return op_.keys[i]->descending ? c > 0 : c < 0;
     }
     return false;

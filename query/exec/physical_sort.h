@@ -1,7 +1,7 @@
 #pragma once
 // PhysicalSort: executes LogicalSort. Consumes its input on the first Next(), evaluates the
-// sort keys once per row, sorts stably (nulls last ascending, first descending; otherwise
-// Value::Compare), then emits.
+// sort keys once per row, sorts stably by Cypher's global order (functions/order.h: nulls
+// last ascending, first descending), then emits.
 
 #include <vector>
 

@@ -4,6 +4,7 @@
 
 #include "common/schema.h"
 #include "query/functions/function_registry.h"
+#include "query/functions/order.h"
 
 namespace kg::query::functions {
 namespace {
@@ -78,7 +79,7 @@ class MinMax : public AccumulatorBase {
     if (best_.is_null()) {
       best_ = v;
     } else {
-      int c = Value::Compare(v, best_);
+      int c = OrderCompare(v, best_);  // across types: Cypher's global sort order
       if (max_ ? c > 0 : c < 0) best_ = v;
     }
     return Status::OK();

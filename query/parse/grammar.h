@@ -3,13 +3,13 @@
 //
 // Layout: lexical rules (whitespace, comments, keywords, names, literals), expressions by
 // precedence (OR < XOR < AND < NOT < comparison < string/list/null predicates < + - < * / % <
-// unary < postfix < atom), patterns, clauses, and the statement. Keywords are case-insensitive.
+// ^ < unary < postfix < atom), patterns, clauses, and the statement. Keywords are case-insensitive.
 //
 // Errors. Every `must<R>` names a rule R that has a message in kErrorMessage below (enforced at
 // compile time by must_if<..., RequireMessage=true>); a failed must<R> throws
 // tao::pegtl::parse_error at the position where R was expected, and parse/parser.cc turns it into
-// Status::SyntaxError("expected ...", position). Valid Cypher outside the subset (WITH, CREATE,
-// CASE, ...) is recognised by its keyword and raises a message starting with
+// Status::SyntaxError("expected ...", position). Valid Cypher outside the subset (CREATE,
+// MERGE, ...) is recognised by its keyword and raises a message starting with
 // kNotSupportedMarker, which parser.cc turns into Status::NotSupported with the position.
 //
 // This header is included by parser.cc and by the tests (analyze<Statement>() == 0 issues).
@@ -153,7 +153,9 @@ struct exponent : seq<one<'e', 'E'>, opt<one<'+', '-'>>, digits> {};
 struct float_lit : seq<sor<seq<digits, one<'.'>, digits, opt<exponent>>,
                            seq<one<'.'>, digits, opt<exponent>>, seq<digits, exponent>>,
                        word_end> {};
-struct int_lit : seq<sor<seq<one<'0'>, one<'x', 'X'>, plus<xdigit>>, digits>, word_end> {};
+struct int_lit : seq<sor<seq<one<'0'>, one<'x', 'X'>, plus<xdigit>>,
+                         seq<one<'0'>, one<'o'>, plus<pegtl::range<'0', '7'>>>, digits>,
+                     word_end> {};
 struct lit_true : kw_true {};
 struct lit_false : kw_false {};
 struct lit_null : kw_null {};
@@ -161,9 +163,6 @@ struct param : seq<one<'$'>, must<param_name>> {};
 
 // ---- Features recognised only to report NotSupported (message marker, see parser.cc) ----
 
-struct ns_optional_match : failure {};
-struct ns_with : failure {};
-struct ns_unwind : failure {};
 struct ns_create : failure {};
 struct ns_merge : failure {};
 struct ns_delete : failure {};
@@ -175,7 +174,6 @@ struct ns_foreach : failure {};
 struct ns_load : failure {};
 struct ns_use : failure {};
 struct ns_profile : failure {};
-struct ns_case : failure {};
 template <typename Keyword, typename Report>
 struct unsupported : seq<at<Keyword>, must<Report>> {};
 
@@ -195,9 +193,15 @@ struct function_call
     : seq<func_name, ws, one<'('>, ws, opt<distinct_marker, ws>,
           opt<expression, ws, star<comma, ws, must<expression>, ws>>, must<rparen>> {};
 struct paren_expr : seq<one<'('>, ws, must<expression>, ws, must<rparen>> {};
-struct atom : sor<float_lit, int_lit, string_lit, lit_true, lit_false, lit_null, param,
-                  list_literal, map_literal, unsupported<kw_case, ns_case>, count_star,
-                  function_call, paren_expr, variable> {};
+// CASE [subject] WHEN a THEN b ... [ELSE c] END
+struct case_subject : seq<expression> {};
+struct case_when : seq<kw_when, ws, must<expression>, ws, must<kw_then>, ws, must<expression>> {};
+struct case_else : seq<kw_else, ws, must<expression>> {};
+struct case_expr : seq<kw_case, ws, opt<case_subject, ws>, must<case_when>, star<ws, case_when>,
+                       opt<ws, case_else>, ws, must<kw_end>> {};
+struct atom
+    : sor<float_lit, int_lit, string_lit, lit_true, lit_false, lit_null, param, list_literal,
+          map_literal, case_expr, count_star, function_call, paren_expr, variable> {};
 
 struct property_lookup : seq<one<'.'>, ws, must<prop_key>> {};
 struct index_lookup : seq<one<'['>, ws, must<expression>, ws, must<rbracket>> {};
@@ -211,7 +215,9 @@ struct unary : sor<unary_minus, unary_plus, postfix_expr> {};
 struct op_mul : one<'*'> {};
 struct op_div : seq<one<'/'>, not_at<one<'/', '*'>>> {};
 struct op_mod : one<'%'> {};
-struct multiplicative : seq<unary, star<ws, sor<op_mul, op_div, op_mod>, ws, must<unary>>> {};
+struct op_pow : one<'^'> {};
+struct power : seq<unary, star<ws, op_pow, ws, must<unary>>> {};
+struct multiplicative : seq<power, star<ws, sor<op_mul, op_div, op_mod>, ws, must<power>>> {};
 
 struct op_add : one<'+'> {};
 struct op_sub : one<'-'> {};
@@ -276,19 +282,15 @@ struct pattern : seq<opt<path_var, ws, one<'='>, ws>, node_pattern,
 // ---- Clauses ----
 
 struct where_clause : seq<kw_where, ws, must<expression>> {};
-struct match_clause
-    : seq<kw_match, ws, must<pattern>, star<ws, comma, ws, must<pattern>>, opt<ws, where_clause>> {
-};
-struct unsupported_clause
-    : sor<unsupported<kw_optional, ns_optional_match>, unsupported<kw_with, ns_with>,
-          unsupported<kw_unwind, ns_unwind>, unsupported<kw_create, ns_create>,
-          unsupported<kw_merge, ns_merge>, unsupported<kw_delete, ns_delete>,
-          unsupported<kw_detach, ns_delete>, unsupported<kw_set, ns_set>,
-          unsupported<kw_remove, ns_remove>, unsupported<kw_call, ns_call>,
-          unsupported<kw_foreach, ns_foreach>, unsupported<kw_load, ns_load>,
-          unsupported<kw_union, ns_union>, unsupported<kw_use, ns_use>> {};
-struct reading_clause : sor<match_clause, unsupported_clause> {};
-
+struct optional_marker : kw_optional {};
+struct match_clause : seq<opt<optional_marker, ws>, kw_match, ws, must<pattern>,
+                          star<ws, comma, ws, must<pattern>>, opt<ws, where_clause>> {};
+struct unsupported_clause : sor<unsupported<kw_create, ns_create>, unsupported<kw_merge, ns_merge>,
+                                unsupported<kw_delete, ns_delete>,
+                                unsupported<kw_detach, ns_delete>, unsupported<kw_set, ns_set>,
+                                unsupported<kw_remove, ns_remove>, unsupported<kw_call, ns_call>,
+                                unsupported<kw_foreach, ns_foreach>, unsupported<kw_load, ns_load>,
+                                unsupported<kw_union, ns_union>, unsupported<kw_use, ns_use>> {};
 struct return_star : one<'*'> {};
 struct return_item : seq<expression, opt<ws, kw_as, ws, must<alias_name>>> {};
 struct return_items : sor<return_star, seq<return_item, star<ws, comma, ws, must<return_item>>>> {};
@@ -299,6 +301,14 @@ struct order_by
     : seq<kw_order, ws, must<kw_by>, ws, must<sort_item>, star<ws, comma, ws, must<sort_item>>> {};
 struct skip_clause : seq<kw_skip, ws, must<expression>> {};
 struct limit_clause : seq<kw_limit, ws, must<expression>> {};
+
+struct with_clause
+    : seq<kw_with, ws, opt<distinct_marker, ws>, must<return_items>, opt<ws, order_by>,
+          opt<ws, skip_clause>, opt<ws, limit_clause>, opt<ws, where_clause>> {};
+struct unwind_variable : variable {};
+struct unwind_clause
+    : seq<kw_unwind, ws, must<expression>, ws, must<kw_as>, ws, must<unwind_variable>> {};
+struct reading_clause : sor<match_clause, with_clause, unwind_clause, unsupported_clause> {};
 struct return_clause : seq<kw_return, ws, opt<distinct_marker, ws>, must<return_items>,
                            opt<ws, order_by>, opt<ws, skip_clause>, opt<ws, limit_clause>> {};
 
@@ -336,6 +346,10 @@ KG_QUERY_ERROR(map_entry, "expected a property 'key: value'");
 KG_QUERY_ERROR(expression, "expected an expression");
 KG_QUERY_ERROR(unary, "expected an expression");
 KG_QUERY_ERROR(multiplicative, "expected an expression");
+KG_QUERY_ERROR(power, "expected an expression");
+KG_QUERY_ERROR(case_when, "expected WHEN");
+KG_QUERY_ERROR(kw_then, "expected THEN");
+KG_QUERY_ERROR(kw_end, "expected END");
 KG_QUERY_ERROR(additive, "expected an expression");
 KG_QUERY_ERROR(pred_expr, "expected an expression");
 KG_QUERY_ERROR(not_expr, "expected an expression");
@@ -345,6 +359,8 @@ KG_QUERY_ERROR(prop_key, "expected a property name after '.'");
 KG_QUERY_ERROR(kw_with, "expected WITH");
 KG_QUERY_ERROR(kw_null, "expected NULL");
 KG_QUERY_ERROR(kw_by, "expected BY after ORDER");
+KG_QUERY_ERROR(kw_as, "expected AS");
+KG_QUERY_ERROR(unwind_variable, "expected a variable name after AS");
 KG_QUERY_ERROR(label_name, "expected a label name");
 KG_QUERY_ERROR(type_name, "expected a relationship type name");
 KG_QUERY_ERROR(node_pattern, "expected a node pattern such as (n)");
@@ -355,15 +371,6 @@ KG_QUERY_ERROR(return_item, "expected an expression to return");
 KG_QUERY_ERROR(sort_item, "expected an expression to sort by");
 KG_QUERY_ERROR(return_clause, "expected MATCH or RETURN");
 KG_QUERY_ERROR(end_of_query, "expected end of query");
-KG_QUERY_ERROR(ns_optional_match,
-               "\x01"
-               "OPTIONAL MATCH");
-KG_QUERY_ERROR(ns_with,
-               "\x01"
-               "WITH");
-KG_QUERY_ERROR(ns_unwind,
-               "\x01"
-               "UNWIND");
 KG_QUERY_ERROR(ns_create,
                "\x01"
                "CREATE");
@@ -397,9 +404,6 @@ KG_QUERY_ERROR(ns_use,
 KG_QUERY_ERROR(ns_profile,
                "\x01"
                "PROFILE");
-KG_QUERY_ERROR(ns_case,
-               "\x01"
-               "CASE expressions");
 #undef KG_QUERY_ERROR
 
 // Only must<> raises (an alternative that merely fails never does).

@@ -40,20 +40,22 @@ template <typename Rule>
 using Selector = pegtl::parse_tree::selector<
     Rule,
     pegtl::parse_tree::store_content::on<
-        g::explain_marker, g::match_clause, g::where_clause, g::pattern, g::path_var,
-        g::node_pattern, g::label_group, g::label_name, g::rel_pattern, g::rel_detail, g::type_name,
-        g::var_length, g::range_min, g::range_dots, g::range_max, g::left_arrow, g::right_arrow,
-        g::variable, g::map_literal, g::map_entry, g::map_key, g::list_literal, g::function_call,
-        g::func_name, g::distinct_marker, g::count_star, g::paren_expr, g::param, g::string_lit,
-        g::int_lit, g::float_lit, g::lit_true, g::lit_false, g::lit_null, g::property_lookup,
-        g::prop_key, g::index_lookup, g::unary_minus, g::unary_plus, g::op_mul, g::op_div,
-        g::op_mod, g::op_add, g::op_sub, g::suffix_starts_with, g::suffix_ends_with,
-        g::suffix_contains, g::suffix_in, g::suffix_regex, g::suffix_is_not_null, g::suffix_is_null,
-        g::op_ne, g::op_le, g::op_ge, g::op_eq, g::op_lt, g::op_gt, g::not_op, g::return_clause,
-        g::return_star, g::return_item, g::alias_name, g::order_by, g::sort_item, g::sort_desc,
-        g::sort_asc, g::skip_clause, g::limit_clause>,
+        g::explain_marker, g::optional_marker, g::match_clause, g::where_clause, g::pattern,
+        g::path_var, g::node_pattern, g::label_group, g::label_name, g::rel_pattern, g::rel_detail,
+        g::type_name, g::var_length, g::range_min, g::range_dots, g::range_max, g::left_arrow,
+        g::right_arrow, g::variable, g::map_literal, g::map_entry, g::map_key, g::list_literal,
+        g::function_call, g::func_name, g::distinct_marker, g::count_star, g::paren_expr, g::param,
+        g::string_lit, g::int_lit, g::float_lit, g::lit_true, g::lit_false, g::lit_null,
+        g::property_lookup, g::prop_key, g::index_lookup, g::unary_minus, g::unary_plus, g::op_mul,
+        g::op_div, g::op_mod, g::op_pow, g::op_add, g::op_sub, g::suffix_starts_with,
+        g::suffix_ends_with, g::suffix_contains, g::suffix_in, g::suffix_regex,
+        g::suffix_is_not_null, g::suffix_is_null, g::op_ne, g::op_le, g::op_ge, g::op_eq, g::op_lt,
+        g::op_gt, g::not_op, g::return_clause, g::return_star, g::return_item, g::alias_name,
+        g::order_by, g::sort_item, g::sort_desc, g::sort_asc, g::skip_clause, g::limit_clause,
+        g::with_clause, g::unwind_clause, g::unwind_variable, g::case_expr, g::case_subject,
+        g::case_when, g::case_else>,
     fold_keep::on<g::or_expr, g::xor_expr, g::and_expr, g::comparison, g::pred_expr, g::additive,
-                  g::multiplicative, g::postfix_expr>>;
+                  g::multiplicative, g::power, g::postfix_expr>>;
 
 TextPosition PosOf(const Node& n) {
   return TextPosition{static_cast<int>(n.m_begin.line), static_cast<int>(n.m_begin.column),
@@ -115,8 +117,24 @@ class AstBuilder {
       if (child->is_type<g::explain_marker>()) {
         query.explain = true;
       } else if (child->is_type<g::match_clause>()) {
-        KG_ASSIGN_OR_RETURN(ast::MatchClause m, BuildMatch(*child));
-        query.matches.push_back(std::move(m));
+        ast::Clause clause;
+        clause.kind = ast::Clause::Kind::kMatch;
+        KG_ASSIGN_OR_RETURN(clause.match, BuildMatch(*child));
+        query.clauses.push_back(std::move(clause));
+      } else if (child->is_type<g::with_clause>()) {
+        ast::Clause clause;
+        clause.kind = ast::Clause::Kind::kWith;
+        KG_ASSIGN_OR_RETURN(clause.with, BuildReturn(*child));
+        query.clauses.push_back(std::move(clause));
+      } else if (child->is_type<g::unwind_clause>()) {
+        // unwind_clause: expression, unwind_variable
+        ast::Clause clause;
+        clause.kind = ast::Clause::Kind::kUnwind;
+        clause.unwind.pos = PosOf(*child);
+        KG_ASSIGN_OR_RETURN(clause.unwind.expr, BuildExpr(*child->children.at(0)));
+        clause.unwind.variable = NameOf(*child->children.at(1));
+        clause.unwind.variable_pos = PosOf(*child->children.at(1));
+        query.clauses.push_back(std::move(clause));
       } else if (child->is_type<g::return_clause>()) {
         KG_ASSIGN_OR_RETURN(query.ret, BuildReturn(*child));
         have_return = true;
@@ -136,12 +154,14 @@ class AstBuilder {
     return Status::Internal("unexpected parse tree node " + std::string(n.type));
   }
 
-  // match_clause: pattern+, where_clause?
+  // match_clause: optional_marker?, pattern+, where_clause?
   Result<ast::MatchClause> BuildMatch(const Node& n) {
     ast::MatchClause m;
     m.pos = PosOf(n);
     for (const auto& child : n.children) {
-      if (child->is_type<g::pattern>()) {
+      if (child->is_type<g::optional_marker>()) {
+        m.optional = true;
+      } else if (child->is_type<g::pattern>()) {
         KG_ASSIGN_OR_RETURN(ast::PatternPart part, BuildPattern(*child));
         m.patterns.push_back(std::move(part));
       } else if (child->is_type<g::where_clause>()) {
@@ -272,7 +292,7 @@ class AstBuilder {
   }
 
   // return_clause: distinct_marker?, (return_star | return_item+), order_by?, skip_clause?,
-  // limit_clause?
+  // limit_clause?, where_clause? (WITH only); also builds with_clause
   Result<ast::ReturnClause> BuildReturn(const Node& n) {
     ast::ReturnClause ret;
     ret.pos = PosOf(n);
@@ -300,6 +320,8 @@ class AstBuilder {
         KG_ASSIGN_OR_RETURN(ret.skip, BuildExpr(*child->children.at(0)));
       } else if (child->is_type<g::limit_clause>()) {
         KG_ASSIGN_OR_RETURN(ret.limit, BuildExpr(*child->children.at(0)));
+      } else if (child->is_type<g::where_clause>()) {  // WITH ... WHERE
+        KG_ASSIGN_OR_RETURN(ret.where, BuildExpr(*child->children.at(0)));
       } else {
         return Unexpected(*child);
       }
@@ -345,6 +367,7 @@ class AstBuilder {
     if (n.is_type<g::op_sub>()) return ast::BinaryOp::kSub;
     if (n.is_type<g::op_mul>()) return ast::BinaryOp::kMul;
     if (n.is_type<g::op_div>()) return ast::BinaryOp::kDiv;
+    if (n.is_type<g::op_pow>()) return ast::BinaryOp::kPow;
     return ast::BinaryOp::kMod;
   }
 
@@ -460,6 +483,9 @@ class AstBuilder {
     int base = 10;
     if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
       base = 16;
+      s.remove_prefix(2);
+    } else if (s.size() > 2 && s[0] == '0' && s[1] == 'o') {
+      base = 8;
       s.remove_prefix(2);
     }
     uint64_t magnitude = 0;
@@ -594,7 +620,7 @@ class AstBuilder {
     }
     if (n.is_type<g::comparison>()) return BuildComparison(n);
     if (n.is_type<g::pred_expr>()) return BuildPredicates(n);
-    if (n.is_type<g::additive>() || n.is_type<g::multiplicative>()) {
+    if (n.is_type<g::additive>() || n.is_type<g::multiplicative>() || n.is_type<g::power>()) {
       return BuildOperatorChain(n);
     }
     if (n.is_type<g::unary_minus>()) {
@@ -651,6 +677,19 @@ class AstBuilder {
       for (auto& [key, value] : entries) {
         e->map_keys.push_back(key);
         e->AddChild(std::move(value));
+      }
+      return e;
+    }
+    if (n.is_type<g::case_expr>()) {
+      // case_expr: case_subject?, case_when+ (expr, expr), case_else?
+      auto e = NewExpr(ExprKind::kCase, n);
+      for (const auto& c : n.children) {
+        if (c->is_type<g::case_subject>()) e->case_has_subject = true;
+        if (c->is_type<g::case_else>()) e->case_has_else = true;
+        for (const auto& part : c->children) {
+          KG_ASSIGN_OR_RETURN(ExprPtr child, BuildExpr(*part));
+          e->AddChild(std::move(child));
+        }
       }
       return e;
     }
@@ -716,9 +755,7 @@ Result<ast::Query> ParseQuery(std::string_view text) {
     }
     std::string message(e.message());
     if (!message.empty() && message.front() == g::kNotSupportedMarker) {
-      return Status::NotSupported(message.substr(1) + " is not supported yet (line " +
-                                  std::to_string(pos.line) + ", column " +
-                                  std::to_string(pos.column) + ")");
+      return Status::NotSupported(message.substr(1) + " is not supported yet").WithPosition(pos);
     }
     if (message.find("nesting depth") != std::string::npos) {
       return Status::SyntaxError("query is nested too deeply", pos);

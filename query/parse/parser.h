@@ -7,7 +7,7 @@
 //     says what was expected and what was found, e.g. "expected ')' but found 'RETURN'"
 //     (line 1, column 16 for `MATCH (n:Class RETURN n`); also for bad escapes, integer
 //     literals out of range and over-deep nesting.
-//   NotSupported with a TextPosition for valid Cypher outside the subset (OPTIONAL MATCH, WITH,
+//   NotSupported with a TextPosition for valid Cypher outside the subset (WITH,
 //     UNWIND, CREATE, ..., CASE, path variables), naming the feature.
 // Never throws. Thread-safe (no shared state).
 

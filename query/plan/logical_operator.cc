@@ -1,5 +1,7 @@
 #include "query/plan/logical_operator.h"
 
+#include "query/plan/logical_optional.h"
+
 namespace kg::query::plan {
 namespace {
 
@@ -80,12 +82,27 @@ std::string LogicalSort::Describe() const {
   return "Sort " + Join(parts, ", ");
 }
 
+std::string LogicalOptional::Describe() const {
+  return "Optional [" + Join(new_variables, ", ") + "]";
+}
+
+namespace {
+
+void Render(const LogicalOperator* op, std::string indent, std::string* out) {
+  for (; op != nullptr; op = op->child.get()) {
+    *out += indent + op->Describe() + "\n";
+    if (op->type == LogicalOperatorType::kOptional) {
+      Render(static_cast<const LogicalOptional*>(op)->inner.get(), indent + "  | ", out);
+    }
+    indent += "  ";
+  }
+}
+
+}  // namespace
+
 std::string LogicalPlan::ToString() const {
   std::string out;
-  int depth = 0;
-  for (const LogicalOperator* op = root.get(); op != nullptr; op = op->child.get(), ++depth) {
-    out += std::string(static_cast<size_t>(depth) * 2, ' ') + op->Describe() + "\n";
-  }
+  Render(root.get(), "", &out);
   return out;
 }
 

@@ -29,6 +29,9 @@ enum class LogicalOperatorType : uint8_t {
   kSort,
   kSkip,
   kLimit,
+  kArgument,  // logical_optional.h
+  kOptional,  // logical_optional.h
+  kUnwind,    // logical_unwind.h
 };
 
 class LogicalOperator {
@@ -102,6 +105,9 @@ class LogicalExpand : public LogicalOperator {
   // Relationship slots of the same MATCH bound earlier: their edges may not be reused
   // (relationship uniqueness).
   std::vector<int> unique_with;
+  // Fixed-length only: `rel_slot` was bound by an earlier clause; only that edge is followed
+  // (a row whose slot holds no relationship yields nothing).
+  bool rel_bound = false;
 };
 
 // Keeps rows for which every predicate is true (null and false drop the row).
@@ -180,7 +186,8 @@ struct LogicalPlan {
   std::vector<int> output_slots;  // parallel to columns
   int num_slots = 0;
 
-  // The tree, root first, one operator per line, children indented by two spaces.
+  // The tree, root first, one operator per line, children indented by two spaces; the inner
+  // plan of an Optional is printed under it, indented and prefixed with "| ".
   std::string ToString() const;
 };
 

@@ -6,6 +6,8 @@
 #include <set>
 
 #include "common/schema.h"
+#include "query/plan/logical_optional.h"
+#include "query/plan/logical_unwind.h"
 
 namespace kg::query::plan {
 namespace {
@@ -92,10 +94,38 @@ class Planner {
 
   Result<std::unique_ptr<LogicalOperator>> Run() {
     std::unique_ptr<LogicalOperator> root = std::make_unique<LogicalStart>();
-    for (const auto& match : query_.matches) {
-      KG_ASSIGN_OR_RETURN(root, PlanMatch(match, std::move(root)));
+    for (const auto& clause : query_.clauses) {
+      switch (clause.kind) {
+        case ast::Clause::Kind::kMatch: {
+          KG_ASSIGN_OR_RETURN(root, PlanMatchClause(clause.match, std::move(root)));
+          break;
+        }
+        case ast::Clause::Kind::kUnwind: {
+          auto unwind = std::make_unique<LogicalUnwind>();
+          unwind->expr = clause.unwind.expr.get();
+          unwind->slot = clause.unwind.slot;
+          unwind->variable = clause.unwind.variable;
+          unwind->child = std::move(root);
+          root = std::move(unwind);
+          bound_.insert(clause.unwind.slot);
+          break;
+        }
+        case ast::Clause::Kind::kWith: {
+          KG_ASSIGN_OR_RETURN(root, PlanProjection(clause.with, std::move(root)));
+          if (!clause.with.where.empty()) {
+            auto filter = std::make_unique<LogicalFilter>();
+            for (const auto& p : clause.with.where) filter->predicates.push_back(p.get());
+            filter->child = std::move(root);
+            root = std::move(filter);
+          }
+          // Only the projected columns are visible after WITH.
+          bound_.clear();
+          for (const auto& c : clause.with.columns) bound_.insert(c.slot);
+          break;
+        }
+      }
     }
-    return PlanReturn(std::move(root));
+    return PlanProjection(query_.ret, std::move(root));
   }
 
  private:
@@ -222,6 +252,7 @@ class Planner {
     expand->to_name = NameOf(to);
     expand->rel_name = query_.slots[rel.slot].anonymous ? "" : NameOf(rel.slot);
     expand->to_bound = bound_.count(to) > 0;
+    expand->rel_bound = bound_.count(rel.slot) > 0;
     expand->direction = WalkDirection(rel.direction, forward);
     expand->any_type = rel.any_type;
     expand->types = rel.types;
@@ -296,8 +327,25 @@ class Planner {
     return root;
   }
 
-  Result<std::unique_ptr<LogicalOperator>> PlanReturn(std::unique_ptr<LogicalOperator> root) {
-    const bind::BoundReturn& ret = query_.ret;
+  // MATCH, or OPTIONAL MATCH: the match planned over an Argument (the input row), run per row.
+  Result<std::unique_ptr<LogicalOperator>> PlanMatchClause(const bind::BoundMatch& match,
+                                                           std::unique_ptr<LogicalOperator> root) {
+    if (!match.optional) return PlanMatch(match, std::move(root));
+    const std::set<int> before = bound_;
+    auto optional = std::make_unique<LogicalOptional>();
+    KG_ASSIGN_OR_RETURN(optional->inner, PlanMatch(match, std::make_unique<LogicalArgument>()));
+    for (int slot : bound_) {
+      if (before.count(slot) == 0 && !query_.slots[slot].anonymous) {
+        optional->new_variables.push_back(NameOf(slot));
+      }
+    }
+    optional->child = std::move(root);
+    return std::unique_ptr<LogicalOperator>(std::move(optional));
+  }
+
+  // RETURN or the projection of WITH.
+  Result<std::unique_ptr<LogicalOperator>> PlanProjection(const bind::BoundReturn& ret,
+                                                          std::unique_ptr<LogicalOperator> root) {
     auto project = [&](bool aggregating) {
       auto op = std::make_unique<LogicalProject>();
       for (const auto& c : ret.columns) {

@@ -11,8 +11,10 @@
 // A label that the store does not know gives an empty scan. From the anchor the chain is
 // expanded to the right, then to the left (Expand, or ExpandInto for an already bound node).
 // Every predicate is placed in a Filter right after the operator that binds the last of its
-// variables. Then: Project (RETURN columns) / Aggregate (implicit grouping), Distinct, Sort,
-// Skip, Limit.
+// variables. An OPTIONAL MATCH is planned the same way over an Argument leaf, inside an
+// Optional operator; UNWIND is an Unwind operator. A projection (WITH, and finally RETURN) is:
+// Project / Aggregate (implicit grouping), Distinct, Sort, Skip, Limit, and for WITH a Filter
+// with its WHERE; after a WITH only its columns count as bound.
 //
 // Errors: IOError/Corruption from the snapshot's statistics or the store's dictionaries.
 // Thread-safety: safe to call concurrently with distinct snapshots.

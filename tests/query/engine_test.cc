@@ -205,9 +205,11 @@ TEST_F(EngineTest, ErrorsBeforeExecution) {
   EXPECT_EQ(r.status().ToString(),
             "invalid_argument: expected ')' but found 'RETURN' (line 1, column 16)");
 
-  r = Run("MATCH (n) WITH n RETURN n");
+  r = Run("MATCH (n) CREATE (m) RETURN n");
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(r.status().IsNotSupported()) << r.status().ToString();
+  ASSERT_TRUE(r.status().position().has_value());
+  EXPECT_EQ(r.status().position()->column, 11);
 
   QueryOptions bad;
   bad.timeout_ms = 0;
@@ -220,6 +222,43 @@ TEST_F(EngineTest, ErrorsBeforeExecution) {
   bad = QueryOptions();
   bad.max_var_hops = 0;
   EXPECT_TRUE(Run("RETURN 1", bad).status().IsInvalidArgument());
+}
+
+// Scoping rules of WITH and UNWIND are compile-time errors with positions.
+TEST_F(EngineTest, WithAndUnwindScopingErrors) {
+  struct Case {
+    const char* query;
+    const char* message;
+    int column;
+  } cases[] = {
+      {"MATCH (c:Class), (m:Method) WITH c RETURN m", "unknown variable 'm'", 43},
+      {"MATCH (c:Class) WITH c.name RETURN 1", "must be aliased", 22},
+      {"UNWIND [1] AS x UNWIND [2] AS x RETURN x", "already defined", 31},
+      {"MATCH (c:Class) WITH c AS x RETURN c", "unknown variable 'c'", 36},
+  };
+  for (const auto& c : cases) {
+    auto r = Run(c.query);
+    ASSERT_FALSE(r.ok()) << c.query;
+    EXPECT_TRUE(r.status().IsInvalidArgument()) << c.query << ": " << r.status().ToString();
+    EXPECT_NE(r.status().message().find(c.message), std::string::npos)
+        << c.query << ": " << r.status().ToString();
+    ASSERT_TRUE(r.status().position().has_value()) << c.query;
+    EXPECT_EQ(r.status().position()->column, c.column) << c.query;
+  }
+}
+
+TEST_F(EngineTest, ExplainShowsOptionalUnwindAndWith) {
+  auto r =
+      Run("EXPLAIN UNWIND ['User'] AS n MATCH (c:Class {name: n}) "
+          "OPTIONAL MATCH (c)-[:INHERITS]->(p) WITH c, p WHERE p IS NULL RETURN c.name");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::string plan;
+  for (const auto& row : r->rows) plan += row.at(0).as_string() + "\n";
+  EXPECT_NE(plan.find("Optional [p]"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("| Expand (c)-[:INHERITS]->(p)"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("|   Argument"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Unwind ['User'] AS n"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Filter (p IS NULL)"), std::string::npos) << plan;
 }
 
 TEST_F(EngineTest, MaxVarHopsOptionClamps) {
