@@ -1,6 +1,9 @@
 #include "ingest/batch_builder.h"
 
+#include <algorithm>
+#include <map>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "ingest/sha256.h"
@@ -134,6 +137,137 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
     }
   }
 
+  // Decorators reference what they name; a method overrides the same-named member of the first
+  // base class (depth-first) in the repository that has one.
+  std::set<std::pair<std::string, std::string>> references;
+  for (const Definition& d : facts.definitions) {
+    for (const std::string& decorator : d.decorators) {
+      Target t = resolver.ResolveInFile(facts, d.parent, decorator);
+      if (!references.emplace(d.id, t.id).second) continue;
+      externals.Add(t);
+      Properties props;
+      props["kind"] = "decorator";
+      props["line"] = d.start_line;
+      batch.edges.push_back({d.id, "REFERENCES", t.id, std::move(props)});
+    }
+    // Annotations of parameters and the return type that name repository definitions.
+    std::vector<std::pair<std::string, int>> annotations;  // text, line
+    for (const std::string& type : d.param_types) {
+      if (!type.empty()) annotations.emplace_back(type, d.start_line);
+    }
+    if (d.return_type) annotations.emplace_back(*d.return_type, d.start_line);
+    for (const auto& [type, line] : annotations) {
+      for (const Target& t : resolver.ResolveAnnotation(facts, d.parent, type)) {
+        if (!references.emplace(d.id, t.id).second) continue;
+        Properties props;
+        props["kind"] = "annotation";
+        props["line"] = line;
+        batch.edges.push_back({d.id, "REFERENCES", t.id, std::move(props)});
+      }
+    }
+    if (d.label != "Method" || d.parent < 0) continue;
+    const Definition& cls = facts.definitions[d.parent];
+    if (cls.label != "Class") continue;
+    for (const std::string& base : cls.bases) {
+      Target t = resolver.ResolveInFile(facts, cls.parent, base);
+      if (t.kind != Target::Kind::kDefinition || t.id == cls.id) continue;
+      if (auto overridden = resolver.FindMember(t.id, d.name)) {
+        batch.edges.push_back({d.id, "OVERRIDES", *overridden, {}});
+        break;
+      }
+    }
+  }
+
+  // Fields (HAS_FIELD from their class) and module variables (CONTAINS from file and module).
+  for (const Member& m : facts.members) {
+    storage::NodeFact node;
+    node.id = m.id;
+    node.labels = {m.label};
+    Properties& p = node.props;
+    p["name"] = m.name;
+    p["qualified_name"] = facts.module.name + "." + m.qualified_path;
+    p["path"] = path;
+    p["language"] = facts.language;
+    p["start_line"] = m.line;
+    p["end_line"] = m.line;
+    p["start_byte"] = static_cast<int64_t>(m.start_byte);
+    p["end_byte"] = static_cast<int64_t>(m.end_byte);
+    p["is_test"] = facts.is_test;
+    batch.nodes.push_back(std::move(node));
+    if (m.owner >= 0) {
+      const std::string& owner = facts.definitions[m.owner].id;
+      Properties props;
+      props["inherited"] = false;
+      props["declared_in"] = owner;
+      batch.edges.push_back({owner, "HAS_FIELD", m.id, std::move(props)});
+    } else {
+      batch.edges.push_back({path, "CONTAINS", m.id, {}});
+      batch.edges.push_back({module_id, "CONTAINS", m.id, {}});
+    }
+  }
+
+  // Calls: one edge per (caller, callee), at the first call site, with the number of sites.
+  struct CallEdge {
+    int line = 0, col = 0;
+    int64_t count = 0;
+    std::string resolution;
+  };
+  std::map<std::pair<std::string, std::string>, CallEdge> calls;
+  std::vector<std::pair<std::string, std::string>> call_order;
+  for (const CallFact& call : facts.calls) {
+    CallTarget t = resolver.ResolveCall(facts, call);
+    externals.Add(t.target);
+    std::pair key{facts.definitions[call.caller].id, t.target.id};
+    CallEdge& e = calls[key];
+    if (e.count++ == 0) {
+      e.line = call.line;
+      e.col = call.col;
+      e.resolution = t.resolution.empty() ? "none" : t.resolution;
+      call_order.push_back(key);
+    }
+  }
+  for (const auto& key : call_order) {
+    const CallEdge& e = calls[key];
+    Properties props;
+    props["line"] = e.line;
+    props["col"] = e.col;
+    props["count"] = e.count;
+    props["resolution"] = e.resolution;
+    batch.edges.push_back({key.first, "CALLS", key.second, std::move(props)});
+  }
+
+  // USES: a function reads a module variable of its file it does not bind locally (parameters
+  // and names bound without `global` are locals), or writes one it declares `global`.
+  std::map<std::string, const Member*> variables;
+  for (const Member& m : facts.members) {
+    if (m.owner < 0) variables.emplace(m.name, &m);
+  }
+  std::map<int, std::set<std::string>> globals, locals;  // by function index
+  for (const AccessFact& a : facts.accesses) {
+    if (a.access == "global") globals[a.scope].insert(a.name);
+  }
+  for (const AccessFact& a : facts.accesses) {
+    if (a.access == "write" && !globals[a.scope].count(a.name)) locals[a.scope].insert(a.name);
+  }
+  std::set<std::tuple<std::string, std::string, std::string>> uses;
+  for (const AccessFact& a : facts.accesses) {
+    auto var = variables.find(a.name);
+    if (a.access == "global" || var == variables.end()) continue;
+    const Definition& fn = facts.definitions[a.scope];
+    bool is_global = globals[a.scope].count(a.name) > 0;
+    if (a.access == "write" && !is_global) continue;
+    if (a.access == "read" && !is_global &&
+        (locals[a.scope].count(a.name) ||
+         std::find(fn.params.begin(), fn.params.end(), a.name) != fn.params.end())) {
+      continue;
+    }
+    if (!uses.emplace(fn.id, var->second->id, a.access).second) continue;
+    Properties props;
+    props["access"] = a.access;
+    props["line"] = a.line;
+    batch.edges.push_back({fn.id, "USES", var->second->id, std::move(props)});
+  }
+
   for (const ImportFact& imp : facts.imports) {
     Target t = resolver.ResolveImport(imp);
     externals.Add(t);
@@ -143,6 +277,14 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
     if (imp.from) props["symbol"] = imp.name;
     if (!imp.alias.empty()) props["alias"] = imp.alias;
     batch.edges.push_back({path, "IMPORTS", t.id, std::move(props)});
+    // A package's own module re-exports what it imports by name from the repository.
+    bool in_repo = t.kind == Target::Kind::kDefinition || t.kind == Target::Kind::kModule;
+    if (facts.module.is_package && imp.from && imp.name != "*" && in_repo && t.id != module_id) {
+      Properties exported;
+      exported["name"] = imp.alias.empty() ? imp.name : imp.alias;
+      exported["line"] = imp.line;
+      batch.edges.push_back({module_id, "EXPORTS", t.id, std::move(exported)});
+    }
   }
   for (storage::NodeFact& n : externals.Take()) batch.nodes.push_back(std::move(n));
   batch.text = std::move(content.text);

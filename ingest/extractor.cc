@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 namespace kg::ingest {
@@ -16,6 +17,7 @@ enum class Role {
   kSignatureEnd,    // @signature.end
   kDoc,             // @doc
   kParam,           // @param
+  kParamType,       // @param.type
   kReturnType,      // @return_type
   kDecorator,       // @decorator
   kModifier,        // @modifier.<m>
@@ -26,6 +28,10 @@ enum class Role {
   kImportName,      // @import.name
   kImportAlias,     // @import.alias
   kImportWildcard,  // @import.wildcard
+  kCall,            // @reference.call
+  kRead,            // @reference.read
+  kWrite,           // @reference.write
+  kGlobal,          // @reference.global
   kIgnored,         // @_...
 };
 
@@ -40,6 +46,7 @@ std::optional<CaptureRole> ParseCaptureName(std::string_view name) {
       {"signature.end", Role::kSignatureEnd},
       {"doc", Role::kDoc},
       {"param", Role::kParam},
+      {"param.type", Role::kParamType},
       {"return_type", Role::kReturnType},
       {"decorator", Role::kDecorator},
       {"reference.base", Role::kBase},
@@ -49,6 +56,10 @@ std::optional<CaptureRole> ParseCaptureName(std::string_view name) {
       {"import.name", Role::kImportName},
       {"import.alias", Role::kImportAlias},
       {"import.wildcard", Role::kImportWildcard},
+      {"reference.call", Role::kCall},
+      {"reference.read", Role::kRead},
+      {"reference.write", Role::kWrite},
+      {"reference.global", Role::kGlobal},
   };
   if (auto it = kExact.find(name); it != kExact.end()) return CaptureRole{it->second, ""};
   if (name.starts_with("_")) return CaptureRole{Role::kIgnored, ""};
@@ -66,6 +77,9 @@ bool IsClassKind(std::string_view kind) {
   return kind == "class" || kind == "interface" || kind == "struct" || kind == "enum" ||
          kind == "trait" || kind == "protocol";
 }
+
+// Definition kinds that produce Member facts rather than Definitions.
+bool IsMemberKind(std::string_view kind) { return kind == "field" || kind == "variable"; }
 
 std::string_view NodeText(TSNode node, std::string_view text) {
   uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
@@ -114,9 +128,10 @@ struct PendingDef {
   std::optional<uint32_t> signature_end;
   std::optional<TSNode> doc;
   std::optional<TSNode> return_type;
-  std::map<uint32_t, TSNode> params;      // by start byte: order and de-duplication
-  std::map<uint32_t, TSNode> decorators;  // by start byte
-  std::map<uint32_t, TSNode> bases;       // by start byte
+  std::map<uint32_t, TSNode> params;       // by start byte: order and de-duplication
+  std::map<uint32_t, TSNode> param_types;  // by the start byte of their parameter
+  std::map<uint32_t, TSNode> decorators;   // by start byte
+  std::map<uint32_t, TSNode> bases;        // by start byte
   std::vector<std::string> modifiers;
 };
 
@@ -193,10 +208,31 @@ std::string QueryErrorName(TSQueryError error) {
   return "error";
 }
 
+// Whether the match satisfies the text predicates of its pattern (#eq?, #not-eq?).
+bool PredicatesHold(const std::vector<Extractor::Predicate>& predicates, const TSQueryMatch& match,
+                    std::string_view text) {
+  for (const Extractor::Predicate& p : predicates) {
+    auto value_of = [&](uint32_t capture) -> std::optional<std::string_view> {
+      for (uint16_t i = 0; i < match.capture_count; ++i) {
+        if (match.captures[i].index == capture) return NodeText(match.captures[i].node, text);
+      }
+      return std::nullopt;
+    };
+    std::optional<std::string_view> left = value_of(p.capture);
+    if (!left) continue;  // an optional capture that did not take part
+    std::optional<std::string_view> right =
+        p.other_capture ? value_of(*p.other_capture) : std::optional<std::string_view>(p.value);
+    if (!right) continue;
+    if ((*left == *right) == p.negate) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
-Extractor::Extractor(const languages::Language& language, TSQuery* query)
-    : language_(language), query_(query) {}
+Extractor::Extractor(const languages::Language& language, TSQuery* query,
+                     std::vector<std::vector<Predicate>> predicates)
+    : language_(language), query_(query), predicates_(std::move(predicates)) {}
 
 Extractor::~Extractor() { ts_query_delete(query_); }
 
@@ -232,7 +268,43 @@ Result<std::unique_ptr<Extractor>> Extractor::Create(const languages::Language& 
       return error;
     }
   }
-  return std::unique_ptr<Extractor>(new Extractor(language, query));
+  // Text predicates, per pattern: only (#eq? @a "text"|@b) and (#not-eq? ...) are known.
+  std::vector<std::vector<Predicate>> predicates(ts_query_pattern_count(query));
+  for (uint32_t pattern = 0; pattern < ts_query_pattern_count(query); ++pattern) {
+    uint32_t count = 0;
+    const TSQueryPredicateStep* steps = ts_query_predicates_for_pattern(query, pattern, &count);
+    for (uint32_t i = 0; i < count;) {
+      uint32_t end = i;
+      while (end < count && steps[end].type != TSQueryPredicateStepTypeDone) ++end;
+      std::string op;
+      if (steps[i].type == TSQueryPredicateStepTypeString) {
+        uint32_t len = 0;
+        const char* v = ts_query_string_value_for_id(query, steps[i].value_id, &len);
+        op.assign(v, len);
+      }
+      bool ok = (op == "eq?" || op == "not-eq?") && end - i == 3 &&
+                steps[i + 1].type == TSQueryPredicateStepTypeCapture;
+      if (!ok) {
+        ts_query_delete(query);
+        return Status::InvalidArgument(std::string(language.name()) +
+                                       " tags query: unsupported predicate #" + op +
+                                       " (only #eq? and #not-eq? with two arguments)");
+      }
+      Predicate p;
+      p.negate = op == "not-eq?";
+      p.capture = steps[i + 1].value_id;
+      if (steps[i + 2].type == TSQueryPredicateStepTypeCapture) {
+        p.other_capture = steps[i + 2].value_id;
+      } else {
+        uint32_t len = 0;
+        const char* v = ts_query_string_value_for_id(query, steps[i + 2].value_id, &len);
+        p.value.assign(v, len);
+      }
+      predicates[pattern].push_back(std::move(p));
+      i = end + 1;
+    }
+  }
+  return std::unique_ptr<Extractor>(new Extractor(language, query, std::move(predicates)));
 }
 
 Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view text,
@@ -282,11 +354,17 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
   std::unordered_map<const void*, PendingDef> defs;
   std::map<std::pair<uint32_t, uint32_t>, ImportFact> imports;  // by (statement, name) start
   std::optional<TSNode> module_doc;
+  std::map<uint32_t, TSNode> calls;                     // by start byte
+  std::map<std::pair<uint32_t, int>, TSNode> accesses;  // by (start byte, role)
 
   std::unique_ptr<TSQueryCursor, CursorDeleter> cursor(ts_query_cursor_new());
   ts_query_cursor_exec(cursor.get(), query_, root);
   TSQueryMatch match;
   while (ts_query_cursor_next_match(cursor.get(), &match)) {
+    if (!predicates_[match.pattern_index].empty() &&
+        !PredicatesHold(predicates_[match.pattern_index], match, text)) {
+      continue;
+    }
     const TSQueryCapture* def_capture = nullptr;
     const TSQueryCapture* import_capture = nullptr;
     for (uint16_t i = 0; i < match.capture_count; ++i) {
@@ -339,12 +417,22 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
     }
     if (def_capture == nullptr) {
       for (uint16_t i = 0; i < match.capture_count; ++i) {
-        if (roles[match.captures[i].index].role == Role::kDoc) module_doc = match.captures[i].node;
+        Role role = roles[match.captures[i].index].role;
+        if (role == Role::kDoc) module_doc = match.captures[i].node;
+        if (role == Role::kCall)
+          calls.emplace(ts_node_start_byte(match.captures[i].node), match.captures[i].node);
+        if (role == Role::kRead || role == Role::kWrite || role == Role::kGlobal) {
+          accesses.emplace(
+              std::pair{ts_node_start_byte(match.captures[i].node), static_cast<int>(role)},
+              match.captures[i].node);
+        }
       }
       continue;
     }
     PendingDef& def = defs[def_capture->node.id];
     def.node = def_capture->node;
+    std::optional<uint32_t> param_start;
+    std::optional<TSNode> param_type;
     if (def.kind.empty()) def.kind = roles[def_capture->index].suffix;
     for (uint16_t i = 0; i < match.capture_count; ++i) {
       const TSQueryCapture& c = match.captures[i];
@@ -363,6 +451,10 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
           break;
         case Role::kParam:
           def.params.emplace(start, c.node);
+          param_start = start;
+          break;
+        case Role::kParamType:
+          param_type = c.node;
           break;
         case Role::kReturnType:
           def.return_type = c.node;
@@ -383,6 +475,7 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
           break;
       }
     }
+    if (param_start && param_type) def.param_types.emplace(*param_start, *param_type);
   }
 
   if (module_doc) {
@@ -392,8 +485,10 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
 
   // Definitions in source order; a parent starts before (or with) its children.
   std::vector<const PendingDef*> ordered;
+  std::vector<const PendingDef*> members;
   for (const auto& [id, def] : defs) {
-    if (def.name) ordered.push_back(&def);  // a definition without a name is not reported
+    if (!def.name) continue;  // a definition without a name is not reported
+    (IsMemberKind(def.kind) ? members : ordered).push_back(&def);
   }
   std::sort(ordered.begin(), ordered.end(), [](const PendingDef* a, const PendingDef* b) {
     uint32_t sa = ts_node_start_byte(a->node), sb = ts_node_start_byte(b->node);
@@ -435,8 +530,12 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
                             : def_text.find('\n');
     d.signature = std::string(RStrip(def_text.substr(0, header_end)));
     if (pending->doc) d.docstring = language_.CleanDocstring(NodeText(*pending->doc, text));
-    for (const auto& [start, node] : pending->params)
+    for (const auto& [start, node] : pending->params) {
       d.params.push_back(Compact(NodeText(node, text)));
+      auto type = pending->param_types.find(start);
+      d.param_types.push_back(
+          type == pending->param_types.end() ? "" : Squeeze(NodeText(type->second, text)));
+    }
     if (pending->return_type) d.return_type = Squeeze(NodeText(*pending->return_type, text));
     for (const auto& [start, node] : pending->decorators)
       d.decorators.push_back(Squeeze(NodeText(node, text)));
@@ -450,6 +549,70 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
     d.is_test = language_.IsTest(test_kind, d.name, path);
     index_of[pending->node.id] = static_cast<int>(facts.definitions.size());
     facts.definitions.push_back(std::move(d));
+  }
+
+  // The innermost definition whose range holds byte `pos`, or -1. Definitions are sorted by
+  // start and properly nested, so the candidate is the last one starting at or before `pos`, or
+  // one of its ancestors.
+  auto enclosing = [&facts](uint32_t pos) {
+    auto it = std::upper_bound(facts.definitions.begin(), facts.definitions.end(), pos,
+                               [](uint32_t p, const Definition& d) { return p < d.start_byte; });
+    int i = static_cast<int>(it - facts.definitions.begin()) - 1;
+    while (i >= 0 && facts.definitions[i].end_byte <= pos) i = facts.definitions[i].parent;
+    return i;
+  };
+
+  // Members: a variable in a class body or a field is owned by the class; a variable in a
+  // function is a local and not reported. The first binding of a qualified path wins.
+  std::sort(members.begin(), members.end(), [](const PendingDef* a, const PendingDef* b) {
+    return ts_node_start_byte(a->node) < ts_node_start_byte(b->node);
+  });
+  std::set<std::string> taken;
+  for (const Definition& d : facts.definitions) taken.insert(d.qualified_path);
+  for (const PendingDef* pending : members) {
+    int scope = enclosing(ts_node_start_byte(pending->node));
+    Member m;
+    m.name = Compact(NodeText(*pending->name, text));
+    if (pending->kind == "field") {  // self.x in a method: a field of the method's class
+      if (scope < 0 || facts.definitions[scope].label != "Method") continue;
+      scope = facts.definitions[scope].parent;
+    }
+    if (scope >= 0 && facts.definitions[scope].label != "Class") continue;  // a local
+    m.owner = scope;
+    m.label = scope >= 0 ? "Field" : "Variable";
+    m.qualified_path = scope >= 0 ? facts.definitions[scope].qualified_path + "." + m.name : m.name;
+    if (!taken.insert(m.qualified_path).second) continue;
+    m.id = std::string(path) + ":" + m.qualified_path;
+    m.line = static_cast<int>(ts_node_start_point(pending->node).row) + 1;
+    m.start_byte = ts_node_start_byte(pending->node);
+    m.end_byte = ts_node_end_byte(pending->node);
+    facts.members.push_back(std::move(m));
+  }
+
+  // Calls inside functions and methods.
+  for (const auto& [start, node] : calls) {
+    int scope = enclosing(start);
+    if (scope < 0 || facts.definitions[scope].label == "Class") continue;
+    CallFact call;
+    call.caller = scope;
+    call.callee = Compact(NodeText(node, text));
+    TSPoint p = ts_node_start_point(node);
+    call.line = static_cast<int>(p.row) + 1;
+    call.col = static_cast<int>(p.column) + 1;
+    facts.calls.push_back(std::move(call));
+  }
+
+  // Name accesses inside functions and methods.
+  for (const auto& [key, node] : accesses) {
+    int scope = enclosing(key.first);
+    if (scope < 0 || facts.definitions[scope].label == "Class") continue;
+    AccessFact access;
+    access.scope = scope;
+    access.name = std::string(NodeText(node, text));
+    Role role = static_cast<Role>(key.second);
+    access.access = role == Role::kRead ? "read" : (role == Role::kWrite ? "write" : "global");
+    access.line = static_cast<int>(ts_node_start_point(node).row) + 1;
+    facts.accesses.push_back(std::move(access));
   }
   return facts;
 }

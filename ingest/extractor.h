@@ -8,8 +8,12 @@
 // Thread-safety: after Create(), an Extractor is immutable; Extract() may run on many threads at
 // once (each call uses its own parser and query cursor).
 
+#include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "ingest/facts.h"
@@ -23,7 +27,8 @@ class Extractor {
  public:
   // Compiles the language's tags query. Errors: InvalidArgument when the query does not compile
   // (message names the problem, position points into the .scm text) or uses a capture name
-  // outside the vocabulary. `language` must outlive the Extractor.
+  // outside the vocabulary, or a predicate other than (#eq? @capture "text"|@capture) and
+  // (#not-eq? ...). `language` must outlive the Extractor.
   static Result<std::unique_ptr<Extractor>> Create(const languages::Language& language);
 
   ~Extractor();
@@ -39,11 +44,22 @@ class Extractor {
 
   const languages::Language& language() const { return language_; }
 
+  // A text predicate of a query pattern: capture text equals (or not) a string or another
+  // capture's text. Public for the extractor's helpers; not part of the contract.
+  struct Predicate {
+    bool negate = false;
+    uint32_t capture = 0;
+    std::optional<uint32_t> other_capture;
+    std::string value;
+  };
+
  private:
-  Extractor(const languages::Language& language, TSQuery* query);
+  Extractor(const languages::Language& language, TSQuery* query,
+            std::vector<std::vector<Predicate>> predicates);
 
   const languages::Language& language_;
-  TSQuery* query_;  // owned; immutable after creation
+  TSQuery* query_;                                  // owned; immutable after creation
+  std::vector<std::vector<Predicate>> predicates_;  // by pattern index
 };
 
 }  // namespace kg::ingest

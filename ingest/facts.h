@@ -29,6 +29,7 @@ struct Definition {
   std::string signature;                 // header up to (not including) the ':' or body
   std::optional<std::string> docstring;  // cleaned
   std::vector<std::string> params;       // names as written ("self", "*args", "**kw")
+  std::vector<std::string> param_types;  // parallel to params: annotation, or "" when none
   std::optional<std::string> return_type;
   std::vector<std::string> decorators;  // expressions without '@', in order
   bool is_async = false;                // the modifier "async"
@@ -48,6 +49,35 @@ struct ImportFact {
   bool resolved = true;  // false when a relative import climbs above the top package
 };
 
+// A field or variable: a name bound by assignment in a class body or through `self.x = ...` in a
+// method (label "Field", owned by the class), or at module level (label "Variable").
+struct Member {
+  std::string label;           // "Field" or "Variable"
+  std::string name;            // e.g. "items"
+  std::string qualified_path;  // "Cart.items" (Field) or "TIMEOUT" (Variable)
+  std::string id;              // "<path>:<qualified_path>"; the first binding of a name wins
+  int owner = -1;              // Field: index of its Class in FileFacts::definitions; else -1
+  int line = 0;                // 1-based line of the first binding
+  uint32_t start_byte = 0;     // range of the first binding statement
+  uint32_t end_byte = 0;
+};
+
+// A call site inside a function or method body.
+struct CallFact {
+  int caller = -1;     // index of the enclosing Function/Method in FileFacts::definitions
+  std::string callee;  // the called expression as written, whitespace removed ("self.save")
+  int line = 0;        // 1-based
+  int col = 0;         // 1-based, of the called expression
+};
+
+// A name read, bound or declared global inside a function or method.
+struct AccessFact {
+  int scope = -1;      // index of the enclosing Function/Method in FileFacts::definitions
+  std::string name;    // e.g. "REGISTRY"
+  std::string access;  // "read", "write" or "global"
+  int line = 0;        // 1-based
+};
+
 struct FileFacts {
   std::string path;              // repository-relative, '/'-separated
   std::string language;          // e.g. "python"
@@ -56,6 +86,10 @@ struct FileFacts {
   bool is_test = false;                      // the file is test code
   std::vector<Definition> definitions;       // in source order; a parent precedes its children
   std::vector<ImportFact> imports;           // in source order
+  std::vector<Member> members;               // fields and variables, in source order of first
+                                             // binding; never sharing a definition's id
+  std::vector<CallFact> calls;               // in source order; only calls inside functions
+  std::vector<AccessFact> accesses;          // in source order; only inside functions
   std::optional<TextPosition> syntax_error;  // the first syntax error; facts are partial then
   std::string syntax_error_detail;           // e.g. "missing ':'" or "unexpected 'x'"
 };

@@ -116,6 +116,9 @@ std::set<std::string> DependentsOf(const std::string& path, const languages::Mod
       for (const Definition& d : facts->definitions) {
         if (d.parent < 0) targets.push_back(ExternalId(module.name + "." + d.name));
       }
+      for (const Member& m : facts->members) {
+        if (m.owner < 0) targets.push_back(ExternalId(module.name + "." + m.name));
+      }
       for (const ImportBinding& b : BindingsOf(facts->imports)) {
         if (b.name != "*") targets.push_back(ExternalId(module.name + "." + b.name));
       }
@@ -140,6 +143,9 @@ std::set<std::string> DependentsOf(const std::string& path, const languages::Mod
   for (const std::string& id : old_ids) old_defs[name_of(id)].insert(id);
   for (const Definition& d : facts->definitions) {
     if (d.parent < 0) new_defs[d.name].insert(d.id);
+  }
+  for (const Member& m : facts->members) {
+    if (m.owner < 0) new_defs[m.name].insert(m.id);  // module variables are resolvable too
   }
   std::map<std::string, std::set<std::string>> old_bind, new_bind;  // name -> targets
   for (const ImportBinding& b : stored.Bindings(path)) old_bind[b.name].insert(b.target);

@@ -28,6 +28,33 @@
 //     is_async}. A name defined twice in one scope (if/else branches) keeps both; later ids get
 //     the suffix `#2`, `#3`.
 //   External {name (dotted)}: shared, owned by no file.
+//   Field {name, qualified_name, path, language, start_line, end_line, start_byte, end_byte,
+//     is_test}: `x = ...` in a class body or `self.x = ...` in a method (first binding wins);
+//     Class -HAS_FIELD {inherited: false, declared_in: class id}-> Field.
+//   Variable {same properties}: `x = ...` at module level; File and Module -CONTAINS-> Variable.
+//     Variables are definitions for resolution (`from m import X` -> the Variable node).
+//   Function | Method -CALLS {line, col (1-based, first call site), count (call sites),
+//     resolution}-> Function | Method | Class (construction) | Field | Variable | External
+//     (named as written, e.g. `external:len`, `external:self.x.save`); resolution is "exact"
+//     (module-level name of the same file), "scope" (an enclosing function's nested definition,
+//     self./cls. on the class and its repository bases, or a method of a parameter's annotated
+//     class), "import", or "none" (External).
+//     Calls outside functions (module level, class bodies) are not recorded.
+//   Method -OVERRIDES-> the same-named member of the first repository base class (depth-first).
+//   Incremental limits: CALLS/OVERRIDES resolved into another file's class members are recomputed
+//   when the caller's file is parsed, or when a top-level name it imports or inherits through
+//   changes; a method added to or removed from a base class in another file alone does not
+//   re-resolve its subclasses' files (a full re-ingest does). Bases of classes in files left
+//   unchanged in a run are not followed past the first stored class.
+//   Class | Function | Method -REFERENCES {kind: "decorator", line}-> what a decorator names
+//     (call arguments ignored; External when unresolved); Function | Method -REFERENCES {kind:
+//     "annotation", line}-> each repository definition named in a parameter or return annotation
+//     (one edge per target; a decorator reference wins).
+//   Function | Method -USES {access: "read" | "write", line (first access)}-> Variable of the same
+//     file: read where the name is not a parameter or a local binding, written where the
+//     function declares it `global` (one edge per access kind).
+//   Module (of a package's __init__) -EXPORTS {name, line}-> each repository definition or module
+//     it imports by name (`from .models import Product`).
 // IMPORTS: `import a.b [as x]` -> Module a.b (or External a.b), props module='a.b', alias;
 //   `from m import n [as x]` -> the definition n of repo module m (re-exports followed), else
 //   Module m.n (a submodule), else Module m (n is some other member), else External `m.n`; props

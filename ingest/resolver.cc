@@ -1,5 +1,6 @@
 #include "ingest/resolver.h"
 
+#include <set>
 #include <utility>
 
 namespace kg::ingest {
@@ -91,6 +92,7 @@ void RepoSymbols::AddParsed(const FileFacts* facts) {
   parsed_[facts->path] = facts;
   auto& defs = parsed_defs_[facts->path];
   for (const Definition& d : facts->definitions) defs.emplace(d.qualified_path, d.id);
+  for (const Member& m : facts->members) defs.emplace(m.qualified_path, m.id);
   bindings_.erase(facts->path);
 }
 
@@ -132,6 +134,11 @@ const std::vector<ImportBinding>& RepoSymbols::Bindings(std::string_view path) {
     bindings = stored_->Bindings(path);
   }
   return bindings_.emplace(std::string(path), std::move(bindings)).first->second;
+}
+
+const FileFacts* RepoSymbols::Parsed(std::string_view path) const {
+  auto it = parsed_.find(path);
+  return it == parsed_.end() ? nullptr : it->second;
 }
 
 Target Resolver::ResolveDotted(std::string_view dotted) { return Resolve(dotted, 0); }
@@ -247,6 +254,151 @@ Target Resolver::ResolveImport(const ImportFact& imp) {
   }
   if (imp.name == "*" || imp.name.empty()) return Resolve(imp.module, 0);
   return Resolve(dotted, 0);
+}
+
+}  // namespace kg::ingest
+
+namespace kg::ingest {
+
+std::optional<std::string> Resolver::FindMember(std::string_view class_id, std::string_view name) {
+  return FindMember(class_id, name, 0);
+}
+
+std::optional<std::string> Resolver::FindMember(std::string_view class_id, std::string_view name,
+                                                int depth) {
+  size_t colon = class_id.rfind(':');
+  if (colon == std::string_view::npos || depth > kMaxReexportHops) return std::nullopt;
+  std::string path(class_id.substr(0, colon));
+  std::string qualified(class_id.substr(colon + 1));
+  qualified = qualified.substr(0, qualified.find('#'));
+  if (auto id = symbols_.FindDefinition(path, qualified + "." + std::string(name))) return id;
+  const FileFacts* facts = symbols_.Parsed(path);
+  if (facts == nullptr) return std::nullopt;
+  for (const Definition& d : facts->definitions) {
+    if (d.id != class_id) continue;
+    for (const std::string& base : d.bases) {
+      Target t = ResolveInFile(*facts, d.parent, base);
+      if (t.kind != Target::Kind::kDefinition || t.id == class_id) continue;
+      if (auto id = FindMember(t.id, name, depth + 1)) return id;
+    }
+    break;
+  }
+  return std::nullopt;
+}
+
+CallTarget Resolver::ResolveCall(const FileFacts& facts, const CallFact& call) {
+  CallTarget out;
+  out.target = External(call.callee);
+  if (!IsDottedName(call.callee) || call.caller < 0 ||
+      call.caller >= static_cast<int>(facts.definitions.size())) {
+    return out;
+  }
+  std::vector<std::string> parts = SplitDots(call.callee);
+  const Definition& caller = facts.definitions[call.caller];
+  auto found = [&](std::string id, std::string resolution) {
+    out.target.kind = Target::Kind::kDefinition;
+    out.target.id = std::move(id);
+    out.target.module = facts.module.name;
+    out.resolution = std::move(resolution);
+    return out;
+  };
+
+  // self.m() / cls.m(): the caller's class and its bases.
+  if (parts.size() == 2 && (parts[0] == "self" || parts[0] == "cls")) {
+    if (caller.label == "Method" && caller.parent >= 0) {
+      if (auto id = FindMember(facts.definitions[caller.parent].id, parts[1])) {
+        return found(*id, "scope");
+      }
+    }
+    return out;
+  }
+
+  // A parameter of the caller shadows everything; its annotation names its class.
+  for (size_t i = 0; i < caller.params.size(); ++i) {
+    if (caller.params[i] != parts[0]) continue;
+    if (parts.size() == 2 && i < caller.param_types.size() && !caller.param_types[i].empty()) {
+      Target cls = ResolveInFile(facts, caller.parent, caller.param_types[i]);
+      if (cls.kind == Target::Kind::kDefinition) {
+        if (auto id = FindMember(cls.id, parts[1])) return found(*id, "scope");
+      }
+    }
+    return out;
+  }
+
+  // Enclosing function scopes (class bodies are not visible from methods), then the module.
+  auto lookup = [&facts](const std::string& qualified) -> const std::string* {
+    for (const Definition& d : facts.definitions) {
+      if (d.qualified_path == qualified) return &d.id;
+    }
+    for (const Member& m : facts.members) {
+      if (m.qualified_path == qualified) return &m.id;
+    }
+    return nullptr;
+  };
+  for (int s = call.caller; s >= 0; s = facts.definitions[s].parent) {
+    const Definition& scope = facts.definitions[s];
+    if (scope.label == "Class") continue;
+    if (lookup(scope.qualified_path + "." + parts[0]) != nullptr) {
+      const std::string* full = lookup(scope.qualified_path + "." + call.callee);
+      return full != nullptr ? found(*full, "scope") : out;
+    }
+  }
+  if (lookup(parts[0]) != nullptr) {
+    const std::string* full = lookup(call.callee);
+    return full != nullptr ? found(*full, "exact") : out;
+  }
+
+  // Imports, then wildcard imports.
+  std::string tail = JoinDots(parts, 1, parts.size());
+  std::vector<std::string> wildcards;
+  const ImportBinding* bound = nullptr;  // the last binding of the name wins
+  for (const ImportBinding& b : symbols_.Bindings(facts.path)) {
+    if (b.name == "*") wildcards.push_back(b.target);
+    if (b.name == parts[0]) bound = &b;
+  }
+  if (bound != nullptr) {
+    Target t = Resolve(tail.empty() ? bound->target : bound->target + "." + tail, 0);
+    if (t.kind == Target::Kind::kDefinition) {
+      out.target = std::move(t);
+      out.resolution = "import";
+    } else {
+      out.target = External(t.dotted.empty() ? call.callee : t.dotted);
+    }
+    return out;
+  }
+  for (const std::string& w : wildcards) {
+    Target via = Resolve(w + "." + call.callee, 0);
+    if (via.kind == Target::Kind::kDefinition) {
+      out.target = std::move(via);
+      out.resolution = "import";
+      return out;
+    }
+  }
+  return out;
+}
+
+}  // namespace kg::ingest
+
+namespace kg::ingest {
+
+std::vector<Target> Resolver::ResolveAnnotation(const FileFacts& facts, int scope,
+                                                std::string_view annotation) {
+  std::vector<Target> out;
+  std::set<std::string> seen;
+  size_t i = 0;
+  while (i < annotation.size()) {
+    if (!IsIdentChar(annotation[i]) || (annotation[i] >= '0' && annotation[i] <= '9')) {
+      ++i;
+      continue;
+    }
+    size_t start = i;
+    while (i < annotation.size() && (IsIdentChar(annotation[i]) || annotation[i] == '.')) ++i;
+    std::string_view name = annotation.substr(start, i - start);
+    while (!name.empty() && name.back() == '.') name.remove_suffix(1);
+    Target t = ResolveInFile(facts, scope, name);
+    if (t.kind == Target::Kind::kDefinition && seen.insert(t.id).second) out.push_back(t);
+  }
+  return out;
 }
 
 }  // namespace kg::ingest

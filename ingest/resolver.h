@@ -3,9 +3,10 @@
 //
 // Resolution sees the whole repository: the files parsed in this run (their FileFacts) and the
 // files left unchanged since the last ingest (through a StoredSymbolLookup, backed by a storage
-// Snapshot). A dotted name resolves to a definition node (`path:Qualified.Name`), a Module node
-// (`module:<dotted>`), a member of a repository module that is not a definition (e.g. a
-// variable), or an External node (`external:<dotted>`) -- never to nothing.
+// Snapshot). A dotted name resolves to a definition node (`path:Qualified.Name`; module-level
+// Variables and class Fields count as definitions), a Module node (`module:<dotted>`), a member
+// of a repository module that is not a definition (e.g. a name bound by tuple unpacking), or an
+// External node (`external:<dotted>`) -- never to nothing.
 //
 // Re-exports are followed: `from shop import Product`, where shop/__init__.py does
 // `from .models import Product`, resolves to `shop/models.py:Product` (at most 8 hops).
@@ -66,6 +67,8 @@ class RepoSymbols {
   std::optional<std::string> FindDefinition(std::string_view path, std::string_view qualified_path);
   // The import bindings of file `path`.
   const std::vector<ImportBinding>& Bindings(std::string_view path);
+  // The facts of `path` when it was parsed in this run, else null.
+  const FileFacts* Parsed(std::string_view path) const;
 
  private:
   std::map<std::string, languages::ModuleInfo> modules_;    // path -> module
@@ -91,6 +94,15 @@ struct Target {
   std::string module;  // the repository module holding it (kDefinition, kModule[Member])
 };
 
+// A call site resolved: the callee and how it was found.
+struct CallTarget {
+  Target target;
+  // "exact": a definition of the same file named at module level; "scope": an enclosing
+  // function's nested definition, or `self.m` / `cls.m` found on the caller's class or its bases
+  // in the repository; "import": through the file's imports; "" when unresolved (External).
+  std::string resolution;
+};
+
 class Resolver {
  public:
   explicit Resolver(RepoSymbols& symbols) : symbols_(symbols) {}
@@ -110,8 +122,31 @@ class Resolver {
   // -> external:os.path; `from x import y` -> external:x.y).
   Target ResolveImport(const ImportFact& import);
 
+  // Resolves the callee of `call` (a call site of `facts`). Python scoping: the enclosing
+  // function scopes (not class bodies), then the module's definitions and variables, then its
+  // imports. `self.m()` / `cls.m()` in a method look `m` up on the method's class and then its
+  // base classes in the repository (depth-first, in base order); `p.m()` where `p` is a
+  // parameter of the caller annotated with a repository class looks `m` up on that class (both
+  // "scope"). A Class target means
+  // construction. Unresolved callees are External nodes named as written ("self.x.save",
+  // "len"). Bases of classes in files not parsed in this run are not followed.
+  CallTarget ResolveCall(const FileFacts& facts, const CallFact& call);
+
+  // The repository definitions named in a type annotation written in `facts`' file inside
+  // definition `scope` ("Optional[CartItem]", "'Cart'", "Dict[str, models.Money]"): every dotted
+  // name in the text is resolved like ResolveInFile; only targets of kind kDefinition are
+  // returned (classes, or module-level names such as type aliases), each once, in text order.
+  std::vector<Target> ResolveAnnotation(const FileFacts& facts, int scope,
+                                        std::string_view annotation);
+
+  // The id of the member `name` of the class `class_id` (a definition id), looked up on the class
+  // and then, depth-first, its base classes in the repository (up to 8 levels); nullopt if none.
+  std::optional<std::string> FindMember(std::string_view class_id, std::string_view name);
+
  private:
   Target Resolve(std::string_view dotted, int depth);
+  std::optional<std::string> FindMember(std::string_view class_id, std::string_view name,
+                                        int depth);
 
   RepoSymbols& symbols_;
 };

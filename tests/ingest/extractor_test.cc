@@ -395,6 +395,80 @@ TEST(ExtractorTest, EmptyAndDeeplyNestedInputs) {
   EXPECT_NE(Find(f, "pkg/mod.py:f.inner"), nullptr);
 }
 
+// ---- Fields, variables and calls ----
+
+std::vector<std::string> MemberLines(const FileFacts& f) {
+  std::vector<std::string> out;
+  for (const Member& m : f.members) {
+    std::string owner = m.owner < 0 ? "-" : f.definitions[m.owner].qualified_path;
+    out.push_back(m.label + " " + m.id + " owner=" + owner + " line=" + std::to_string(m.line));
+  }
+  return out;
+}
+
+TEST(ExtractorTest, FieldsAndVariables) {
+  FileFacts f = Extract(
+      "LIMIT = 10\n"                      // 1 Variable
+      "LIMIT = 20\n"                      // 2 rebinding: the first wins
+      "a, b = 1, 2\n"                     // 3 tuple targets: not reported
+      "if True:\n"                        // 4
+      "    MODE: str = 'x'\n"             // 5 Variable (blocks do not count)
+      "class C:\n"                        // 6
+      "    kind = 'c'\n"                  // 7 Field in a class body
+      "    size: int\n"                   // 8 annotated Field without value
+      "    def __init__(self, other):\n"  // 9
+      "        self.x = 1\n"              // 10 Field via self
+      "        other.y = 2\n"             // 11 not self: not a field
+      "        local = 3\n"               // 12 a local: not reported
+      "        self.kind = 4\n"           // 13 already a Field (line 7)
+      "    def f(self):\n"                // 14
+      "        self.x = 5\n"              // 15 repeat
+      "        self.f = 6\n"              // 16 same name as the method: the method stays
+      "def g():\n"                        // 17
+      "    self.z = 1\n"                  // 18 not in a method: not a field
+      "    y = 2\n");                     // 19 a local
+  EXPECT_EQ(MemberLines(f), (std::vector<std::string>{
+                                "Variable pkg/mod.py:LIMIT owner=- line=1",
+                                "Variable pkg/mod.py:MODE owner=- line=5",
+                                "Field pkg/mod.py:C.kind owner=C line=7",
+                                "Field pkg/mod.py:C.size owner=C line=8",
+                                "Field pkg/mod.py:C.x owner=C line=10",
+                            }));
+  // Members never change the definitions.
+  EXPECT_EQ(f.definitions.size(), 4u);
+}
+
+TEST(ExtractorTest, ParameterTypesParallelToParams) {
+  FileFacts f = Extract(
+      "def f(self, a: Cart, b=1, c: 'Dict[str, X]' = None, *args: int, **kw):\n"
+      "    pass\n");
+  ASSERT_EQ(f.definitions.size(), 1u);
+  EXPECT_EQ(f.definitions[0].params,
+            (std::vector<std::string>{"self", "a", "b", "c", "*args", "**kw"}));
+  EXPECT_EQ(f.definitions[0].param_types,
+            (std::vector<std::string>{"", "Cart", "", "'Dict[str, X]'", "", ""}));
+}
+
+TEST(ExtractorTest, CallsInsideFunctionsOnly) {
+  FileFacts f = Extract(
+      "setup()\n"                        // module level: not recorded
+      "class C:\n"                       //
+      "    x = make()\n"                 // class body: not recorded
+      "    def m(self):\n"               //
+      "        self.save( )\n"           // 5
+      "        a.b . c(d())\n"           // 6: a.b.c and the argument call d
+      "        xs[0]()\n"                // 7: not a name: not recorded
+      "        def inner():\n"           //
+      "            return helper()\n");  // 9: caller is the nested function
+  std::vector<std::string> calls;
+  for (const CallFact& c : f.calls) {
+    calls.push_back(f.definitions[c.caller].qualified_path + " " + c.callee + " " +
+                    std::to_string(c.line) + ":" + std::to_string(c.col));
+  }
+  EXPECT_EQ(calls, (std::vector<std::string>{"C.m self.save 5:9", "C.m a.b.c 6:9", "C.m d 6:17",
+                                             "C.m.inner helper 9:20"}));
+}
+
 TEST(ExtractorTest, QueryOutsideTheVocabularyIsRejected) {
   class BadQuery final : public languages::Language {
    public:
@@ -435,6 +509,23 @@ TEST(ExtractorTest, QueryOutsideTheVocabularyIsRejected) {
   ASSERT_TRUE(r.status().position());
   EXPECT_EQ(r.status().position()->line, 2);
   EXPECT_NE(r.status().message().find("unknown field"), std::string::npos) << r.status().ToString();
+
+  BadQuery predicate("((identifier) @name (#match? @name \"^x\")) @definition.variable");
+  r = Extractor::Create(predicate);
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsInvalidArgument());
+  EXPECT_NE(r.status().message().find("#match?"), std::string::npos) << r.status().ToString();
+
+  // #not-eq? is evaluated: every function but `skip`.
+  BadQuery negated(
+      "((function_definition name: (identifier) @name) @definition.function"
+      " (#not-eq? @name \"skip\"))");
+  r = Extractor::Create(negated);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto facts = (*r)->Extract("m.py", "def keep(): pass\ndef skip(): pass\n", {"m", false});
+  ASSERT_TRUE(facts.ok());
+  ASSERT_EQ(facts->definitions.size(), 1u);
+  EXPECT_EQ(facts->definitions[0].name, "keep");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -266,7 +267,8 @@ TEST_F(IngestE2ETest, OnlyModifiedFilesAreReparsed) {
   ASSERT_TRUE(clamp);
   EXPECT_EQ(clamp->props.at("docstring"), Value("Limits x."));
   EXPECT_EQ(*Snap()->CountNodes(), nodes_before + 1);
-  EXPECT_EQ(Out("module:shop.utils", "CONTAINS").size(), 5u);
+  // 5 functions (clamp included) and the module variables T and _NON_WORD.
+  EXPECT_EQ(Out("module:shop.utils", "CONTAINS").size(), 7u);
 }
 
 TEST_F(IngestE2ETest, NewDefinitionReresolvesImporters) {
@@ -394,6 +396,158 @@ TEST_F(IngestE2ETest, ModuleNameCollisionsAreKeptApart) {
             std::vector<std::string>{"IMPORTS -> conftest.py:root_fixture line=1 "
                                      "module='conftest' symbol='root_fixture'"});
   EXPECT_EQ(Node("tests/test_a.py")->props.at("is_test"), Value(true));
+}
+
+// Fields, variables, calls, overrides, re-exports and decorator references of the sample.
+TEST_F(IngestE2ETest, SampleSchemaEdges) {
+  Ingest(kSample);
+  // Fields: class-body bindings, annotated dataclass fields, self.x in methods.
+  std::vector<std::string> cart_fields = Out("shop/cart.py:Cart", "HAS_FIELD");
+  EXPECT_EQ(cart_fields,
+            (std::vector<std::string>{
+                "HAS_FIELD -> shop/cart.py:Cart._items declared_in='shop/cart.py:Cart' "
+                "inherited=false",
+                "HAS_FIELD -> shop/cart.py:Cart.currency declared_in='shop/cart.py:Cart' "
+                "inherited=false",
+            }));
+  ASSERT_TRUE(Node("shop/payments/base.py:PaymentResult.transaction_id"));
+  EXPECT_EQ(Node("shop/payments/base.py:PaymentResult.transaction_id")->labels.size(), 1u);
+  ASSERT_TRUE(Node("shop/payments/base.py:PaymentGateway.name"));
+  EXPECT_EQ(Node("shop/payments/base.py:PaymentGateway.name")->props.at("qualified_name"),
+            Value("shop.payments.base.PaymentGateway.name"));
+  // Module variables: contained by the file and the module.
+  ASSERT_TRUE(Node("shop/__init__.py:__version__"));
+  EXPECT_EQ(Node("shop/__init__.py:__version__")->props.at("start_line"), Value(23));
+  std::vector<std::string> init = Out("module:shop", "CONTAINS");
+  EXPECT_NE(std::find(init.begin(), init.end(), "CONTAINS -> shop/__init__.py:__all__"),
+            init.end());
+
+  // Calls: self. on the class, construction, imports, same-file names, unresolved -> External.
+  std::vector<std::string> total = Out("shop/cart.py:Cart.total", "CALLS");
+  EXPECT_EQ(total, (std::vector<std::string>{
+                       "CALLS -> external:decimal.Decimal col=23 count=1 line=52 resolution='none'",
+                       "CALLS -> external:item.subtotal col=29 count=1 line=54 resolution='none'",
+                       "CALLS -> shop/cart.py:Cart.shipping col=24 count=1 line=55 "
+                       "resolution='scope'",
+                       "CALLS -> shop/models.py:Money col=17 count=1 line=52 resolution='import'",
+                   }));
+  std::vector<std::string> add = Out("shop/cart.py:Cart.add", "CALLS");
+  EXPECT_NE(std::find(add.begin(), add.end(),
+                      "CALLS -> shop/cart.py:CartItem col=47 count=1 line=36 resolution='exact'"),
+            add.end())
+      << ::testing::PrintToString(add);
+  std::vector<std::string> summary = Out("shop/cart.py:Cart.summary", "CALLS");
+  EXPECT_NE(std::find(summary.begin(), summary.end(),
+                      "CALLS -> shop/utils.py:format_price col=38 count=1 line=70 "
+                      "resolution='import'"),
+            summary.end())
+      << ::testing::PrintToString(summary);
+  // self.supports() in a subclass resolves on the subclass first; count merges call sites.
+  std::vector<std::string> charge = Out("shop/payments/card.py:CardGateway.charge", "CALLS");
+  EXPECT_NE(std::find(charge.begin(), charge.end(),
+                      "CALLS -> shop/payments/card.py:CardGateway._new_id col=34 count=2 line=24 "
+                      "resolution='scope'"),
+            charge.end())
+      << ::testing::PrintToString(charge);
+  EXPECT_NE(std::find(charge.begin(), charge.end(),
+                      "CALLS -> shop/payments/card.py:CardGateway.supports col=16 count=1 line=21 "
+                      "resolution='scope'"),
+            charge.end())
+      << ::testing::PrintToString(charge);
+  // Unresolved callees are External, named by what the import binds (decimal.Decimal).
+  ASSERT_TRUE(Node("external:decimal.Decimal"));
+  EXPECT_EQ(Node("external:decimal.Decimal")->props.at("name"), Value("decimal.Decimal"));
+
+  // Overrides: same-named methods of repository base classes.
+  EXPECT_EQ(Out("shop/payments/card.py:CardGateway.charge", "OVERRIDES"),
+            std::vector<std::string>{"OVERRIDES -> shop/payments/base.py:PaymentGateway.charge"});
+  EXPECT_EQ(Out("shop/payments/card.py:CardGateway.supports", "OVERRIDES"),
+            std::vector<std::string>{"OVERRIDES -> shop/payments/base.py:PaymentGateway.supports"});
+  EXPECT_TRUE(Out("shop/payments/card.py:CardGateway.__init__", "OVERRIDES").empty());
+
+  // Re-exports of the package and decorator references.
+  std::vector<std::string> exports = Out("module:shop", "EXPORTS");
+  EXPECT_EQ(exports.size(), 9u) << ::testing::PrintToString(exports);
+  EXPECT_NE(
+      std::find(exports.begin(), exports.end(), "EXPORTS -> shop/cart.py:Cart line=8 name='Cart'"),
+      exports.end())
+      << ::testing::PrintToString(exports);
+  EXPECT_EQ(Out("shop/payments/base.py:PaymentGateway.charge", "REFERENCES"),
+            (std::vector<std::string>{
+                "REFERENCES -> external:abc.abstractmethod kind='decorator' line=30",
+                "REFERENCES -> shop/models.py:Money kind='annotation' line=30",
+                "REFERENCES -> shop/payments/base.py:PaymentResult kind='annotation' line=30"}));
+  // Names inside subscripted annotations; `str` and `Optional` are no repository definitions.
+  EXPECT_EQ(Out("shop/cart.py:Cart.remove", "REFERENCES"),
+            std::vector<std::string>{"REFERENCES -> shop/cart.py:CartItem kind='annotation' "
+                                     "line=40"});
+
+  // A parameter annotated with a repository class: `card: GiftCard` ... card.redeem(...).
+  std::vector<std::string> apply = Out("shop/checkout.py:Checkout._apply_gift_card", "CALLS");
+  EXPECT_NE(std::find(apply.begin(), apply.end(),
+                      "CALLS -> shop/models.py:GiftCard.redeem col=9 count=1 line=51 "
+                      "resolution='scope'"),
+            apply.end())
+      << ::testing::PrintToString(apply);
+}
+
+// An edit of the subclass file alone re-resolves its calls and overrides against the stored base.
+TEST_F(IngestE2ETest, CallsAndOverridesSurviveIncrementalEdit) {
+  TempDir dir;
+  dir.Write("pkg/__init__.py", "");
+  dir.Write("pkg/base.py",
+            "class Base:\n    def run(self):\n        return self.step()\n"
+            "    def step(self):\n        return 1\n");
+  dir.Write("pkg/sub.py",
+            "from .base import Base\n\nclass Sub(Base):\n    def step(self):\n"
+            "        return self.run()\n");
+  Ingest(dir.path());
+  const std::vector<std::string> calls = {
+      "CALLS -> pkg/base.py:Base.run col=16 count=1 line=5 resolution='scope'"};
+  EXPECT_EQ(Out("pkg/sub.py:Sub.step", "CALLS"), calls);
+  EXPECT_EQ(Out("pkg/base.py:Base.run", "CALLS"),
+            std::vector<std::string>{
+                "CALLS -> pkg/base.py:Base.step col=16 count=1 line=3 resolution='scope'"});
+  dir.Write("pkg/sub.py",
+            "from .base import Base\n\nclass Sub(Base):\n    def step(self):\n"
+            "        return self.run()  # edited\n");
+  IngestReport r = Ingest(dir.path());
+  EXPECT_EQ(r.files_parsed, 1u);
+  EXPECT_EQ(Out("pkg/sub.py:Sub.step", "CALLS"), calls);
+  EXPECT_EQ(Out("pkg/sub.py:Sub.step", "OVERRIDES"),
+            std::vector<std::string>{"OVERRIDES -> pkg/base.py:Base.step"});
+}
+
+// USES: reads of module variables, writes through `global`, shadowing by params and locals.
+TEST_F(IngestE2ETest, UsesOfModuleVariables) {
+  TempDir dir;
+  dir.Write("reg.py",
+            "REGISTRY = {}\n"            // 1
+            "COUNT = 0\n"                // 2
+            "def register(name, fn):\n"  // 3
+            "    REGISTRY[name] = fn\n"  // 4 read (the dict is mutated, the name not rebound)
+            "def bump():\n"              // 5
+            "    global COUNT\n"         // 6
+            "    COUNT += 1\n"           // 7 read and write
+            "def shadow(COUNT):\n"       // 8
+            "    return COUNT\n"         // 9 the parameter
+            "def local():\n"             // 10
+            "    REGISTRY = {}\n"        // 11 a local binding
+            "    return REGISTRY\n"      // 12
+            "class K:\n"                 // 13
+            "    def m(self):\n"         // 14
+            "        return len(REGISTRY), COUNT.real\n");  // 15
+  Ingest(dir.path());
+  EXPECT_EQ(Out("reg.py:register", "USES"),
+            std::vector<std::string>{"USES -> reg.py:REGISTRY access='read' line=4"});
+  EXPECT_EQ(Out("reg.py:bump", "USES"),
+            (std::vector<std::string>{"USES -> reg.py:COUNT access='read' line=7",
+                                      "USES -> reg.py:COUNT access='write' line=7"}));
+  EXPECT_TRUE(Out("reg.py:shadow", "USES").empty());
+  EXPECT_TRUE(Out("reg.py:local", "USES").empty());
+  EXPECT_EQ(Out("reg.py:K.m", "USES"),
+            (std::vector<std::string>{"USES -> reg.py:COUNT access='read' line=15",
+                                      "USES -> reg.py:REGISTRY access='read' line=15"}));
 }
 
 TEST_F(IngestE2ETest, RootErrors) {

@@ -134,7 +134,7 @@ TEST(ResolverTest, BaseClasses) {
 TEST(ResolverTest, Imports) {
   MiniRepo& r = Repo();
   EXPECT_EQ(r.Import("shop/cart.py", "Product"), "def:shop/models.py:Product");
-  EXPECT_EQ(r.Import("shop/cart.py", "CONST"), "member:module:shop.models");  // not a definition
+  EXPECT_EQ(r.Import("shop/cart.py", "CONST"), "def:shop/models.py:CONST");  // a Variable
   EXPECT_EQ(r.Import("shop/cart.py", "Missing"), "member:module:shop.models");
   EXPECT_EQ(r.Import("shop/cart.py", "utils"), "module:module:shop.utils");  // a submodule
   EXPECT_EQ(r.Import("shop/cart.py", "nothing"), "member:module:shop");

@@ -30,6 +30,15 @@
       (dictionary_splat_pattern) @param
     ])) @definition.function
 
+; ---- Parameter annotations: the type with its parameter, in one match ----
+(function_definition
+  parameters: (parameters
+    (typed_parameter . (identifier) @param type: (type) @param.type))) @definition.function
+
+(function_definition
+  parameters: (parameters
+    (typed_default_parameter name: (_) @param type: (type) @param.type))) @definition.function
+
 ; ---- Decorators (the expression after '@') ----
 (decorated_definition
   (decorator (_) @decorator)
@@ -88,3 +97,49 @@
   name: (aliased_import
     name: (dotted_name) @import.name
     alias: (identifier) @import.alias)) @reference.import
+
+; ---- Fields and variables: `name = ...` / `name: T = ...` binds a Variable at module level and
+; a Field in a class body (locals in functions are not reported); `self.name = ...` in a method
+; binds a Field of the method's class ----
+(expression_statement
+  (assignment left: (identifier) @name) @definition.variable)
+
+(expression_statement
+  (assignment
+    left: (attribute
+      object: (identifier) @_self
+      attribute: (identifier) @name)) @definition.field
+  (#eq? @_self "self"))
+
+; ---- Calls: the called expression (a name or a dotted attribute chain) ----
+(call function: [(identifier) (attribute)] @reference.call)
+
+; ---- Name accesses inside functions (for USES of module variables): `global` declarations,
+; bindings, and names read in expression positions (not attribute names, keywords or params) ----
+(global_statement (identifier) @reference.global)
+(assignment left: (identifier) @reference.write)
+(augmented_assignment left: (identifier) @reference.write)
+(augmented_assignment left: (identifier) @reference.read)
+(assignment right: (identifier) @reference.read)
+(augmented_assignment right: (identifier) @reference.read)
+(attribute object: (identifier) @reference.read)
+(call function: (identifier) @reference.read)
+(argument_list (identifier) @reference.read)
+(keyword_argument value: (identifier) @reference.read)
+(return_statement (identifier) @reference.read)
+(binary_operator left: (identifier) @reference.read)
+(binary_operator right: (identifier) @reference.read)
+(unary_operator argument: (identifier) @reference.read)
+(comparison_operator (identifier) @reference.read)
+(boolean_operator left: (identifier) @reference.read)
+(boolean_operator right: (identifier) @reference.read)
+(not_operator argument: (identifier) @reference.read)
+(subscript value: (identifier) @reference.read)
+(subscript subscript: (identifier) @reference.read)
+(if_statement condition: (identifier) @reference.read)
+(for_statement right: (identifier) @reference.read)
+(list (identifier) @reference.read)
+(tuple (identifier) @reference.read)
+(expression_list (identifier) @reference.read)
+(pair value: (identifier) @reference.read)
+(conditional_expression (identifier) @reference.read)

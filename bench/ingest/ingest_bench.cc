@@ -1,0 +1,297 @@
+// bench/ingest: how fast codekg turns a Python tree into a graph, against two peers on the same
+// files in the same run:
+//   raw-ts      tree-sitter alone: read and parse every file, walk nothing (the floor)
+//   ctags       universal-ctags: `ctags -R --languages=Python -f - <tree>` (output discarded)
+//   codekg -jN  IngestPath(): walk, read, hash, extract (tags query), resolve, write every file's
+//               facts to a fresh RocksDB (sync_writes off), with N parse threads
+// Each mode runs in its own forked child (ctags: its own process), so peak RSS (wait4) belongs to
+// that mode alone. The best of --repeat runs is reported. Figures: files, MB of source, seconds,
+// MB/s, time ratio against raw-ts, peak RSS, and for codekg the time of IngestPath alone
+// ("ingest s": without opening and closing RocksDB).
+//
+// Usage: ingest_bench [--repeat R] [--dir D] [--in-process] [SOURCE...]
+//   SOURCE: folders copied side by side into D/tree (default: the Debian-installed flask and
+//   requests packages under /usr/lib/python3/dist-packages).
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <tree_sitter/api.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "ingest/ingest.h"
+#include "storage/graph_store.h"
+
+extern "C" const TSLanguage* tree_sitter_python(void);
+
+namespace kg::bench {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+struct Tree {
+  std::vector<fs::path> files;
+  uint64_t bytes = 0;
+};
+
+Tree ListPython(const fs::path& root) {
+  Tree t;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    if (e.is_regular_file() && e.path().extension() == ".py") {
+      t.files.push_back(e.path());
+      t.bytes += e.file_size();
+    }
+  }
+  return t;
+}
+
+std::string ReadAll(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Raw tree-sitter: read + parse each file, keep nothing. Returns seconds, or -1.
+double RunRawTreeSitter(const Tree& tree) {
+  auto start = Clock::now();
+  TSParser* parser = ts_parser_new();
+  if (!ts_parser_set_language(parser, tree_sitter_python())) return -1;
+  uint64_t nodes = 0;
+  for (const fs::path& f : tree.files) {
+    std::string text = ReadAll(f);
+    TSTree* t =
+        ts_parser_parse_string(parser, nullptr, text.data(), static_cast<uint32_t>(text.size()));
+    if (t == nullptr) return -1;
+    nodes += ts_node_child_count(ts_tree_root_node(t));  // touch the result, walk nothing
+    ts_tree_delete(t);
+  }
+  ts_parser_delete(parser);
+  if (nodes == 0) return -1;
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// codekg full ingest into a fresh RocksDB folder `db`. Returns seconds, or -1.
+// `*ingest_s` gets IngestPath's own time (without opening and closing the database).
+double RunCodekg(const fs::path& tree, const fs::path& db, int threads, uint64_t* parsed,
+                 double* ingest_s) {
+  std::error_code ec;
+  fs::remove_all(db, ec);
+  storage::Options options;
+  options.sync_writes = false;
+  auto start = Clock::now();
+  auto store = storage::GraphStore::Open(db.string(), options);
+  if (!store.ok()) {
+    std::fprintf(stderr, "open: %s\n", store.status().ToString().c_str());
+    return -1;
+  }
+  ingest::IngestOptions io;
+  io.threads = threads;
+  auto report = ingest::IngestPath(**store, "bench", tree.string(), io);
+  if (!report.ok()) {
+    std::fprintf(stderr, "ingest: %s\n", report.status().ToString().c_str());
+    return -1;
+  }
+  store->reset();  // closing (flush) is part of the cost
+  *parsed = report->files_parsed;
+  *ingest_s = report->elapsed_ms / 1000.0;
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+struct Run {
+  double seconds = -1;
+  double rss_mib = 0;
+  uint64_t files = 0;
+  double inner_s = -1;  // codekg: IngestPath alone (no database open/close)
+};
+
+// Runs `fn` (returning seconds, or -1) in a forked child; its result comes back through a pipe.
+bool g_in_process = false;  // --in-process: no fork (for debuggers); RSS is then meaningless
+
+template <typename Fn>
+Run InChild(Fn fn) {
+  if (g_in_process) {
+    Run run;
+    run.seconds = fn(&run.files, &run.inner_s);
+    return run;
+  }
+  int fds[2];
+  if (pipe(fds) != 0) return {};
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    uint64_t files = 0;
+    double inner = -1;
+    double s = fn(&files, &inner);
+    double out[3] = {s, static_cast<double>(files), inner};
+    ssize_t w = write(fds[1], out, sizeof(out));
+    _exit(w == sizeof(out) ? 0 : 1);
+  }
+  close(fds[1]);
+  double in[3] = {-1, 0, -1};
+  ssize_t r = read(fds[0], in, sizeof(in));
+  close(fds[0]);
+  int status = 0;
+  struct rusage usage {};
+  wait4(pid, &status, 0, &usage);
+  Run run;
+  if (r == sizeof(in) && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    run.seconds = in[0];
+    run.files = static_cast<uint64_t>(in[1]);
+    run.inner_s = in[2];
+  } else if (WIFSIGNALED(status)) {
+    std::fprintf(stderr, "child killed by signal %d\n", WTERMSIG(status));
+  }
+  run.rss_mib = usage.ru_maxrss / 1024.0;
+  return run;
+}
+
+// universal-ctags in its own process, output to /dev/null.
+Run RunCtags(const fs::path& tree) {
+  auto start = Clock::now();
+  pid_t pid = fork();
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    if (null >= 0) dup2(null, 1);
+    execlp("ctags", "ctags", "-R", "--languages=Python", "-f", "-", tree.c_str(),
+           static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  struct rusage usage {};
+  wait4(pid, &status, 0, &usage);
+  Run run;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  }
+  run.rss_mib = usage.ru_maxrss / 1024.0;
+  return run;
+}
+
+template <typename Fn>
+Run Best(int repeat, Fn fn) {
+  Run best;
+  for (int i = 0; i < repeat; ++i) {
+    Run r = fn();
+    if (r.seconds < 0) return r;
+    if (best.seconds < 0 || r.seconds < best.seconds)
+      best = Run{r.seconds, best.rss_mib, r.files, r.inner_s};
+    best.rss_mib = std::max(best.rss_mib, r.rss_mib);
+  }
+  return best;
+}
+
+int Main(int argc, char** argv) {
+  int repeat = 3;
+  fs::path dir;
+  std::vector<fs::path> sources;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--repeat" && i + 1 < argc) {
+      repeat = std::max(1, std::atoi(argv[++i]));
+    } else if (a == "--in-process") {
+      g_in_process = true;
+    } else if (a == "--dir" && i + 1 < argc) {
+      dir = argv[++i];
+    } else if (a == "-h" || a == "--help" || a.starts_with("--")) {
+      std::fprintf(stderr, "usage: ingest_bench [--repeat R] [--dir D] [SOURCE...]\n");
+      return a.starts_with("--h") || a == "-h" ? 0 : 2;
+    } else {
+      sources.push_back(a);
+    }
+  }
+  if (sources.empty()) {
+    sources = {"/usr/lib/python3/dist-packages/flask", "/usr/lib/python3/dist-packages/requests"};
+  }
+  bool own_dir = dir.empty();
+  if (own_dir) {
+    std::string tmpl = (fs::temp_directory_path() / "kg_ingest_bench_XXXXXX").string();
+    if (mkdtemp(tmpl.data()) == nullptr) {
+      std::perror("mkdtemp");
+      return 1;
+    }
+    dir = tmpl;
+  }
+  fs::path tree = dir / "tree";
+  std::error_code ec;
+  fs::remove_all(tree, ec);
+  for (const fs::path& s : sources) {
+    if (!fs::is_directory(s)) {
+      std::fprintf(stderr, "not a folder: %s\n", s.c_str());
+      return 2;
+    }
+    fs::path to = tree / s.filename();
+    fs::create_directories(to);
+    for (const auto& e : fs::recursive_directory_iterator(s)) {
+      if (e.path().string().find("__pycache__") != std::string::npos) continue;
+      fs::path rel = fs::relative(e.path(), s);
+      if (e.is_directory()) fs::create_directories(to / rel);
+      if (e.is_regular_file() && e.path().extension() == ".py") fs::copy_file(e.path(), to / rel);
+    }
+  }
+  Tree files = ListPython(tree);
+  double mb = files.bytes / 1e6;
+  std::printf("tree: %s (%zu .py files, %.2f MB); best of %d runs\n", tree.c_str(),
+              files.files.size(), mb, repeat);
+
+  struct Row {
+    std::string name;
+    Run run;
+  };
+  std::vector<Row> rows;
+  rows.push_back({"raw tree-sitter (parse only)", Best(repeat, [&] {
+                    return InChild([&](uint64_t* n, double*) {
+                      *n = files.files.size();
+                      return RunRawTreeSitter(files);
+                    });
+                  })});
+  rows.push_back({"universal-ctags", Best(repeat, [&] {
+                    Run r = RunCtags(tree);
+                    r.files = files.files.size();
+                    return r;
+                  })});
+  for (int threads : {1, 2}) {
+    rows.push_back({"codekg ingest -j" + std::to_string(threads), Best(repeat, [&] {
+                      return InChild([&](uint64_t* n, double* inner) {
+                        return RunCodekg(tree, dir / "db", threads, n, inner);
+                      });
+                    })});
+  }
+  double raw = rows[0].run.seconds;
+  std::printf("%-30s %6s %7s %9s %8s %9s %9s %10s\n", "mode", "files", "MB", "seconds", "MB/s",
+              "x raw-ts", "rss MiB", "ingest s");
+  int rc = 0;
+  for (const Row& r : rows) {
+    if (r.run.seconds < 0) {
+      std::printf("%-30s failed\n", r.name.c_str());
+      rc = 1;
+      continue;
+    }
+    std::printf("%-30s %6llu %7.2f %9.3f %8.2f %9.2f %9.1f", r.name.c_str(),
+                static_cast<unsigned long long>(r.run.files), mb, r.run.seconds, mb / r.run.seconds,
+                raw > 0 ? r.run.seconds / raw : 0.0, r.run.rss_mib);
+    if (r.run.inner_s >= 0) {
+      std::printf(" %10.3f", r.run.inner_s);
+    }
+    std::printf("\n");
+  }
+  if (own_dir) fs::remove_all(dir, ec);
+  return rc;
+}
+
+}  // namespace
+}  // namespace kg::bench
+
+int main(int argc, char** argv) { return kg::bench::Main(argc, argv); }
