@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "server/job_store.h"
+#include "server/metrics.h"
 #include "storage/graph_store.h"
 
 namespace kg::server {
@@ -27,7 +28,7 @@ struct ServerOptions {
   int64_t max_query_rows = 100000;   // upper bound for a query's `limit`
   int64_t default_query_rows = 10000;
   std::string token;        // when set, routes that write need "Authorization: Bearer <token>"
-  bool access_log = false;  // one line per request on stderr
+  bool access_log = false;  // one JSON line per request on stderr (see server.h)
 };
 
 class ServerContext {
@@ -41,6 +42,7 @@ class ServerContext {
   const ServerOptions& options() const { return options_; }
   storage::GraphStore& store() { return *store_; }
   JobStore& jobs() { return *jobs_; }
+  Metrics& metrics() { return metrics_; }
 
   // The mutex serializing writers of `graph`. Never null; stable for the context's lifetime.
   std::mutex& GraphWriteMutex(std::string_view graph) {
@@ -57,6 +59,7 @@ class ServerContext {
   const ServerOptions options_;
   std::unique_ptr<storage::GraphStore> store_;
   std::unique_ptr<JobStore> jobs_;
+  Metrics metrics_;
   std::mutex mu_;
   std::map<std::string, std::unique_ptr<std::mutex>, std::less<>>
       graph_mutexes_;  // GUARDED_BY(mu_)

@@ -28,7 +28,7 @@ std::string Usage() {
          "  --threads N         request threads; 0 = max(4, cores) (default 0)\n"
          "  --max-body-bytes N  larger request bodies get 413 (default 8388608)\n"
          "  --token T           routes that write need 'Authorization: Bearer T'\n"
-         "  --access-log        log one line per request to stderr\n"
+         "  --access-log        log one JSON line per request to stderr\n"
          "On start codekgd prints 'codekgd listening on http://HOST:PORT'. SIGTERM/SIGINT stop it\n"
          "gracefully (in-flight requests finish, the store is closed).\n";
 }

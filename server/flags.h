@@ -7,7 +7,8 @@
 //   --threads N           request threads, 0 = max(4, cores) (default 0)
 //   --max-body-bytes N    request bodies above N bytes get 413 (default 8 MiB)
 //   --token T             require "Authorization: Bearer T" on routes that write
-//   --access-log          one line per request on stderr
+//   --access-log          one JSON line per request on stderr (ts_ms, remote, method, path,
+//                         route, status, bytes, ms)
 //   --help                print usage
 // Both "--flag value" and "--flag=value" work. Pure; thread-safe.
 

@@ -10,6 +10,7 @@ const std::vector<Route>& Routes() {
   static const std::vector<Route> kRoutes = {
     // method   pattern                          handler          doc                                                    writes
     {"GET",    "/healthz",                       &h::Health,      "liveness: {\"status\": \"ok\"}",                      false},
+    {"GET",    "/metrics",                       &h::GetMetrics,  "Prometheus text: requests, latency, limit hits, jobs", false},
     {"GET",    "/v1",                            &h::ListRoutes,  "this table: every route with its doc",                false},
     {"GET",    "/v1/graphs",                     &h::ListGraphs,  "all graphs with node/edge/file counts",               false},
     {"GET",    "/v1/graphs/{graph}",             &h::GetGraph,    "one graph with counts per label and edge type",       false},
@@ -17,12 +18,37 @@ const std::vector<Route>& Routes() {
     {"DELETE", "/v1/graphs/{graph}",             &h::DeleteGraph, "delete a graph and all its facts",                    true},
     {"POST",   "/v1/graphs/{graph}/ingest",      &h::Ingest,      "ingest a source folder {path} (synchronous job)",     true},
     {"POST",   "/v1/graphs/{graph}/query",       &h::Query,       "run a Cypher-like query {query, params, limit, timeout_ms}", false},
+    {"GET",    "/v1/graphs/{graph}/search",      &h::Search,      "ranked entity search ?q=&limit= over symbol names",   false},
+    {"GET",    "/v1/graphs/{graph}/nodes/{id}",  &h::GetNode,     "one node (id percent-encoded) with code and edge counts", false},
+    {"GET",    "/v1/graphs/{graph}/nodes/{id}/tree", &h::NodeTree, "traversal tree ?depth=&direction=&types=&format=",  false},
     {"POST",   "/v1/graphs/{graph}/synth",       &h::Synth,       "run a synthesis job {strategy, seed, max_pairs, format}", true},
+    {"POST",   "/mcp",                           &h::Mcp,         "MCP (JSON-RPC 2.0, streamable HTTP): tools query, search, get_node, traverse", false},
+    {"GET",    "/mcp",                           &h::McpGet,      "405: no server-initiated MCP stream",                 false},
     {"GET",    "/v1/jobs/{id}",                  &h::GetJob,      "a job's state and summary",                           false},
     {"GET",    "/v1/jobs/{id}/results",          &h::JobResults,  "a job's results as JSON lines (application/x-ndjson)", false},
   };
   // clang-format on
   return kRoutes;
+}
+
+std::string PercentDecode(std::string_view text) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
 }
 
 bool MatchPattern(std::string_view pattern, std::string_view path,
@@ -47,7 +73,7 @@ bool MatchPattern(std::string_view pattern, std::string_view path,
     std::string_view sseg = path.substr(si, se - si);
     if (pseg.size() >= 2 && pseg.front() == '{' && pseg.back() == '}') {
       if (sseg.empty()) return false;
-      found[std::string(pseg.substr(1, pseg.size() - 2))] = std::string(sseg);
+      found[std::string(pseg.substr(1, pseg.size() - 2))] = PercentDecode(sseg);
     } else if (pseg != sseg) {
       return false;
     }

@@ -3,7 +3,9 @@
 // the same routes with request and response bodies.
 //
 // A pattern is a '/'-separated path; a segment `{name}` matches one non-empty segment and is
-// handed to the handler as path_params[name]. Matching is exact otherwise (no trailing slash).
+// handed to the handler as path_params[name], percent-decoded. Matching is exact otherwise (no
+// trailing slash). Paths are matched still percent-encoded, so an encoded '/' (%2F) stays inside
+// one segment: node ids such as `shop/models.py:GiftCard` travel as `shop%2Fmodels.py%3AGiftCard`.
 // Pure data and pure functions; thread-safe.
 
 #include <map>
@@ -33,10 +35,14 @@ struct RouteMatch {
   std::vector<std::string_view> allowed_methods;
 };
 
-// Finds the route for `method` (HEAD is treated as GET) and `path`.
+// Finds the route for `method` (HEAD is treated as GET) and the raw (not yet percent-decoded)
+// `path`.
 RouteMatch MatchRoute(std::string_view method, std::string_view path);
 
-// Matches one pattern against a path, filling `params`. Exposed for tests.
+// "%XX" -> the byte 0xXX; a '%' not followed by two hex digits stays as it is; '+' stays '+'.
+std::string PercentDecode(std::string_view text);
+
+// Matches one pattern against a raw path, filling `params` (decoded). Exposed for tests.
 bool MatchPattern(std::string_view pattern, std::string_view path,
                   std::map<std::string, std::string>* params);
 

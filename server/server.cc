@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -29,7 +30,11 @@ struct Server::Impl {
   // dispatches.
   void ReadAndDispatch(const httplib::Request& hreq, httplib::Response& hres,
                        const httplib::ContentReader& reader);
-  ApiResponse Route(const httplib::Request& hreq, std::string body);
+  // Sets *route to the matched route pattern ("unmatched" when none).
+  ApiResponse Route(const httplib::Request& hreq, std::string body, std::string* route);
+  // Metrics and the access log line for one finished request.
+  void Observe(const httplib::Request& hreq, std::string_view route, int status, size_t bytes,
+               std::chrono::steady_clock::time_point start);
   void Write(const ApiResponse& response, httplib::Response& hres);
 };
 
@@ -59,8 +64,13 @@ Status StatusForHttpError(int status, const httplib::Request& req, size_t max_bo
 
 }  // namespace
 
-ApiResponse Server::Impl::Route(const httplib::Request& hreq, std::string body) {
-  RouteMatch match = MatchRoute(hreq.method, hreq.path);
+ApiResponse Server::Impl::Route(const httplib::Request& hreq, std::string body,
+                                std::string* route) {
+  *route = "unmatched";
+  // Match the raw target so that an encoded '/' in a node id stays inside its segment.
+  std::string raw_path =
+      hreq.target.empty() ? hreq.path : hreq.target.substr(0, hreq.target.find('?'));
+  RouteMatch match = MatchRoute(hreq.method, raw_path);
   if (match.route == nullptr) {
     std::string msg = "no route for " + hreq.method + " " + hreq.path;
     if (!match.allowed_methods.empty()) {
@@ -72,6 +82,7 @@ ApiResponse Server::Impl::Route(const httplib::Request& hreq, std::string body) 
     }
     return ErrorResponse(Status::NotFound(msg));
   }
+  *route = std::string(match.route->pattern);
   const ServerOptions& opts = context->options();
   if (match.route->writes && !opts.token.empty()) {
     std::string auth = hreq.get_header_value("Authorization");
@@ -94,12 +105,14 @@ ApiResponse Server::Impl::Route(const httplib::Request& hreq, std::string body) 
 
 void Server::Impl::ReadAndDispatch(const httplib::Request& hreq, httplib::Response& hres,
                                    const httplib::ContentReader& reader) {
+  auto start = std::chrono::steady_clock::now();
   std::string body;
   try {
     if (hreq.is_multipart_form_data()) {
       Write(ErrorResponse(Status::InvalidArgument(
                 "multipart/form-data bodies are not supported; send a JSON object")),
             hres);
+      Observe(hreq, "unread_body", hres.status, hres.body.size(), start);
       return;
     }
     bool chunked =
@@ -113,11 +126,13 @@ void Server::Impl::ReadAndDispatch(const httplib::Request& hreq, httplib::Respon
         size_t max_body = context->options().max_body_bytes;
         Write(ErrorResponse(StatusForHttpError(hres.status == 413 ? 413 : 400, hreq, max_body)),
               hres);
+        Observe(hreq, "unread_body", hres.status, hres.body.size(), start);
         return;
       }
     }
   } catch (...) {
     Write(ErrorResponse(Status::InvalidArgument("cannot read the request body")), hres);
+    Observe(hreq, "unread_body", hres.status, hres.body.size(), start);
     return;
   }
   Dispatch(hreq, hres, std::move(body));
@@ -125,9 +140,11 @@ void Server::Impl::ReadAndDispatch(const httplib::Request& hreq, httplib::Respon
 
 void Server::Impl::Dispatch(const httplib::Request& hreq, httplib::Response& hres,
                             std::string body) {
+  auto start = std::chrono::steady_clock::now();
+  std::string route = "unmatched";
   ApiResponse response;
   try {
-    response = Route(hreq, std::move(body));
+    response = Route(hreq, std::move(body), &route);
   } catch (const std::exception& e) {
     response = ErrorResponse(Status::Internal(std::string("unhandled exception: ") + e.what()));
   } catch (...) {
@@ -140,6 +157,25 @@ void Server::Impl::Dispatch(const httplib::Request& hreq, httplib::Response& hre
     hres.set_content(R"({"error":{"code":"internal","message":"cannot write the response"}})",
                      "application/json");
   }
+  size_t bytes = response.stream_file.empty() ? hres.body.size() : hres.content_length_;
+  Observe(hreq, route, hres.status, bytes, start);
+}
+
+void Server::Impl::Observe(const httplib::Request& hreq, std::string_view route, int status,
+                           size_t bytes, std::chrono::steady_clock::time_point start) {
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::string method = hreq.method == "HEAD" ? "GET" : hreq.method;
+  context->metrics().RecordRequest(method, route, status, seconds);
+  if (!context->options().access_log) return;
+  int64_t ts_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  Json line = {{"ts_ms", ts_ms},        {"remote", hreq.remote_addr},
+               {"method", hreq.method}, {"path", hreq.path},
+               {"route", route},        {"status", status},
+               {"bytes", bytes},        {"ms", std::round(seconds * 1e6) / 1e3}};
+  std::string text = DumpJson(line) + "\n";
+  std::fwrite(text.data(), 1, text.size(), stderr);
 }
 
 void Server::Impl::Write(const ApiResponse& response, httplib::Response& hres) {
@@ -235,12 +271,6 @@ Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
         res.status = err.status;
         res.set_content(err.body, err.content_type.c_str());
       });
-  if (options.access_log) {
-    http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-      std::fprintf(stderr, "codekgd: %s %s -> %d\n", req.method.c_str(), req.path.c_str(),
-                   res.status);
-    });
-  }
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 

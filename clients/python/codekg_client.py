@@ -100,6 +100,41 @@ class Client:
             body["timeout_ms"] = timeout_ms
         return self._call("POST", self._graph(graph) + "/query", body)
 
+    def search(self, graph, q, limit=None):
+        """Ranked entity search; returns {"query", "total", "results": [{"id", "kind", "name",
+        "qualified_name", "path", "start_line", "signature", "score"}], "truncated", ...}."""
+        args = {"q": q}
+        if limit is not None:
+            args["limit"] = limit
+        return self._call("GET", self._graph(graph) + "/search?" + urllib.parse.urlencode(args))
+
+    def node(self, graph, node_id, max_lines=None):
+        """One node with line-numbered code and edge counts (the id is percent-encoded here)."""
+        path = self._graph(graph) + "/nodes/" + urllib.parse.quote(node_id, safe="")
+        if max_lines is not None:
+            path += "?" + urllib.parse.urlencode({"max_lines": max_lines})
+        return self._call("GET", path)["node"]
+
+    def tree(self, graph, node_id, depth=None, direction=None, types=None, max_nodes=None,
+             format="json"):
+        """A traversal tree from a node: a dict for format="json", a str for format="text"."""
+        args = {"format": format}
+        for key, value in (("depth", depth), ("direction", direction), ("max_nodes", max_nodes)):
+            if value is not None:
+                args[key] = value
+        if types:
+            args["types"] = ",".join(types)
+        path = (self._graph(graph) + "/nodes/" + urllib.parse.quote(node_id, safe="") + "/tree?" +
+                urllib.parse.urlencode(args))
+        with self._open("GET", path) as resp:
+            raw = resp.read()
+        return raw.decode("utf-8") if format == "text" else json.loads(raw)
+
+    def metrics(self):
+        """The Prometheus text of GET /metrics."""
+        with self._open("GET", "/metrics") as resp:
+            return resp.read().decode("utf-8")
+
     def synth(self, graph, **kw):
         """Runs a synthesis job (strategy, seed, max_pairs, format); returns the job."""
         return self._call("POST", self._graph(graph) + "/synth", kw)["job"]

@@ -9,6 +9,7 @@ namespace kg::server::handlers {
 
 // health.cc
 Result<ApiResponse> Health(ServerContext& context, const ApiRequest& request);
+Result<ApiResponse> GetMetrics(ServerContext& context, const ApiRequest& request);
 Result<ApiResponse> ListRoutes(ServerContext& context, const ApiRequest& request);
 
 // graphs.cc
@@ -22,6 +23,17 @@ Result<ApiResponse> Ingest(ServerContext& context, const ApiRequest& request);
 
 // query.cc
 Result<ApiResponse> Query(ServerContext& context, const ApiRequest& request);
+
+// search.cc
+Result<ApiResponse> Search(ServerContext& context, const ApiRequest& request);
+
+// nodes.cc
+Result<ApiResponse> GetNode(ServerContext& context, const ApiRequest& request);
+Result<ApiResponse> NodeTree(ServerContext& context, const ApiRequest& request);
+
+// mcp.cc
+Result<ApiResponse> Mcp(ServerContext& context, const ApiRequest& request);
+Result<ApiResponse> McpGet(ServerContext& context, const ApiRequest& request);
 
 // synth.cc
 Result<ApiResponse> Synth(ServerContext& context, const ApiRequest& request);

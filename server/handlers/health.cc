@@ -1,4 +1,5 @@
-// GET /healthz, GET /v1.
+// GET /healthz, GET /metrics, GET /v1.
+#include "server/context.h"
 #include "server/handlers/handlers.h"
 #include "server/routes.h"
 
@@ -6,6 +7,13 @@ namespace kg::server::handlers {
 
 Result<ApiResponse> Health(ServerContext&, const ApiRequest&) {
   return ApiResponse::FromJson(Json{{"status", "ok"}});
+}
+
+Result<ApiResponse> GetMetrics(ServerContext& context, const ApiRequest&) {
+  ApiResponse response;
+  response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  response.body = context.metrics().RenderPrometheus();
+  return response;
 }
 
 Result<ApiResponse> ListRoutes(ServerContext&, const ApiRequest&) {

@@ -39,12 +39,14 @@ Result<ApiResponse> Ingest(ServerContext& context, const ApiRequest& request) {
     job.error = Json{{"code", std::string(Status::CodeName(report.status().code()))},
                      {"message", report.status().message()}};
     (void)context.jobs().Save(&job);  // the request's error is what matters to the caller
+    context.metrics().RecordJob("ingest", "failed");
     return report.status();
   }
   Json report_json = IngestReportToJson(*report);
   job.state = "succeeded";
   job.summary = report_json;
   KG_RETURN_IF_ERROR(context.jobs().Save(&job));
+  context.metrics().RecordJob("ingest", "succeeded");
   return ApiResponse::FromJson(Json{{"job", job.ToJson()}, {"report", report_json}});
 }
 

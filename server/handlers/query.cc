@@ -45,8 +45,13 @@ Result<ApiResponse> Query(ServerContext& context, const ApiRequest& request) {
   }
 
   KG_RETURN_IF_ERROR(RequireGraph(context, graph).status());
-  KG_ASSIGN_OR_RETURN(query::QueryResult result,
-                      query::ExecuteQuery(context.store(), graph, *text, options));
+  Result<query::QueryResult> executed = query::ExecuteQuery(context.store(), graph, *text, options);
+  if (!executed.ok()) {
+    if (executed.status().IsTimeout()) context.metrics().RecordQueryLimitHit("timeout");
+    return executed.status();
+  }
+  query::QueryResult& result = *executed;
+  if (!result.limit_hit.empty()) context.metrics().RecordQueryLimitHit(result.limit_hit);
   return ApiResponse::FromJson(QueryResultToJson(result));
 }
 

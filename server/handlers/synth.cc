@@ -87,12 +87,14 @@ Result<ApiResponse> Synth(ServerContext& context, const ApiRequest& request) {
     job.error = Json{{"code", std::string(Status::CodeName(summary.status().code()))},
                      {"message", summary.status().message()}};
     (void)context.jobs().Save(&job);  // the request's error is what matters to the caller
+    context.metrics().RecordJob("synth", "failed");
     return summary.status();
   }
   job.state = "succeeded";
   job.summary = SynthSummaryToJson(*summary);
   job.has_results = true;
   KG_RETURN_IF_ERROR(context.jobs().Save(&job));
+  context.metrics().RecordJob("synth", "succeeded");
   return ApiResponse::FromJson(Json{{"job", job.ToJson()}});
 }
 

@@ -40,10 +40,12 @@ class TempDir {
 class CodekgdProcess {
  public:
   // Starts `binary` with `args` and waits (up to 30 s) for the "codekgd listening on
-  // http://HOST:PORT" line. On failure returns nullptr and sets *error.
+  // http://HOST:PORT" line. On failure returns nullptr and sets *error. When `stderr_path` is
+  // not empty, the child's stderr goes to that file (created or truncated).
   static std::unique_ptr<CodekgdProcess> Start(const std::string& binary,
                                                const std::vector<std::string>& args,
-                                               std::string* error) {
+                                               std::string* error,
+                                               const std::string& stderr_path = "") {
     int fds[2];
     if (pipe(fds) != 0) {
       *error = "pipe failed";
@@ -56,6 +58,10 @@ class CodekgdProcess {
     }
     if (pid == 0) {
       dup2(fds[1], STDOUT_FILENO);
+      if (!stderr_path.empty()) {
+        int err = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (err >= 0) dup2(err, STDERR_FILENO);
+      }
       close(fds[0]);
       close(fds[1]);
       std::vector<char*> argv;

@@ -37,6 +37,25 @@ def main():
                        "RETURN c.name ORDER BY c.name", params={"b": "PaymentGateway"})
         assert [r[0] for r in res["rows"]] == ["CardGateway", "WalletGateway"], res
 
+        found = kg.search("shop", "giftcard", limit=3)
+        gift = "shop/models.py:GiftCard"
+        assert found["results"][0]["id"] == gift, found
+        node = kg.node("shop", gift, max_lines=4)
+        assert node["code"].startswith("  87 | class GiftCard(DigitalProduct):\n"), node
+        assert "lines folded" in node["code"], node
+        text = kg.tree("shop", gift, depth=1, types=["HAS_METHOD"], format="text")
+        assert text.startswith(gift + " (Class)\n"), text
+        assert "-[HAS_METHOD]-> " + gift + ".redeem (Method)" in text, text
+        tree = kg.tree("shop", gift, depth=1, types=["HAS_METHOD"])
+        assert {c["name"] for c in tree["root"]["children"]} >= {"redeem", "__init__"}, tree
+        assert 'codekgd_http_requests_total{method="GET",route="/v1/graphs/{graph}/search"' \
+            in kg.metrics()
+        try:
+            kg.node("shop", "shop/models.py:Nope")
+            raise AssertionError("an unknown node must raise")
+        except CodekgError as e:
+            assert e.status == 404 and "shop/models.py:Nope" in e.message, e
+
         job = kg.synth("shop", strategy="relation_qa", seed=3, max_pairs=10)
         assert job["state"] == "succeeded", job
         records = list(kg.job_results(job["id"]))

@@ -7,10 +7,13 @@
 #include <fstream>
 #include <set>
 
+#include "server/code_view.h"
+#include "server/entity_rank.h"
 #include "server/flags.h"
 #include "server/http_status.h"
 #include "server/job_store.h"
 #include "server/json_codec.h"
+#include "server/metrics.h"
 #include "server/request_body.h"
 #include "server/routes.h"
 
@@ -36,6 +39,18 @@ TEST(RoutesTest, MatchTable) {
       {"POST", "/v1/graphs/shop/synth", "/v1/graphs/{graph}/synth", {{"graph", "shop"}}},
       {"GET", "/v1/jobs/job_1", "/v1/jobs/{id}", {{"id", "job_1"}}},
       {"GET", "/v1/jobs/job_1/results", "/v1/jobs/{id}/results", {{"id", "job_1"}}},
+      {"GET", "/v1/graphs/shop/search", "/v1/graphs/{graph}/search", {{"graph", "shop"}}},
+      {"GET",
+       "/v1/graphs/shop/nodes/shop%2Fmodels.py%3AGiftCard",
+       "/v1/graphs/{graph}/nodes/{id}",
+       {{"graph", "shop"}, {"id", "shop/models.py:GiftCard"}}},
+      {"GET",
+       "/v1/graphs/shop/nodes/a%2Fb.py:f/tree",
+       "/v1/graphs/{graph}/nodes/{id}/tree",
+       {{"graph", "shop"}, {"id", "a/b.py:f"}}},
+      {"GET", "/v1/graphs/shop/nodes/a/b.py:f", "", {}},  // unencoded '/' in the id
+      {"GET", "/metrics", "/metrics", {}},
+      {"POST", "/mcp", "/mcp", {}},
       {"GET", "/v1/graphs/shop/query", "", {}},  // wrong method
       {"POST", "/healthz", "", {}},
       {"GET", "/v1/graphs/", "", {}},  // empty segment
@@ -68,7 +83,8 @@ TEST(RoutesTest, TableIsWellFormed) {
     EXPECT_NE(r.handler, nullptr);
     EXPECT_FALSE(r.doc.empty());
     EXPECT_EQ(r.pattern.front(), '/');
-    EXPECT_EQ(r.writes, r.method != "GET" && r.pattern.find("/query") == std::string_view::npos)
+    EXPECT_EQ(r.writes, r.method != "GET" && r.pattern.find("/query") == std::string_view::npos &&
+                            r.pattern != "/mcp")
         << r.method << " " << r.pattern;
   }
 }
@@ -285,6 +301,81 @@ TEST_F(JobStoreTest, CreateSaveGetAndInterruptedJobsFail) {
   auto broken = (*store)->Get("job_broken");
   ASSERT_FALSE(broken.ok());
   EXPECT_TRUE(broken.status().IsCorruption());
+}
+
+}  // namespace
+}  // namespace kg::server
+
+namespace kg::server {
+namespace {
+
+TEST(EntityRankTest, ScoreTiers) {
+  struct Case {
+    const char* query;
+    const char* name;
+    const char* qualified;
+    const char* doc;
+    int want;
+  };
+  const Case cases[] = {
+      {"giftcard", "GiftCard", "shop.models.GiftCard", "", 100},
+      {"shop.models.giftcard", "GiftCard", "shop.models.GiftCard", "", 100},
+      {"models.GiftCard", "GiftCard", "shop.models.GiftCard", "", 90},
+      {"Gift", "GiftCard", "shop.models.GiftCard", "", 80},
+      {"gift_card", "GiftCard", "shop.models.GiftCard", "", 60},
+      {"card gift", "GiftCard", "shop.models.GiftCard", "", 60},
+      {"apply_gift", "_apply_gift_card", "m._apply_gift_card", "", 60},
+      {"ftCa", "GiftCard", "shop.models.GiftCard", "", 40},
+      {"models", "GiftCard", "shop.models.GiftCard", "", 40},
+      {"prepaid", "GiftCard", "shop.models.GiftCard", "A prepaid card", 20},
+      {"wallet", "GiftCard", "shop.models.GiftCard", "A prepaid card", 0},
+      {"", "GiftCard", "shop.models.GiftCard", "", 0},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(MatchScore(c.query, c.name, c.qualified, c.doc), c.want) << c.query << " " << c.name;
+  }
+  EXPECT_EQ(SplitIdentifierTokens("parseHTTPRequest_v2"),
+            (std::vector<std::string>{"parse", "http", "request", "v2"}));
+  EXPECT_EQ(EditDistance("GiftCrad", "giftcard", 2), 2u);
+  EXPECT_EQ(EditDistance("kitten", "sitting", 5), 3u);
+  EXPECT_EQ(EditDistance("a", "abcdefgh", 2), 3u);  // over the cap: cap + 1
+}
+
+TEST(CodeViewTest, NumbersAndFolds) {
+  CodeView small = RenderCode("def f():\n    return 1\n", 9, 80);
+  EXPECT_EQ(small.text, "   9 | def f():\n  10 |     return 1\n");
+  EXPECT_EQ(small.lines, 2u);
+  EXPECT_EQ(small.folded, 0u);
+  std::string code;
+  for (int i = 1; i <= 10; ++i) code += "l" + std::to_string(i) + "\n";
+  CodeView folded = RenderCode(code, 1, 4);
+  EXPECT_EQ(folded.text,
+            "   1 | l1\n   2 | l2\n     ... 6 lines folded ...\n   9 | l9\n  10 | l10\n");
+  EXPECT_EQ(folded.folded, 6u);
+  EXPECT_EQ(RenderCode("", 1, 4).text, "");
+  EXPECT_EQ(RenderCode("x", 99999, 4).text, "99999 | x\n");
+}
+
+TEST(MetricsTest, RendersPrometheusText) {
+  Metrics m;
+  m.RecordRequest("GET", "/healthz", 200, 0.0005);
+  m.RecordRequest("GET", "/healthz", 200, 0.3);
+  m.RecordQueryLimitHit("max_rows");
+  m.RecordJob("synth", "failed");
+  std::string t = m.RenderPrometheus();
+  auto has = [&t](const std::string& line) { return t.find(line + "\n") != std::string::npos; };
+  EXPECT_TRUE(has(R"(codekgd_http_requests_total{method="GET",route="/healthz",status="200"} 2)"))
+      << t;
+  EXPECT_TRUE(has(R"(codekgd_http_request_duration_seconds_bucket{route="/healthz",le="0.001"} 1)"))
+      << t;
+  EXPECT_TRUE(has(R"(codekgd_http_request_duration_seconds_bucket{route="/healthz",le="0.25"} 1)"))
+      << t;
+  EXPECT_TRUE(has(R"(codekgd_http_request_duration_seconds_bucket{route="/healthz",le="0.5"} 2)"))
+      << t;
+  EXPECT_TRUE(has(R"(codekgd_http_request_duration_seconds_count{route="/healthz"} 2)")) << t;
+  EXPECT_TRUE(has(R"(codekgd_query_limit_hits_total{limit="max_rows"} 1)")) << t;
+  EXPECT_TRUE(has(R"(codekgd_jobs_total{kind="synth",state="failed"} 1)")) << t;
+  EXPECT_TRUE(has("# TYPE codekgd_http_request_duration_seconds histogram")) << t;
 }
 
 }  // namespace
