@@ -88,6 +88,26 @@ int Value::Compare(const Value& a, const Value& b) {
   return 0;
 }
 
+const char* Value::TypeName() const {
+  switch (type()) {
+    case Type::kNull:
+      return "null";
+    case Type::kBool:
+      return "boolean";
+    case Type::kInt:
+      return "integer";
+    case Type::kDouble:
+      return "float";
+    case Type::kString:
+      return "string";
+    case Type::kList:
+      return "list";
+    case Type::kMap:
+      return "map";
+  }
+  return "value";
+}
+
 std::string Value::DebugString() const {
   std::string out;
   switch (type()) {

@@ -66,6 +66,10 @@ class Value {
   bool operator==(const Value& o) const { return Compare(*this, o) == 0; }
   bool operator<(const Value& o) const { return Compare(*this, o) < 0; }
 
+  // The openCypher name of the value's type: "null", "boolean", "integer", "float", "string",
+  // "list" or "map" (for error messages).
+  const char* TypeName() const;
+
   // A compact, human-readable rendering (strings quoted, lists in [], maps in {}), for logs,
   // messages and tests.
   std::string DebugString() const;

@@ -10,26 +10,6 @@ namespace {
 using bind::BoundExpr;
 using bind::BoundExprKind;
 
-const char* TypeName(const Value& v) {
-  switch (v.type()) {
-    case Value::Type::kNull:
-      return "null";
-    case Value::Type::kBool:
-      return "boolean";
-    case Value::Type::kInt:
-      return "integer";
-    case Value::Type::kDouble:
-      return "float";
-    case Value::Type::kString:
-      return "string";
-    case Value::Type::kList:
-      return "list";
-    case Value::Type::kMap:
-      return "map";
-  }
-  return "value";
-}
-
 Status ErrorAt(const BoundExpr& e, const std::string& msg) {
   return Status::SyntaxError(msg + " in '" + e.text + "'", e.pos);
 }
@@ -40,7 +20,7 @@ using Tri = std::optional<bool>;
 Result<Tri> ToTri(const BoundExpr& e, const Value& v, const char* op) {
   if (v.is_null()) return Tri();
   if (!v.is_bool()) {
-    return ErrorAt(e, std::string(op) + " expects boolean operands, got " + TypeName(v) + " " +
+    return ErrorAt(e, std::string(op) + " expects boolean operands, got " + v.TypeName() + " " +
                           v.DebugString());
   }
   return Tri(v.as_bool());
@@ -81,7 +61,7 @@ Result<Value> Arithmetic(const BoundExpr& e, const Value& a, const Value& b) {
   }
   if (!a.is_number() || !b.is_number()) {
     return ErrorAt(e, std::string("cannot apply '") + ast::BinaryOpName(op) + "' to " +
-                          TypeName(a) + " and " + TypeName(b));
+                          a.TypeName() + " and " + b.TypeName());
   }
   if (op == ast::BinaryOp::kPow) return Value(std::pow(a.as_number(), b.as_number()));
   if (a.is_int() && b.is_int()) {
@@ -152,7 +132,7 @@ Result<Value> PropertyOf(const BoundExpr& e, const Entity& target, ExecContext& 
         return it != v.as_map().end() ? it->second : Value();
       }
       return ErrorAt(
-          e, "cannot read property '" + e.key + "' of " + TypeName(v) + " " + v.DebugString());
+          e, "cannot read property '" + e.key + "' of " + v.TypeName() + " " + v.DebugString());
     }
   }
 }
@@ -161,7 +141,7 @@ Result<Value> HasLabels(const BoundExpr& e, const Entity& target, ExecContext& c
   if (target.index() == 0) return Value();
   if (const Value* v = std::get_if<Value>(&target)) {
     if (v->is_null()) return Value();
-    return ErrorAt(e, std::string("label predicate needs a node, got ") + TypeName(*v));
+    return ErrorAt(e, std::string("label predicate needs a node, got ") + (*v).TypeName());
   }
   const NodeRef* node = std::get_if<NodeRef>(&target);
   if (node == nullptr) return ErrorAt(e, "label predicate needs a node, got a relationship");
@@ -191,7 +171,7 @@ Result<Value> Index(const BoundExpr& e, const Value& target, const Value& index)
     auto it = target.as_map().find(index.as_string());
     return it != target.as_map().end() ? it->second : Value();
   }
-  return ErrorAt(e, std::string("cannot index ") + TypeName(target));
+  return ErrorAt(e, std::string("cannot index ") + target.TypeName());
 }
 
 // Equality of two entities without converting nodes/relationships when both are the same kind.
@@ -286,7 +266,7 @@ Result<Value> EvaluateBinary(const BoundExpr& e, const Row& row, ExecContext& ct
     case BinaryOp::kIn: {
       if (r.is_null()) return Value();
       if (!r.is_list()) {
-        return ErrorAt(e, std::string("IN expects a list on the right, got ") + TypeName(r));
+        return ErrorAt(e, std::string("IN expects a list on the right, got ") + r.TypeName());
       }
       bool saw_null = false;
       for (const auto& item : r.as_list()) {
@@ -424,7 +404,7 @@ Result<Value> Evaluate(const BoundExpr& e, const Row& row, ExecContext& ctx) {
         return Value(-v.as_int());
       }
       if (v.is_double()) return Value(-v.as_double());
-      return ErrorAt(e, std::string("cannot negate ") + TypeName(v));
+      return ErrorAt(e, std::string("cannot negate ") + v.TypeName());
     }
     case BoundExprKind::kBinary:
       return EvaluateBinary(e, row, ctx);
@@ -461,7 +441,7 @@ Result<bool> EvaluatePredicate(const BoundExpr& e, const Row& row, ExecContext& 
   if (v.is_null()) return false;
   if (!v.is_bool()) {
     return ErrorAt(
-        e, std::string("WHERE expects a boolean, got ") + TypeName(v) + " " + v.DebugString());
+        e, std::string("WHERE expects a boolean, got ") + v.TypeName() + " " + v.DebugString());
   }
   return v.as_bool();
 }

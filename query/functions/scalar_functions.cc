@@ -10,29 +10,9 @@
 namespace kg::query::functions {
 namespace {
 
-std::string TypeName(const Value& v) {
-  switch (v.type()) {
-    case Value::Type::kNull:
-      return "null";
-    case Value::Type::kBool:
-      return "boolean";
-    case Value::Type::kInt:
-      return "integer";
-    case Value::Type::kDouble:
-      return "float";
-    case Value::Type::kString:
-      return "string";
-    case Value::Type::kList:
-      return "list";
-    case Value::Type::kMap:
-      return "map";
-  }
-  return "value";
-}
-
 Status TypeError(std::string_view fn, std::string_view expected, const Value& got) {
   return Status::InvalidArgument(std::string(fn) + "() expects " + std::string(expected) +
-                                 ", got " + TypeName(got) + " " + got.DebugString());
+                                 ", got " + got.TypeName() + " " + got.DebugString());
 }
 
 bool IsNodeMap(const ValueMap& m) { return m.count("_id") > 0 && m.count("_labels") > 0; }
