@@ -29,24 +29,6 @@
 namespace kg::query::testing {
 
 using kg::testing::TempDir;
-auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-path_ = std::filesystem::temp_directory_path() /
-        ("codekg_query_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
-         std::to_string(now));
-std::filesystem::create_directories(path_);
-}
-~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-TempDir(const TempDir&) = delete;
-TempDir& operator=(const TempDir&) = delete;
-std::string path() const { return path_.string(); }
-
-private:
-std::filesystem::path path_;
-}
-;
 
 inline constexpr char kGraph[] = "g";
 

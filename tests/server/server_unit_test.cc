@@ -219,10 +219,10 @@ TEST(JsonCodecTest, QueryResultShape) {
 }
 
 TEST(FlagsTest, ParsesAndRejects) {
-  auto f = ParseFlags({"--data", "/tmp/x", "--port=0", "--host", "0.0.0.0", "--threads", "3",
+  auto f = ParseFlags({"--data", "data/x", "--port=0", "--host", "0.0.0.0", "--threads", "3",
                        "--max-body-bytes", "1024", "--token", "s3cret", "--access-log"});
   ASSERT_TRUE(f.ok()) << f.status().ToString();
-  EXPECT_EQ(f->options.data_dir, "/tmp/x");
+  EXPECT_EQ(f->options.data_dir, "data/x");
   EXPECT_EQ(f->options.port, 0);
   EXPECT_EQ(f->options.host, "0.0.0.0");
   EXPECT_EQ(f->options.threads, 3);

@@ -1,6 +1,6 @@
 // Python: what the tags query cannot express -- module names from paths (__init__.py packages),
 // relative import resolution, docstring cleaning (inspect.cleandoc) and pytest's test naming.
-// The conventions match /work/shared/tools/py_groundtruth.py (the extraction scoring reference).
+// The conventions match shared/tools/py_groundtruth.py (the extraction scoring reference).
 
 #include <algorithm>
 #include <cstdint>
