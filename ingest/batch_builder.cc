@@ -46,6 +46,27 @@ class ExternalNodes {
   std::vector<storage::NodeFact> nodes_;
 };
 
+// A symbol node with the design's common properties (id, name, qualified_name, path, language,
+// lines and byte range); callers add what is specific to the kind.
+storage::NodeFact SymbolNode(const FileFacts& facts, const std::string& id,
+                             const std::string& label, const std::string& name,
+                             const std::string& qualified_path, int start_line, int end_line,
+                             uint32_t start_byte, uint32_t end_byte) {
+  storage::NodeFact node;
+  node.id = id;
+  node.labels = {label};
+  Properties& p = node.props;
+  p["name"] = name;
+  p["qualified_name"] = facts.module.name + "." + qualified_path;
+  p["path"] = facts.path;
+  p["language"] = facts.language;
+  p["start_line"] = start_line;
+  p["end_line"] = end_line;
+  p["start_byte"] = static_cast<int64_t>(start_byte);
+  p["end_byte"] = static_cast<int64_t>(end_byte);
+  return node;
+}
+
 }  // namespace
 
 std::string DirectoryId(std::string_view path) {
@@ -93,18 +114,9 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
   ExternalNodes externals;
   for (size_t i = 0; i < facts.definitions.size(); ++i) {
     const Definition& d = facts.definitions[i];
-    storage::NodeFact node;
-    node.id = d.id;
-    node.labels = {d.label};
+    storage::NodeFact node = SymbolNode(facts, d.id, d.label, d.name, d.qualified_path,
+                                        d.start_line, d.end_line, d.start_byte, d.end_byte);
     Properties& p = node.props;
-    p["name"] = d.name;
-    p["qualified_name"] = facts.module.name + "." + d.qualified_path;
-    p["path"] = path;
-    p["language"] = facts.language;
-    p["start_line"] = d.start_line;
-    p["end_line"] = d.end_line;
-    p["start_byte"] = static_cast<int64_t>(d.start_byte);
-    p["end_byte"] = static_cast<int64_t>(d.end_byte);
     p["signature"] = d.signature;
     if (d.docstring) p["docstring"] = *d.docstring;
     p["is_test"] = d.is_test;
@@ -180,18 +192,9 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
 
   // Fields (HAS_FIELD from their class) and module variables (CONTAINS from file and module).
   for (const Member& m : facts.members) {
-    storage::NodeFact node;
-    node.id = m.id;
-    node.labels = {m.label};
+    storage::NodeFact node = SymbolNode(facts, m.id, m.label, m.name, m.qualified_path, m.line,
+                                        m.line, m.start_byte, m.end_byte);
     Properties& p = node.props;
-    p["name"] = m.name;
-    p["qualified_name"] = facts.module.name + "." + m.qualified_path;
-    p["path"] = path;
-    p["language"] = facts.language;
-    p["start_line"] = m.line;
-    p["end_line"] = m.line;
-    p["start_byte"] = static_cast<int64_t>(m.start_byte);
-    p["end_byte"] = static_cast<int64_t>(m.end_byte);
     p["is_test"] = facts.is_test;
     batch.nodes.push_back(std::move(node));
     if (m.owner >= 0) {
