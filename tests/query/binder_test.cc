@@ -8,29 +8,15 @@
 namespace kg::query::bind {
 namespace {
 
-class BinderTest : public ::testing::Test {
+class BinderTest : public testing::CodeGraphSuite<::testing::Test> {
  protected:
-  static void SetUpTestSuite() {
-    graph_ = new testing::CodeGraph();
-    Status s = graph_->Build();
-    ASSERT_TRUE(s.ok()) << s.ToString();
-  }
-  static void TearDownTestSuite() {
-    delete graph_;
-    graph_ = nullptr;
-  }
-
   static Result<BoundQuery> BindText(const std::string& text, const ValueMap& params = {},
                                      int64_t max_var_hops = 10) {
     auto ast = parse::ParseQuery(text);
     if (!ast.ok()) return ast.status();
     return Bind(*ast, graph_->store(), params, max_var_hops);
   }
-
-  static testing::CodeGraph* graph_;
 };
-
-testing::CodeGraph* BinderTest::graph_ = nullptr;
 
 TEST_F(BinderTest, UnknownLabelsAndTypesWarnWithSuggestions) {
   struct Case {

@@ -212,4 +212,21 @@ class CodeGraph {
   std::unique_ptr<storage::GraphStore> store_;
 };
 
+// A gtest fixture base whose suite builds one CodeGraph in SetUpTestSuite and shares it.
+// Base is ::testing::Test or ::testing::TestWithParam<T>.
+template <typename Base>
+class CodeGraphSuite : public Base {
+ protected:
+  static void SetUpTestSuite() {
+    graph_ = new CodeGraph();
+    Status s = graph_->Build();
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+  static void TearDownTestSuite() {
+    delete graph_;
+    graph_ = nullptr;
+  }
+  static inline CodeGraph* graph_ = nullptr;
+};
+
 }  // namespace kg::query::testing

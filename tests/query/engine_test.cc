@@ -14,24 +14,12 @@
 namespace kg::query {
 namespace {
 
-class EngineTest : public ::testing::Test {
+class EngineTest : public testing::CodeGraphSuite<::testing::Test> {
  protected:
-  static void SetUpTestSuite() {
-    graph_ = new testing::CodeGraph();
-    Status s = graph_->Build();
-    ASSERT_TRUE(s.ok()) << s.ToString();
-  }
-  static void TearDownTestSuite() {
-    delete graph_;
-    graph_ = nullptr;
-  }
   static Result<QueryResult> Run(const std::string& q, const QueryOptions& options = {}) {
     return ExecuteQuery(graph_->store(), testing::kGraph, q, options);
   }
-  static testing::CodeGraph* graph_;
 };
-
-testing::CodeGraph* EngineTest::graph_ = nullptr;
 
 TEST_F(EngineTest, CodeIsMaterializedFromTheFileText) {
   auto r =

@@ -107,21 +107,7 @@ std::vector<ScriptCase> LoadCases() {
   return cases;
 }
 
-class QueryScriptTest : public ::testing::TestWithParam<ScriptCase> {
- protected:
-  static void SetUpTestSuite() {
-    graph_ = new testing::CodeGraph();
-    Status s = graph_->Build();
-    ASSERT_TRUE(s.ok()) << s.ToString();
-  }
-  static void TearDownTestSuite() {
-    delete graph_;
-    graph_ = nullptr;
-  }
-  static testing::CodeGraph* graph_;
-};
-
-testing::CodeGraph* QueryScriptTest::graph_ = nullptr;
+class QueryScriptTest : public testing::CodeGraphSuite<::testing::TestWithParam<ScriptCase>> {};
 
 std::string RenderRow(const ValueList& row) { return Value(row).DebugString(); }
 
