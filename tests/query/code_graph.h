@@ -23,6 +23,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "storage/graph_store.h"
 #include "tests/testing/temp_dir.h"
 
