@@ -11,7 +11,8 @@ if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 PKGS=(
   build-essential cmake ninja-build ccache pkg-config git curl ca-certificates
   librocksdb-dev libcpp-httplib-dev nlohmann-json3-dev libtree-sitter-dev libre2-dev
-  tao-pegtl-dev libgtest-dev libsqlite3-dev python3 python3-requests python3-flask python3-django wrk
+  tao-pegtl-dev libgtest-dev libsqlite3-dev python3 python3-pip python3-setuptools python3-wheel python3-requests python3-flask
+  python3-django wrk
 )
 command -v npm >/dev/null 2>&1 || PKGS+=(nodejs npm)
 
