@@ -39,6 +39,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -115,6 +116,19 @@ struct GraphInfo {
   uint64_t file_count = 0;
 };
 
+// What GraphStore::Fsck checked and found.
+struct FsckReport {
+  std::string graph;
+  // What was checked: node records, stored edges (out_edges entries, dangling ones included),
+  // index entries (label, name, qualified-name, path, line and trigram indexes) and files.
+  uint64_t nodes = 0, edges = 0, index_entries = 0, files = 0;
+  // One line per problem found, e.g. "label_name: entry for missing node 42". At most
+  // kMaxFsckProblems lines; the last then says how many more were found.
+  std::vector<std::string> problems;
+  bool ok() const { return problems.empty(); }
+};
+inline constexpr size_t kMaxFsckProblems = 1000;
+
 enum class Direction : uint8_t { kOut = 0, kIn = 1, kBoth = 2 };
 
 // Forward-only cursors over snapshot data. Usage:
@@ -159,6 +173,42 @@ class Snapshot {
   virtual std::unique_ptr<NodeCursor> ScanLabel(LabelId label) = 0;
   virtual std::unique_ptr<NodeCursor> ScanLabelName(LabelId label, std::string_view name,
                                                     bool case_insensitive = false) = 0;
+
+  // ---- Property indexes (kept exact by every write: ApplyBatch, DeleteFile, DropGraph, bulk
+  // loads). Each returns a lazy cursor that yields each matching node once; an error shows in
+  // cursor->status(). Order: as stated per scan; otherwise unspecified. A cursor created with
+  // bad arguments yields nothing and reports InvalidArgument. ----
+
+  // Nodes (any label, or only those with `label`) whose string `qualified_name` property equals
+  // `qn` exactly. Ascending NodeKey order.
+  virtual std::unique_ptr<NodeCursor> ScanQualifiedName(
+      std::string_view qn, std::optional<LabelId> label = std::nullopt) = 0;
+  // Nodes whose string `qualified_name` ENDS WITH `suffix` (bytewise; "" matches every node with
+  // a qualified_name). Served by a reversed-string index.
+  virtual std::unique_ptr<NodeCursor> ScanQualifiedNameSuffix(
+      std::string_view suffix, std::optional<LabelId> label = std::nullopt) = 0;
+  // Nodes with `label` whose string `name` STARTS WITH `prefix`; with case_insensitive, those
+  // whose ToLowerAscii(name) starts with ToLowerAscii(prefix). Ordered by name, then NodeKey.
+  virtual std::unique_ptr<NodeCursor> ScanLabelNamePrefix(LabelId label, std::string_view prefix,
+                                                          bool case_insensitive = false) = 0;
+  // Nodes whose string `path` property starts with `prefix` ("" = every node that has a path).
+  // Ordered by path, then NodeKey.
+  virtual std::unique_ptr<NodeCursor> ScanPathPrefix(std::string_view prefix) = 0;
+  // Nodes whose string `path` equals `path` and whose [start_line, end_line] (integer
+  // properties; a missing end_line counts as start_line) contains `line`: innermost first, i.e.
+  // latest start_line first and, among equal starts, smallest end_line first.
+  virtual std::unique_ptr<NodeCursor> ScanAtLine(std::string_view path, int64_t line) = 0;
+  // A SUPERSET of the nodes (optionally only those with `label`) whose ToLowerAscii(name)
+  // contains every needle lower-cased: the nodes whose lower-cased string `name` contains every
+  // 3-byte window (trigram) of every needle. The caller re-checks. Needles shorter than 3 bytes
+  // contribute nothing; if no needle has 3 bytes the cursor yields nothing and its status is
+  // InvalidArgument. Ascending NodeKey order.
+  virtual std::unique_ptr<NodeCursor> ScanNameTrigrams(
+      const std::vector<std::string>& needles, std::optional<LabelId> label = std::nullopt) = 0;
+  // An upper bound of the number of nodes ScanNameTrigrams(needles) yields without a label: the
+  // size of the smallest posting list (exact counts, one read per trigram). InvalidArgument if
+  // no needle has 3 bytes; IOError/Corruption on failure.
+  virtual Result<uint64_t> EstimateNameTrigrams(const std::vector<std::string>& needles) = 0;
 
   // Edges incident to `node` in `dir`, optionally only of `type`. Dangling edges are skipped.
   // kBoth yields out-edges then in-edges (a self-loop appears in both).
@@ -208,7 +258,8 @@ class BulkWriter {
   // is applied and earlier batches stay). InvalidArgument after Finish().
   virtual Status Add(const FactBatch& batch) = 0;
   // Completes and persists everything added (writes the buffered indexes, flushes memtables to
-  // synced files) and releases the write lock. IOError/Corruption on failure. Idempotent.
+  // synced files, compacts the graph's key range so that reads find one sorted run per column
+  // family) and releases the write lock. IOError/Corruption on failure. Idempotent.
   virtual Status Finish() = 0;
 
  protected:
@@ -284,6 +335,37 @@ class GraphStore {
 
   // A snapshot of `graph` as of now. NotFound if the graph does not exist. Caller owns it.
   virtual Result<std::unique_ptr<Snapshot>> GetSnapshot(std::string_view graph) = 0;
+
+  // ---- Integrity ----
+
+  // Checks, at one snapshot, that every derived entry of `graph` agrees with its node and edge
+  // records: ids map each node's id to its key; every index (label_index, label_name,
+  // label_name_ci, qname, qname_rev, path_index, line_index, name_trigrams) holds exactly the
+  // entries the nodes imply, with the right values; each edge is stored in both directions with
+  // identical values and a dangling flag that matches whether both ends exist; file records,
+  // texts and manifests agree (manifest nodes exist and are owned by the file, manifest edges
+  // exist, owners' files exist); every count equals a recount; node keys are below the graph's
+  // key counter. Success (OK) means the check ran; report.ok() says whether the graph is
+  // consistent. NotFound for an unknown graph; IOError if reading fails. Record-level
+  // corruption (an undecodable value) is reported as a problem, not as an error. Reads the whole
+  // graph; memory grows with its largest index. Thread-safe; runs concurrently with writers.
+  virtual Result<FsckReport> Fsck(std::string_view graph) = 0;
+
+  // ---- Durable job records (database-wide, not per graph) ----
+  // Opaque bytes keyed by job id (the server stores JSON). Every job write is synced to disk
+  // before it returns, whatever Options::sync_writes says, so an acknowledged job state survives
+  // kill -9 and power loss. Job writes do not take the graph writer lock: they never wait for a
+  // bulk load. Thread-safe. Ids and records may hold any bytes; ids are at most 1 KiB.
+
+  // Stores `record` under `id`, replacing any previous record. InvalidArgument for an empty or
+  // over-long id; IOError on failure (then the previous record, if any, is unchanged).
+  virtual Status PutJob(std::string_view id, std::string_view record) = 0;
+  // The record of `id`, or nullopt if there is none. IOError/Corruption on failure.
+  virtual Result<std::optional<std::string>> GetJob(std::string_view id) = 0;
+  // Every (id, record) pair, in bytewise id order. IOError/Corruption on failure.
+  virtual Result<std::vector<std::pair<std::string, std::string>>> ListJobs() = 0;
+  // Removes the record of `id`; OK if there was none. InvalidArgument for an empty id.
+  virtual Status DeleteJob(std::string_view id) = 0;
 
  protected:
   GraphStore() = default;

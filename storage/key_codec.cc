@@ -1,5 +1,6 @@
 #include "storage/key_codec.h"
 
+#include <algorithm>
 #include <array>
 
 namespace kg::storage {
@@ -7,8 +8,9 @@ namespace kg::storage {
 std::string_view CfName(Cf cf) {
   // On disk: DO NOT CHANGE.
   static constexpr std::array<std::string_view, kNumCfs> kNames = {
-      "meta",       "nodes",         "ids",   "out_edges",  "in_edges",   "label_index",
-      "label_name", "label_name_ci", "files", "file_texts", "file_facts", "counts"};
+      "meta",       "nodes",         "ids",       "out_edges",  "in_edges",   "label_index",
+      "label_name", "label_name_ci", "files",     "file_texts", "file_facts", "counts",
+      "jobs",       "qname",         "qname_rev", "path_index", "line_index", "name_trigrams"};
   return kNames[static_cast<size_t>(cf)];
 }
 
@@ -220,6 +222,88 @@ void EncodeCountKey(std::string* out, GraphId graph, CountKind kind, uint32_t id
   AppendU32(out, graph);
   AppendU8(out, static_cast<uint8_t>(kind));
   AppendU32(out, id);
+}
+
+void EncodeJobKey(std::string* out, std::string_view id) { out->append(id); }
+
+void EncodeStringIndexKey(std::string* out, GraphId graph, std::string_view s, NodeKey node) {
+  EncodeStringIndexPrefix(out, graph, s);
+  AppendU64(out, node);
+}
+
+void EncodeStringIndexPrefix(std::string* out, GraphId graph, std::string_view s) {
+  AppendU32(out, graph);
+  AppendString(out, s);
+}
+
+void EncodeStringIndexStartsWith(std::string* out, GraphId graph, std::string_view prefix) {
+  AppendU32(out, graph);
+  AppendString(out, prefix);
+  out->resize(out->size() - 2);  // drop the terminator: escaping is per byte, so this prefixes
+                                 // the encoding of every string that starts with `prefix`
+}
+
+std::string Reversed(std::string_view s) { return std::string(s.rbegin(), s.rend()); }
+
+void AppendI64(std::string* out, int64_t v) {
+  AppendU64(out, static_cast<uint64_t>(v) ^ (uint64_t{1} << 63));
+}
+
+void EncodeLineIndexKey(std::string* out, GraphId graph, std::string_view path, int64_t start,
+                        int64_t end, NodeKey node) {
+  EncodeStringIndexPrefix(out, graph, path);
+  AppendI64(out, start);
+  AppendU64(out, ~(static_cast<uint64_t>(end) ^ (uint64_t{1} << 63)));
+  AppendU64(out, node);
+}
+
+bool DecodeLineIndexTail(std::string_view tail, int64_t* start, int64_t* end, NodeKey* node) {
+  KeyReader r(tail);
+  uint64_t s = 0, e = 0;
+  if (!r.ReadU64(&s) || !r.ReadU64(&e) || !r.ReadU64(node) || !r.done()) return false;
+  *start = static_cast<int64_t>(s ^ (uint64_t{1} << 63));
+  *end = static_cast<int64_t>(~e ^ (uint64_t{1} << 63));
+  return true;
+}
+
+void EncodeTrigramKey(std::string* out, GraphId graph, TrigramId t, NodeKey node) {
+  EncodeTrigramPrefix(out, graph, t);
+  AppendU64(out, node);
+}
+
+void EncodeTrigramPrefix(std::string* out, GraphId graph, TrigramId t) {
+  AppendU32(out, graph);
+  char buf[3] = {static_cast<char>(t >> 16), static_cast<char>(t >> 8), static_cast<char>(t)};
+  out->append(buf, 3);
+}
+
+std::vector<TrigramId> TrigramsOf(std::string_view s) {
+  std::vector<TrigramId> out;
+  if (s.size() < 3) return out;
+  auto lower = [](char c) -> uint32_t {
+    unsigned char u = static_cast<unsigned char>(c);
+    return (u >= 'A' && u <= 'Z') ? u - 'A' + 'a' : u;
+  };
+  out.reserve(s.size() - 2);
+  for (size_t i = 0; i + 3 <= s.size(); ++i) {
+    out.push_back(lower(s[i]) << 16 | lower(s[i + 1]) << 8 | lower(s[i + 2]));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+void EncodeLabelList(std::string* out, const std::vector<LabelId>& labels) {
+  for (LabelId l : labels) AppendU16(out, l);
+}
+
+bool LabelListHas(std::string_view value, LabelId label) {
+  for (size_t i = 0; i + 2 <= value.size(); i += 2) {
+    uint16_t l = static_cast<uint16_t>(static_cast<unsigned char>(value[i]) << 8 |
+                                       static_cast<unsigned char>(value[i + 1]));
+    if (l == label) return true;
+  }
+  return false;
 }
 
 void EncodeMetaFormatVersionKey(std::string* out) {

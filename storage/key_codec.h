@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "storage/graph_store.h"
 
@@ -53,15 +54,35 @@ enum class Cf : uint8_t {
   kFileFacts = 10,
   // cf: counts: (graph u32, kind u8, id u32) -> uint64 (fixed 8 bytes, little-endian).
   kCounts = 11,
+  // ---- Added in format version 2. ----
+  // cf: jobs: (id, raw bytes to the end) -> job record (opaque bytes, JSON by convention).
+  //     Database-wide: the only column family besides meta whose keys have no graph prefix.
+  kJobs = 12,
+  // cf: qname: (graph u32, qualified_name string, nodekey u64) -> labels (u16 each).
+  kQualifiedName = 13,
+  // cf: qname_rev: (graph u32, reversed qualified_name string, nodekey u64) -> labels (u16 each).
+  //     Byte-reversed, so ENDS WITH is a prefix scan.
+  kQualifiedNameRev = 14,
+  // cf: path_index: (graph u32, path string, nodekey u64) -> empty. The `path` property.
+  kPathIndex = 15,
+  // cf: line_index: (graph u32, path string, start_line i64, ~end_line i64, nodekey u64) -> empty.
+  //     Signed fields as u64 with the sign bit flipped; end_line also bit-inverted so that a
+  //     backward scan yields the latest start first and, among equal starts, the smallest end.
+  kLineIndex = 16,
+  // cf: name_trigrams: (graph u32, trigram 3 bytes, nodekey u64) -> labels (u16 each). Every
+  //     distinct 3-byte window of ToLowerAscii(name).
+  kNameTrigrams = 17,
 };
-inline constexpr size_t kNumCfs = 12;
+inline constexpr size_t kNumCfs = 18;
+// The column families of format version 1 (a database without the others is a v1 database).
+inline constexpr size_t kNumCfsV1 = 12;
 
 // The RocksDB name of a column family, e.g. "out_edges".
 std::string_view CfName(Cf cf);
 
 // The layout version written to meta at create and checked at open. Bump it on any incompatible
 // change to this file or value_codec.h; a database with another version is refused (Corruption).
-inline constexpr uint32_t kFormatVersion = 1;
+inline constexpr uint32_t kFormatVersion = 2;
 
 // First byte of every `meta` key. DO NOT CHANGE.
 enum class MetaTag : uint8_t {
@@ -88,6 +109,7 @@ enum class CountKind : uint8_t {
   kEdges = 2,     // id 0: visible (non-dangling) edges of the graph
   kEdgeType = 3,  // id = EdgeTypeId: visible edges of the type
   kFiles = 4,     // id 0: files of the graph
+  kTrigram = 5,   // id = TrigramId: nodes whose lower-cased name contains the trigram
 };
 
 // The identity of one stored edge (the key of out_edges minus the graph).
@@ -169,6 +191,34 @@ bool DecodeFileKey(std::string_view key, GraphId* graph, std::string* path);
 
 // counts: (graph, kind, id).
 void EncodeCountKey(std::string* out, GraphId graph, CountKind kind, uint32_t id);
+
+// jobs: (id) raw.
+void EncodeJobKey(std::string* out, std::string_view id);
+
+// qname / qname_rev / path_index: (graph, string, nodekey); prefix (graph, string) with the
+// terminator; a starts-with prefix (graph, escaped bytes) without it.
+void EncodeStringIndexKey(std::string* out, GraphId graph, std::string_view s, NodeKey node);
+void EncodeStringIndexPrefix(std::string* out, GraphId graph, std::string_view s);
+void EncodeStringIndexStartsWith(std::string* out, GraphId graph, std::string_view prefix);
+// The bytes of `s` in reverse order (the qname_rev field).
+std::string Reversed(std::string_view s);
+
+// line_index: (graph, path, start, ~end, nodekey); prefix (graph, path).
+void EncodeLineIndexKey(std::string* out, GraphId graph, std::string_view path, int64_t start,
+                        int64_t end, NodeKey node);
+// Decodes the fields after the (graph, path) prefix of a line_index key.
+bool DecodeLineIndexTail(std::string_view tail, int64_t* start, int64_t* end, NodeKey* node);
+void AppendI64(std::string* out, int64_t v);  // sign bit flipped, big-endian
+
+// name_trigrams: (graph, trigram, nodekey); prefix (graph, trigram).
+using TrigramId = uint32_t;  // the 3 bytes, big-endian, in the low 24 bits
+void EncodeTrigramKey(std::string* out, GraphId graph, TrigramId t, NodeKey node);
+void EncodeTrigramPrefix(std::string* out, GraphId graph, TrigramId t);
+// The distinct trigrams of ToLowerAscii(s), sorted; empty when s is shorter than 3 bytes.
+std::vector<TrigramId> TrigramsOf(std::string_view s);
+// Index values listing labels: u16 big-endian each.
+void EncodeLabelList(std::string* out, const std::vector<LabelId>& labels);
+bool LabelListHas(std::string_view value, LabelId label);
 
 // meta keys.
 void EncodeMetaFormatVersionKey(std::string* out);

@@ -21,6 +21,7 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <unordered_map>
 #include <unordered_set>
@@ -41,6 +42,9 @@ constexpr GraphId kMaxGraphId = 0xfffffffe;  // so that graph id + 1 still bound
 
 rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 std::string_view ToView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
+
+// Whether every key of the column family starts with the graph id (all but meta and jobs).
+bool GraphScoped(Cf c) { return c != Cf::kMeta && c != Cf::kJobs; }
 
 Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return Status::OK();
@@ -91,6 +95,24 @@ const std::string* NameOf(const Properties& props) {
   auto it = props.find("name");
   if (it == props.end() || !it->second.is_string()) return nullptr;
   return &it->second.as_string();
+}
+
+// A string property, or nullptr.
+const std::string* StringProp(const Properties& props, const char* key) {
+  auto it = props.find(key);
+  if (it == props.end() || !it->second.is_string()) return nullptr;
+  return &it->second.as_string();
+}
+
+// The [start_line, end_line] of a node (end_line defaults to start_line) when start_line is an
+// integer (what line_index indexes).
+bool LineSpan(const Properties& props, int64_t* start, int64_t* end) {
+  auto s = props.find("start_line");
+  if (s == props.end() || !s->second.is_int()) return false;
+  *start = s->second.as_int();
+  auto e = props.find("end_line");
+  *end = (e != props.end() && e->second.is_int()) ? e->second.as_int() : *start;
+  return true;
 }
 
 // In-memory dictionary of user label or edge-type names (ids >= kFirstUserId).
@@ -265,33 +287,223 @@ class PrefixIterator {
 };
 
 // Yields the NodeKey at the end of each key with a prefix (nodes, label_index, label_name*).
+// With `label`, only keys whose value (a label list, see EncodeLabelList) holds the label.
 class KeyNodeCursor final : public NodeCursor {
  public:
-  KeyNodeCursor(std::shared_ptr<const ReadContext> ctx, Cf cf, std::string prefix)
-      : ctx_(std::move(ctx)), it_(*ctx_, cf, std::move(prefix)) {}
+  KeyNodeCursor(std::shared_ptr<const ReadContext> ctx, Cf cf, std::string prefix,
+                std::optional<LabelId> label = std::nullopt)
+      : ctx_(std::move(ctx)), it_(*ctx_, cf, std::move(prefix)), label_(label) {}
 
   bool Next(NodeKey* key) override {
-    if (done_) return false;
-    if (!it_.Advance()) {
-      status_ = it_.status();
-      done_ = true;
-      return false;
+    while (!done_) {
+      if (!it_.Advance()) {
+        status_ = it_.status();
+        done_ = true;
+        return false;
+      }
+      if (!DecodeTrailingNodeKey(it_.key(), key)) {
+        status_ = Status::Corruption("malformed index key");
+        done_ = true;
+        return false;
+      }
+      if (!label_ || LabelListHas(it_.value(), *label_)) return true;
     }
-    if (!DecodeTrailingNodeKey(it_.key(), key)) {
-      status_ = Status::Corruption("malformed index key");
-      done_ = true;
-      return false;
-    }
-    return true;
+    return false;
   }
   Status status() const override { return status_; }
 
  private:
   std::shared_ptr<const ReadContext> ctx_;  // outlives it_
   PrefixIterator it_;
+  std::optional<LabelId> label_;
   Status status_;
   bool done_ = false;
 };
+
+// Yields nothing; reports `status`.
+class FailedNodeCursor final : public NodeCursor {
+ public:
+  explicit FailedNodeCursor(Status status) : status_(std::move(status)) {}
+  bool Next(NodeKey*) override { return false; }
+  Status status() const override { return status_; }
+
+ private:
+  Status status_;
+};
+
+// line_index entries of one path, scanned backwards from start_line <= line: latest start first.
+class AtLineCursor final : public NodeCursor {
+ public:
+  AtLineCursor(std::shared_ptr<const ReadContext> ctx, GraphId g, std::string_view path,
+               int64_t line)
+      : ctx_(std::move(ctx)), line_(line) {
+    EncodeStringIndexPrefix(&prefix_, g, path);
+    lower_ = rocksdb::Slice(prefix_);
+    rocksdb::ReadOptions ro = ctx_->Options();
+    ro.iterate_lower_bound = &lower_;
+    it_.reset(ctx_->db()->NewIterator(ro, ctx_->cf(Cf::kLineIndex)));
+  }
+
+  bool Next(NodeKey* key) override {
+    while (!done_) {
+      if (!started_) {
+        started_ = true;
+        std::string target = prefix_;
+        AppendI64(&target, line_);
+        target.append(16, '\xff');  // past every (~end, nodekey) of start == line
+        it_->SeekForPrev(ToSlice(target));
+      } else {
+        it_->Prev();
+      }
+      if (!it_->Valid() || !it_->key().starts_with(ToSlice(prefix_))) {
+        status_ = FromRocks(it_->status(), "scan line_index");
+        done_ = true;
+        return false;
+      }
+      int64_t start = 0, end = 0;
+      if (!DecodeLineIndexTail(ToView(it_->key()).substr(prefix_.size()), &start, &end, key)) {
+        status_ = Status::Corruption("malformed line_index key");
+        done_ = true;
+        return false;
+      }
+      if (start <= line_ && line_ <= end) return true;
+    }
+    return false;
+  }
+  Status status() const override { return status_; }
+
+ private:
+  std::shared_ptr<const ReadContext> ctx_;
+  int64_t line_;
+  std::string prefix_;
+  rocksdb::Slice lower_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+  bool started_ = false;
+  bool done_ = false;
+  Status status_;
+};
+
+// Intersection of trigram posting lists (leapfrog join over NodeKey order). The first list is
+// the shortest (by the exact trigram counts); the others are probed with seeks.
+class TrigramCursor final : public NodeCursor {
+ public:
+  TrigramCursor(std::shared_ptr<const ReadContext> ctx, GraphId g, std::vector<TrigramId> trigrams,
+                std::optional<LabelId> label)
+      : ctx_(std::move(ctx)), g_(g), trigrams_(std::move(trigrams)), label_(label) {}
+  ~TrigramCursor() override {
+    for (auto& it : its_) ctx_->ReturnIterator(Cf::kNameTrigrams, std::move(it));
+  }
+
+  bool Next(NodeKey* key) override {
+    if (done_) return false;
+    if (!started_) {
+      started_ = true;
+      if (!Fail(Open())) return false;
+      if (done_) return false;
+      Seek(0, 0);
+    } else {
+      its_[0]->it->Next();
+    }
+    while (true) {
+      NodeKey cand = 0;
+      if (!At(0, &cand)) return false;
+      bool all = true;
+      for (size_t i = 1; i < its_.size(); ++i) {
+        Seek(i, cand);
+        NodeKey k = 0;
+        if (!At(i, &k)) return false;
+        if (k != cand) {
+          Seek(0, k);
+          all = false;
+          break;
+        }
+      }
+      if (!all) continue;
+      if (!label_ || LabelListHas(ToView(its_[0]->it->value()), *label_)) {
+        *key = cand;
+        return true;
+      }
+      its_[0]->it->Next();
+    }
+  }
+  Status status() const override { return status_; }
+
+ private:
+  Status Open() {
+    // Shortest posting list first; an empty one means no result at all.
+    std::vector<std::pair<uint64_t, TrigramId>> sized;
+    for (TrigramId t : trigrams_) {
+      KG_ASSIGN_OR_RETURN(uint64_t n, ctx_->GetCount(g_, CountKind::kTrigram, t));
+      if (n == 0) {
+        done_ = true;
+        return Status::OK();
+      }
+      sized.emplace_back(n, t);
+    }
+    std::sort(sized.begin(), sized.end());
+    for (const auto& [n, t] : sized) {
+      std::string prefix;
+      EncodeTrigramPrefix(&prefix, g_, t);
+      auto it = ctx_->TakeIterator(Cf::kNameTrigrams);
+      it->upper = PrefixSuccessor(prefix);  // never empty: the prefix starts with a graph id
+      it->upper_slice = rocksdb::Slice(it->upper);
+      prefixes_.push_back(std::move(prefix));
+      its_.push_back(std::move(it));
+    }
+    return Status::OK();
+  }
+  void Seek(size_t i, NodeKey from) {
+    seek_buf_ = prefixes_[i];
+    AppendU64(&seek_buf_, from);
+    its_[i]->it->Seek(ToSlice(seek_buf_));
+  }
+  // The NodeKey at iterator i; false (and the cursor done) at its end or on error.
+  bool At(size_t i, NodeKey* key) {
+    rocksdb::Iterator* it = its_[i]->it.get();
+    if (!it->Valid()) {
+      Fail(FromRocks(it->status(), "scan name_trigrams"));
+      done_ = true;
+      return false;
+    }
+    if (!DecodeTrailingNodeKey(ToView(it->key()), key)) {
+      return Fail(Status::Corruption("malformed name_trigrams key"));
+    }
+    return true;
+  }
+  bool Fail(const Status& s) {
+    if (s.ok()) return true;
+    status_ = s;
+    done_ = true;
+    return false;
+  }
+
+  std::shared_ptr<const ReadContext> ctx_;
+  GraphId g_;
+  std::vector<TrigramId> trigrams_;
+  std::optional<LabelId> label_;
+  std::vector<std::string> prefixes_;
+  std::vector<std::unique_ptr<BoundedIterator>> its_;
+  std::string seek_buf_;
+  bool started_ = false;
+  bool done_ = false;
+  Status status_;
+};
+
+// The distinct trigrams of all needles; InvalidArgument if no needle has 3 bytes.
+Result<std::vector<TrigramId>> NeedleTrigrams(const std::vector<std::string>& needles) {
+  std::vector<TrigramId> all;
+  for (const std::string& n : needles) {
+    std::vector<TrigramId> t = TrigramsOf(n);
+    all.insert(all.end(), t.begin(), t.end());
+  }
+  if (all.empty()) {
+    return Status::InvalidArgument(
+        "trigram scan needs a needle of at least 3 bytes (shorter ones cannot use the index)");
+  }
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  return all;
+}
 
 // Existence of a node record at the snapshot.
 Status NodeExists(const ReadContext& ctx, GraphId g, NodeKey k, std::string* key_buf,
@@ -484,6 +696,62 @@ class SnapshotImpl final : public Snapshot {
     return std::make_unique<KeyNodeCursor>(ctx_, Cf::kLabelName, std::move(prefix));
   }
 
+  std::unique_ptr<NodeCursor> ScanQualifiedName(std::string_view qn,
+                                                std::optional<LabelId> label) override {
+    std::string prefix;
+    EncodeStringIndexPrefix(&prefix, g_, qn);
+    return std::make_unique<KeyNodeCursor>(ctx_, Cf::kQualifiedName, std::move(prefix), label);
+  }
+
+  std::unique_ptr<NodeCursor> ScanQualifiedNameSuffix(std::string_view suffix,
+                                                      std::optional<LabelId> label) override {
+    std::string prefix;
+    EncodeStringIndexStartsWith(&prefix, g_, Reversed(suffix));
+    return std::make_unique<KeyNodeCursor>(ctx_, Cf::kQualifiedNameRev, std::move(prefix), label);
+  }
+
+  std::unique_ptr<NodeCursor> ScanLabelNamePrefix(LabelId label, std::string_view prefix,
+                                                  bool case_insensitive) override {
+    std::string key;
+    std::string lower;
+    if (case_insensitive) {
+      lower = schema::ToLowerAscii(prefix);
+      prefix = lower;
+    }
+    EncodeLabelNamePrefix(&key, g_, label, prefix);
+    key.resize(key.size() - 2);  // without the terminator: every name starting with `prefix`
+    return std::make_unique<KeyNodeCursor>(
+        ctx_, case_insensitive ? Cf::kLabelNameCi : Cf::kLabelName, std::move(key));
+  }
+
+  std::unique_ptr<NodeCursor> ScanPathPrefix(std::string_view prefix) override {
+    std::string key;
+    EncodeStringIndexStartsWith(&key, g_, prefix);
+    return std::make_unique<KeyNodeCursor>(ctx_, Cf::kPathIndex, std::move(key));
+  }
+
+  std::unique_ptr<NodeCursor> ScanAtLine(std::string_view path, int64_t line) override {
+    return std::make_unique<AtLineCursor>(ctx_, g_, path, line);
+  }
+
+  std::unique_ptr<NodeCursor> ScanNameTrigrams(const std::vector<std::string>& needles,
+                                               std::optional<LabelId> label) override {
+    Result<std::vector<TrigramId>> trigrams = NeedleTrigrams(needles);
+    if (!trigrams.ok()) return std::make_unique<FailedNodeCursor>(trigrams.status());
+    return std::make_unique<TrigramCursor>(ctx_, g_, std::move(trigrams).value(), label);
+  }
+
+  Result<uint64_t> EstimateNameTrigrams(const std::vector<std::string>& needles) override {
+    KG_ASSIGN_OR_RETURN(std::vector<TrigramId> trigrams, NeedleTrigrams(needles));
+    uint64_t best = std::numeric_limits<uint64_t>::max();
+    for (TrigramId t : trigrams) {
+      KG_ASSIGN_OR_RETURN(uint64_t n, ctx_->GetCount(g_, CountKind::kTrigram, t));
+      best = std::min(best, n);
+      if (best == 0) break;
+    }
+    return best;
+  }
+
   std::unique_ptr<EdgeCursor> Expand(NodeKey node, Direction dir,
                                      std::optional<EdgeTypeId> type) override {
     return std::make_unique<ExpandCursor>(ctx_, g_, node, dir, type, /*with_props=*/true);
@@ -569,6 +837,13 @@ struct GraphWriteState {
     size_t i = k - session_first_key;
     return i < may_have_out_edges.size() && may_have_out_edges[i];
   }
+  // The value of every `counts` key this session has read or written, as stored (0 = absent):
+  // counts change only through the writer, so this cache saves a read per count per batch
+  // (a batch touches a count per trigram of every name). Updated only after a write succeeds;
+  // cleared when one fails.
+  std::unordered_map<uint64_t, uint64_t> counts;  // (kind << 32 | id) -> value
+  static uint64_t CountSlot(uint8_t kind, uint32_t id) { return uint64_t{kind} << 32 | id; }
+
   void MarkOutEdges(NodeKey k) {
     if (session_first_key == 0 || k < session_first_key) return;
     size_t i = k - session_first_key;
@@ -584,8 +859,20 @@ struct GraphWriteState {
 class SideTables {
  public:
   static bool Takes(Cf c) {
-    return c == Cf::kLabelIndex || c == Cf::kLabelName || c == Cf::kLabelNameCi ||
-           c == Cf::kFileTexts;
+    switch (c) {
+      case Cf::kLabelIndex:
+      case Cf::kLabelName:
+      case Cf::kLabelNameCi:
+      case Cf::kFileTexts:
+      case Cf::kQualifiedName:
+      case Cf::kQualifiedNameRev:
+      case Cf::kPathIndex:
+      case Cf::kLineIndex:
+      case Cf::kNameTrigrams:
+        return true;
+      default:
+        return false;
+    }
   }
   void Add(Cf c, std::string_view key, std::string_view value, bool del) {
     auto& entries = per_cf_[static_cast<size_t>(c)];
@@ -724,6 +1011,15 @@ class FactWriter {
   Status Build(SideTables* side = nullptr);
   rocksdb::WriteBatch* wb() { return &wb_; }
   PendingNames* pending() { return &pending_; }
+  // Records in the graph's write state what the batch wrote, once wb() is durable; or, when the
+  // write failed (ok false), forgets the cached counts.
+  void Finished(bool ok) {
+    if (!ok) {
+      state_->counts.clear();
+      return;
+    }
+    for (const auto& [slot, value] : new_counts_) state_->counts[slot] = value;
+  }
 
  private:
   struct MergedNode {
@@ -750,6 +1046,8 @@ class FactWriter {
   Result<bool> ExistsAfter(NodeKey k);
   Result<std::optional<StoredNode>> LoadNode(NodeKey k);
   void RemoveNodeEntries(NodeKey k, const StoredNode& old);
+  void PropertyIndexEntries(NodeKey k, const std::vector<LabelId>& labels, const Properties& props,
+                            bool put);
   void WriteNode(NodeKey k, std::string_view id, std::string_view owner,
                  const std::vector<LabelId>& labels, const Properties& props);
   Status WriteMergedNodes();
@@ -799,6 +1097,7 @@ class FactWriter {
   std::unique_ptr<rocksdb::Iterator> seq_it_;
 
   std::map<std::pair<uint8_t, uint32_t>, int64_t> count_deltas_;
+  std::vector<std::pair<uint64_t, uint64_t>> new_counts_;  // slot -> value after the batch
   std::string key_buf_, val_buf_;
   rocksdb::PinnableSlice pin_;
 };
@@ -846,6 +1145,13 @@ class RocksGraphStore final : public GraphStore {
   std::vector<std::string> KnownEdgeTypes() override { return Known(false); }
 
   Result<std::unique_ptr<Snapshot>> GetSnapshot(std::string_view graph) override;
+
+  Result<FsckReport> Fsck(std::string_view graph) override;
+
+  Status PutJob(std::string_view id, std::string_view record) override;
+  Result<std::optional<std::string>> GetJob(std::string_view id) override;
+  Result<std::vector<std::pair<std::string, std::string>>> ListJobs() override;
+  Status DeleteJob(std::string_view id) override;
 
   // ---- for FactWriter (REQUIRES: write_mu_ held) ----
   rocksdb::DB* db() const { return db_; }
@@ -1131,6 +1437,7 @@ void FactWriter::RemoveNodeEntries(NodeKey k, const StoredNode& old) {
   key_buf_.clear();
   EncodeNodeRecordKey(&key_buf_, g_, k);
   ops_.Delete(Cf::kNodes, key_buf_);
+  PropertyIndexEntries(k, old.labels, old.props, /*put=*/false);
   const std::string* name = NameOf(old.props);
   std::string lower = name != nullptr ? schema::ToLowerAscii(*name) : std::string();
   for (LabelId l : old.labels) {
@@ -1150,6 +1457,48 @@ void FactWriter::RemoveNodeEntries(NodeKey k, const StoredNode& old) {
   AddCount(CountKind::kNodes, 0, -1);
 }
 
+// Puts (or deletes) the entries of the property indexes for one node: qname, qname_rev,
+// path_index, line_index and name_trigrams (with the trigram counts).
+void FactWriter::PropertyIndexEntries(NodeKey k, const std::vector<LabelId>& labels,
+                                      const Properties& props, bool put) {
+  std::string labels_value;
+  if (put) EncodeLabelList(&labels_value, labels);
+  auto emit = [&](Cf c, std::string_view value) {
+    if (put) {
+      ops_.Put(c, key_buf_, value);
+    } else {
+      ops_.Delete(c, key_buf_);
+    }
+  };
+  if (const std::string* qn = StringProp(props, "qualified_name")) {
+    key_buf_.clear();
+    EncodeStringIndexKey(&key_buf_, g_, *qn, k);
+    emit(Cf::kQualifiedName, labels_value);
+    key_buf_.clear();
+    EncodeStringIndexKey(&key_buf_, g_, Reversed(*qn), k);
+    emit(Cf::kQualifiedNameRev, labels_value);
+  }
+  if (const std::string* path = StringProp(props, "path")) {
+    key_buf_.clear();
+    EncodeStringIndexKey(&key_buf_, g_, *path, k);
+    emit(Cf::kPathIndex, {});
+    int64_t start = 0, end = 0;
+    if (LineSpan(props, &start, &end)) {
+      key_buf_.clear();
+      EncodeLineIndexKey(&key_buf_, g_, *path, start, end, k);
+      emit(Cf::kLineIndex, {});
+    }
+  }
+  if (const std::string* name = NameOf(props)) {
+    for (TrigramId t : TrigramsOf(*name)) {
+      key_buf_.clear();
+      EncodeTrigramKey(&key_buf_, g_, t, k);
+      emit(Cf::kNameTrigrams, labels_value);
+      AddCount(CountKind::kTrigram, t, put ? 1 : -1);
+    }
+  }
+}
+
 // Puts a node record and its index entries, and counts it.
 void FactWriter::WriteNode(NodeKey k, std::string_view id, std::string_view owner,
                            const std::vector<LabelId>& labels, const Properties& props) {
@@ -1158,6 +1507,7 @@ void FactWriter::WriteNode(NodeKey k, std::string_view id, std::string_view owne
   val_buf_.clear();
   EncodeStoredNode(id, owner, labels, props, &val_buf_);
   ops_.Put(Cf::kNodes, key_buf_, val_buf_);
+  PropertyIndexEntries(k, labels, props, /*put=*/true);
   const std::string* name = NameOf(props);
   std::string lower = name != nullptr ? schema::ToLowerAscii(*name) : std::string();
   for (LabelId l : labels) {
@@ -1413,13 +1763,19 @@ Status FactWriter::WriteCountsAndFile() {
     if (delta == 0) continue;
     key_buf_.clear();
     EncodeCountKey(&key_buf_, g_, static_cast<CountKind>(k.first), k.second);
-    bool found = false;
-    KG_RETURN_IF_ERROR(Get(Cf::kCounts, key_buf_, &pin_, &found));
+    const uint64_t slot = GraphWriteState::CountSlot(k.first, k.second);
     uint64_t current = 0;
-    if (found) {
-      std::string_view in = ToView(pin_);
-      if (!GetFixed64(&in, &current) || !in.empty()) {
-        return Status::Corruption("corrupt count value");
+    auto cached = state_->counts.find(slot);
+    if (cached != state_->counts.end()) {
+      current = cached->second;
+    } else {
+      bool found = false;
+      KG_RETURN_IF_ERROR(Get(Cf::kCounts, key_buf_, &pin_, &found));
+      if (found) {
+        std::string_view in = ToView(pin_);
+        if (!GetFixed64(&in, &current) || !in.empty()) {
+          return Status::Corruption("corrupt count value");
+        }
       }
     }
     if (delta < 0 && current < static_cast<uint64_t>(-delta)) {
@@ -1427,6 +1783,7 @@ Status FactWriter::WriteCountsAndFile() {
                                 std::to_string(k.second) + ") would become negative");
     }
     uint64_t next = current + static_cast<uint64_t>(delta);
+    new_counts_.emplace_back(slot, next);
     if (next == 0) {
       ops_.Delete(Cf::kCounts, key_buf_);
     } else {
@@ -1663,7 +2020,7 @@ Status RocksGraphStore::DropGraph(std::string_view name) {
   EncodeGraphPrefix(&begin, g);
   EncodeGraphPrefix(&end, g + 1);
   for (size_t i = 0; i < kNumCfs; ++i) {
-    if (static_cast<Cf>(i) == Cf::kMeta) continue;
+    if (!GraphScoped(static_cast<Cf>(i))) continue;
     wb.DeleteRange(cfs_[i], ToSlice(begin), ToSlice(end));
   }
   begin.clear();
@@ -1721,7 +2078,9 @@ Status RocksGraphStore::ApplyBatch(std::string_view graph, const FactBatch& batc
     return batch.path.empty() ? s : s.WithContext("batch of '" + batch.path + "'");
   }
   PutPendingNames(writer.wb(), cf(Cf::kMeta), *writer.pending());
-  KG_RETURN_IF_ERROR(Write(writer.wb(), "apply batch"));
+  Status written = Write(writer.wb(), "apply batch");
+  writer.Finished(written.ok());
+  KG_RETURN_IF_ERROR(written);
   Publish(*writer.pending());
   return Status::OK();
 }
@@ -1742,8 +2101,10 @@ class RocksBulkWriter final : public BulkWriter {
     Status s = writer.Build(&side_);
     if (!s.ok()) return batch.path.empty() ? s : s.WithContext("batch of '" + batch.path + "'");
     PutPendingNames(writer.wb(), store_->cf(Cf::kMeta), *writer.pending());
-    KG_RETURN_IF_ERROR(
-        FromRocks(store_->db_->Write(write_options_, writer.wb()), "bulk load: write batch"));
+    Status written =
+        FromRocks(store_->db_->Write(write_options_, writer.wb()), "bulk load: write batch");
+    writer.Finished(written.ok());
+    KG_RETURN_IF_ERROR(written);
     store_->Publish(*writer.pending());
     if (side_.bytes() > kSideBytes) {
       KG_RETURN_IF_ERROR(side_.Ingest(store_->db_, store_->cfs_));
@@ -1758,6 +2119,20 @@ class RocksBulkWriter final : public BulkWriter {
     flush.wait = true;
     Status s = FromRocks(store_->db_->Flush(flush, store_->cfs_), "bulk load: flush");
     if (finish_status_.ok()) finish_status_ = s;
+    // Compact the graph's key range now, while the caller expects to wait, rather than in the
+    // background under the first queries: afterwards each column family of the graph is one
+    // sorted run (no overlapping level-0 files to probe on every read).
+    std::string begin, end;
+    EncodeGraphPrefix(&begin, g_);
+    EncodeGraphPrefix(&end, g_ + 1);
+    rocksdb::Slice b(begin), e(end);
+    rocksdb::CompactRangeOptions compact;
+    compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kSkip;
+    for (size_t i = 0; i < kNumCfs && finish_status_.ok(); ++i) {
+      if (!GraphScoped(static_cast<Cf>(i))) continue;
+      finish_status_ = FromRocks(store_->db_->CompactRange(compact, store_->cfs_[i], &b, &e),
+                                 "bulk load: compact");
+    }
     lock_.unlock();
     return finish_status_;
   }
@@ -1797,7 +2172,9 @@ Status RocksGraphStore::DeleteFile(std::string_view graph, std::string_view path
   if (path.empty()) return Status::InvalidArgument("empty file path");
   FactWriter writer(this, &write_state_[g], g, path, nullptr);
   KG_RETURN_IF_ERROR(writer.Build());
-  return Write(writer.wb(), "delete file");
+  Status written = Write(writer.wb(), "delete file");
+  writer.Finished(written.ok());
+  return written;
 }
 
 Result<std::unique_ptr<Snapshot>> RocksGraphStore::GetSnapshot(std::string_view graph) {
@@ -1807,11 +2184,489 @@ Result<std::unique_ptr<Snapshot>> RocksGraphStore::GetSnapshot(std::string_view 
   return std::unique_ptr<Snapshot>(std::make_unique<SnapshotImpl>(ctx, *g, std::string(graph)));
 }
 
+// ---- Fsck ----
+
+// Checks one graph at one snapshot (see GraphStore::Fsck). Expected index entries are generated
+// from the node records independently of FactWriter and merge-compared with a scan of each
+// column family.
+class GraphChecker {
+ public:
+  GraphChecker(const ReadContext& ctx, GraphId g, FsckReport* report)
+      : ctx_(ctx), g_(g), report_(report) {
+    EncodeGraphPrefix(&graph_prefix_, g);
+  }
+
+  Status Run() {
+    KG_RETURN_IF_ERROR(LoadNodeCounter());
+    KG_RETURN_IF_ERROR(ScanNodes());
+    KG_RETURN_IF_ERROR(CheckIds());
+    for (Cf c : {Cf::kLabelIndex, Cf::kLabelName, Cf::kLabelNameCi, Cf::kQualifiedName,
+                 Cf::kQualifiedNameRev, Cf::kPathIndex, Cf::kLineIndex, Cf::kNameTrigrams}) {
+      KG_RETURN_IF_ERROR(CheckIndex(c));
+    }
+    KG_RETURN_IF_ERROR(CheckEdges());
+    KG_RETURN_IF_ERROR(CheckFiles());
+    KG_RETURN_IF_ERROR(CheckCounts());
+    if (dropped_ > 0) {
+      report_->problems.push_back("... and " + std::to_string(dropped_) + " more problems");
+    }
+    return Status::OK();
+  }
+
+ private:
+  struct Entry {
+    std::string key, value;
+    bool operator<(const Entry& o) const { return key < o.key; }
+  };
+
+  void Problem(std::string line) {
+    if (report_->problems.size() + 1 < kMaxFsckProblems) {
+      report_->problems.push_back(std::move(line));
+    } else {
+      ++dropped_;
+    }
+  }
+  void Count(CountKind kind, uint32_t id) { ++counts_[{static_cast<uint8_t>(kind), id}]; }
+  bool Exists(NodeKey k) const { return std::binary_search(keys_.begin(), keys_.end(), k); }
+
+  Status LoadNodeCounter() {
+    std::string key;
+    EncodeMetaGraphCounterKey(&key, g_, GraphCounter::kNextNodeKey);
+    rocksdb::PinnableSlice v;
+    bool found = false;
+    KG_RETURN_IF_ERROR(ctx_.Get(Cf::kMeta, key, &v, &found));
+    if (!found || !DecodeU64Value(ToView(v), &next_key_) || next_key_ == 0) {
+      Problem("meta: missing or corrupt node key counter");
+      next_key_ = std::numeric_limits<uint64_t>::max();
+    }
+    return Status::OK();
+  }
+
+  // Decodes every node record, remembers keys, ids and owners, and counts labels.
+  Status ScanNodes() {
+    PrefixIterator it(ctx_, Cf::kNodes, graph_prefix_);
+    while (it.Advance()) {
+      GraphId g = 0;
+      NodeKey k = 0;
+      if (!DecodeNodeRecordKey(it.key(), &g, &k)) {
+        Problem("nodes: malformed key");
+        continue;
+      }
+      ++report_->nodes;
+      StoredNode node;
+      Status s = DecodeStoredNode(it.value(), &node);
+      if (!s.ok()) {
+        Problem("nodes: node " + std::to_string(k) + " undecodable: " + s.message());
+        continue;
+      }
+      if (k == 0 || k >= next_key_) {
+        Problem("nodes: node " + std::to_string(k) + " is not below the key counter " +
+                std::to_string(next_key_));
+      }
+      keys_.push_back(k);
+      ids_.emplace_back(node.id, k);
+      if (!node.owner.empty()) owners_.emplace_back(k, node.owner);
+      Count(CountKind::kNodes, 0);
+      for (LabelId l : node.labels) Count(CountKind::kLabel, l);
+      if (const std::string* name = NameOf(node.props)) {
+        for (TrigramId t : TrigramsOf(*name)) Count(CountKind::kTrigram, t);
+      }
+    }
+    return it.status();
+  }
+
+  // Every node's id maps to its key; ids entries are below the counter.
+  Status CheckIds() {
+    std::sort(ids_.begin(), ids_.end());
+    std::vector<std::string> enc(ids_.size());
+    for (size_t i = 0; i < ids_.size(); ++i) EncodeIdKey(&enc[i], g_, ids_[i].first);
+    for (size_t i = 0; i < ids_.size(); ++i) {
+      rocksdb::PinnableSlice v;
+      bool found = false;
+      KG_RETURN_IF_ERROR(ctx_.Get(Cf::kIds, enc[i], &v, &found));
+      NodeKey k = 0;
+      if (!found || !DecodeU64Value(ToView(v), &k) || k != ids_[i].second) {
+        Problem("ids: id '" + ids_[i].first + "' of node " + std::to_string(ids_[i].second) +
+                (found ? " maps to another key" : " is missing"));
+      }
+    }
+    PrefixIterator it(ctx_, Cf::kIds, graph_prefix_);
+    while (it.Advance()) {
+      NodeKey k = 0;
+      if (!DecodeU64Value(it.value(), &k) || k == 0 || k >= next_key_) {
+        Problem("ids: entry with a bad key value");
+      }
+    }
+    return it.status();
+  }
+
+  // The entries `c` must hold according to the node records.
+  Status ExpectedEntries(Cf c, std::vector<Entry>* want) {
+    PrefixIterator it(ctx_, Cf::kNodes, graph_prefix_);
+    while (it.Advance()) {
+      GraphId g = 0;
+      NodeKey k = 0;
+      StoredNode node;
+      if (!DecodeNodeRecordKey(it.key(), &g, &k) || !DecodeStoredNode(it.value(), &node).ok()) {
+        continue;  // reported by ScanNodes
+      }
+      std::string labels;
+      EncodeLabelList(&labels, node.labels);
+      const std::string* name = NameOf(node.props);
+      auto add = [&](std::string key, std::string value) {
+        want->push_back(Entry{std::move(key), std::move(value)});
+      };
+      std::string key;
+      switch (c) {
+        case Cf::kLabelIndex:
+          for (LabelId l : node.labels) {
+            key.clear();
+            EncodeLabelIndexKey(&key, g_, l, k);
+            add(key, "");
+          }
+          break;
+        case Cf::kLabelName:
+        case Cf::kLabelNameCi:
+          if (name == nullptr) break;
+          for (LabelId l : node.labels) {
+            key.clear();
+            EncodeLabelNameKey(&key, g_, l,
+                               c == Cf::kLabelName ? *name : schema::ToLowerAscii(*name), k);
+            add(key, "");
+          }
+          break;
+        case Cf::kQualifiedName:
+        case Cf::kQualifiedNameRev:
+          if (const std::string* qn = StringProp(node.props, "qualified_name")) {
+            key.clear();
+            EncodeStringIndexKey(&key, g_, c == Cf::kQualifiedName ? *qn : Reversed(*qn), k);
+            add(key, labels);
+          }
+          break;
+        case Cf::kPathIndex:
+        case Cf::kLineIndex:
+          if (const std::string* path = StringProp(node.props, "path")) {
+            int64_t start = 0, end = 0;
+            key.clear();
+            if (c == Cf::kPathIndex) {
+              EncodeStringIndexKey(&key, g_, *path, k);
+              add(key, "");
+            } else if (LineSpan(node.props, &start, &end)) {
+              EncodeLineIndexKey(&key, g_, *path, start, end, k);
+              add(key, "");
+            }
+          }
+          break;
+        case Cf::kNameTrigrams:
+          if (name == nullptr) break;
+          for (TrigramId t : TrigramsOf(*name)) {
+            key.clear();
+            EncodeTrigramKey(&key, g_, t, k);
+            add(key, labels);
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    return it.status();
+  }
+
+  // Merge-compares the expected entries of an index with its stored entries.
+  Status CheckIndex(Cf c) {
+    std::vector<Entry> want;
+    KG_RETURN_IF_ERROR(ExpectedEntries(c, &want));
+    std::sort(want.begin(), want.end());
+    const std::string cf_name(CfName(c));
+    auto node_of = [](std::string_view key) {
+      NodeKey k = 0;
+      return DecodeTrailingNodeKey(key, &k) ? std::to_string(k) : std::string("?");
+    };
+    PrefixIterator it(ctx_, c, graph_prefix_);
+    size_t i = 0;
+    bool more = it.Advance();
+    while (more || i < want.size()) {
+      int cmp = !more ? 1 : i == want.size() ? -1 : it.key().compare(want[i].key);
+      if (cmp < 0) {
+        NodeKey k = 0;
+        bool missing = DecodeTrailingNodeKey(it.key(), &k) && !Exists(k);
+        Problem(cf_name + ": stray entry for " + (missing ? "missing " : "") + "node " +
+                node_of(it.key()));
+        ++report_->index_entries;
+        more = it.Advance();
+      } else if (cmp > 0) {
+        Problem(cf_name + ": no entry for node " + node_of(want[i].key));
+        ++i;
+      } else {
+        if (it.value() != want[i].value) {
+          Problem(cf_name + ": wrong value (label list) for node " + node_of(want[i].key));
+        }
+        ++report_->index_entries;
+        ++i;
+        more = it.Advance();
+      }
+    }
+    return it.status();
+  }
+
+  // Both directions of every edge, flags and edge counts.
+  Status CheckEdges() {
+    uint64_t in_count = 0;
+    {
+      PrefixIterator out(ctx_, Cf::kOutEdges, graph_prefix_);
+      std::string mirror;
+      while (out.Advance()) {
+        ++report_->edges;
+        GraphId g = 0;
+        EdgeId e;
+        if (!DecodeEdgeKey(out.key(), &g, &e.src, &e.type, &e.dst, &e.seq)) {
+          Problem("out_edges: malformed key");
+          continue;
+        }
+        const std::string name = "edge " + std::to_string(e.src) + " -" + std::to_string(e.type) +
+                                 "-> " + std::to_string(e.dst) + " #" + std::to_string(e.seq);
+        bool dangling = false;
+        std::string_view props;
+        Status s = SplitEdgeValue(out.value(), &dangling, &props);
+        Properties decoded;
+        if (s.ok()) s = DecodeProperties(&props, &decoded);
+        if (!s.ok()) {
+          Problem("out_edges: " + name + " undecodable: " + s.message());
+          continue;
+        }
+        const bool visible = Exists(e.src) && Exists(e.dst);
+        if (dangling == visible) {
+          Problem("out_edges: " + name + " has dangling flag " + (dangling ? "1" : "0") +
+                  " but its ends " + (visible ? "exist" : "do not both exist"));
+        }
+        if (visible) {
+          Count(CountKind::kEdges, 0);
+          Count(CountKind::kEdgeType, e.type);
+        }
+        mirror.clear();
+        EncodeInEdgeKey(&mirror, g_, e);
+        rocksdb::PinnableSlice v;
+        bool found = false;
+        KG_RETURN_IF_ERROR(ctx_.Get(Cf::kInEdges, mirror, &v, &found));
+        if (!found) {
+          Problem("in_edges: no entry for " + name);
+        } else if (ToView(v) != out.value()) {
+          Problem("in_edges: value differs from out_edges for " + name);
+        }
+        if (e.src >= next_key_ || e.dst >= next_key_) {
+          Problem("out_edges: " + name + " has an end not below the key counter");
+        }
+      }
+      KG_RETURN_IF_ERROR(out.status());
+    }
+    PrefixIterator in(ctx_, Cf::kInEdges, graph_prefix_);
+    while (in.Advance()) ++in_count;
+    KG_RETURN_IF_ERROR(in.status());
+    if (in_count != report_->edges) {
+      Problem("in_edges: " + std::to_string(in_count) + " entries for " +
+              std::to_string(report_->edges) + " out_edges entries");
+    }
+    return Status::OK();
+  }
+
+  // File records, texts, manifests and node owners.
+  Status CheckFiles() {
+    std::map<std::string, std::vector<NodeKey>> owned;  // path -> nodes whose owner it is
+    for (const auto& [k, owner] : owners_) owned[owner].push_back(k);
+    std::set<std::string> paths;
+    PrefixIterator it(ctx_, Cf::kFiles, graph_prefix_);
+    while (it.Advance()) {
+      ++report_->files;
+      Count(CountKind::kFiles, 0);
+      GraphId g = 0;
+      FileRecord rec;
+      if (!DecodeFileKey(it.key(), &g, &rec.path)) {
+        Problem("files: malformed key");
+        continue;
+      }
+      paths.insert(rec.path);
+      const std::string name = "file '" + rec.path + "'";
+      Status s = DecodeFileRecord(it.value(), &rec);
+      if (!s.ok()) Problem("files: " + name + " undecodable: " + s.message());
+      rocksdb::PinnableSlice v;
+      bool found = false;
+      KG_RETURN_IF_ERROR(ctx_.Get(Cf::kFileTexts, it.key(), &v, &found));
+      if (!found) {
+        Problem("file_texts: no text for " + name);
+      } else if (s.ok() && v.size() != rec.size) {
+        Problem("file_texts: text of " + name + " has " + std::to_string(v.size()) +
+                " bytes, record says " + std::to_string(rec.size));
+      }
+      KG_RETURN_IF_ERROR(ctx_.Get(Cf::kFileFacts, it.key(), &v, &found));
+      Manifest m;
+      if (!found) {
+        Problem("file_facts: no manifest for " + name);
+        continue;
+      }
+      s = DecodeManifest(ToView(v), &m);
+      if (!s.ok()) {
+        Problem("file_facts: manifest of " + name + " undecodable: " + s.message());
+        continue;
+      }
+      std::vector<NodeKey> listed = m.nodes;
+      std::sort(listed.begin(), listed.end());
+      std::vector<NodeKey>& mine = owned[rec.path];
+      std::sort(mine.begin(), mine.end());
+      if (listed != mine) {
+        Problem("file_facts: manifest of " + name + " lists " + std::to_string(listed.size()) +
+                " nodes, " + std::to_string(mine.size()) + " nodes name it as owner");
+      }
+      std::string ek;
+      for (const EdgeId& e : m.edges) {
+        ek.clear();
+        EncodeOutEdgeKey(&ek, g_, e);
+        KG_RETURN_IF_ERROR(ctx_.Get(Cf::kOutEdges, ek, &v, &found));
+        if (!found) {
+          Problem("file_facts: manifest of " + name + " lists missing edge " +
+                  std::to_string(e.src) + " -> " + std::to_string(e.dst));
+        }
+      }
+    }
+    KG_RETURN_IF_ERROR(it.status());
+    for (const auto& [path, nodes] : owned) {
+      if (paths.count(path) == 0) {
+        Problem("nodes: " + std::to_string(nodes.size()) + " nodes owned by unknown file '" + path +
+                "'");
+      }
+    }
+    for (Cf c : {Cf::kFileTexts, Cf::kFileFacts}) {
+      PrefixIterator extra(ctx_, c, graph_prefix_);
+      while (extra.Advance()) {
+        GraphId g = 0;
+        std::string path;
+        if (!DecodeFileKey(extra.key(), &g, &path) || paths.count(path) == 0) {
+          Problem(std::string(CfName(c)) + ": entry for unknown file '" + path + "'");
+        }
+      }
+      KG_RETURN_IF_ERROR(extra.status());
+    }
+    return Status::OK();
+  }
+
+  Status CheckCounts() {
+    PrefixIterator it(ctx_, Cf::kCounts, graph_prefix_);
+    std::map<std::pair<uint8_t, uint32_t>, uint64_t> stored;
+    while (it.Advance()) {
+      KeyReader r(it.key());
+      GraphId g = 0;
+      uint8_t kind = 0;
+      uint32_t id = 0;
+      std::string_view in = it.value();
+      uint64_t n = 0;
+      if (!r.ReadU32(&g) || !r.ReadU8(&kind) || !r.ReadU32(&id) || !r.done() ||
+          !GetFixed64(&in, &n) || !in.empty()) {
+        Problem("counts: malformed entry");
+        continue;
+      }
+      stored[{kind, id}] = n;
+    }
+    KG_RETURN_IF_ERROR(it.status());
+    for (const auto& [k, n] : counts_) {
+      auto s = stored.find(k);
+      uint64_t have = s == stored.end() ? 0 : s->second;
+      if (have != n) {
+        Problem("counts: kind " + std::to_string(k.first) + " id " + std::to_string(k.second) +
+                " is " + std::to_string(have) + ", recount " + std::to_string(n));
+      }
+    }
+    for (const auto& [k, n] : stored) {
+      if (counts_.count(k) == 0) {
+        Problem("counts: kind " + std::to_string(k.first) + " id " + std::to_string(k.second) +
+                " is " + std::to_string(n) + ", recount 0");
+      }
+    }
+    return Status::OK();
+  }
+
+  const ReadContext& ctx_;
+  GraphId g_;
+  FsckReport* report_;
+  std::string graph_prefix_;
+  NodeKey next_key_ = 0;
+  std::vector<NodeKey> keys_;                                // sorted (scan order)
+  std::vector<std::pair<std::string, NodeKey>> ids_;         // id -> key
+  std::vector<std::pair<NodeKey, std::string>> owners_;      // key -> owner path
+  std::map<std::pair<uint8_t, uint32_t>, uint64_t> counts_;  // recounted
+  uint64_t dropped_ = 0;
+};
+
+Result<FsckReport> RocksGraphStore::Fsck(std::string_view graph) {
+  ReadContext ctx(db_, cfs_);
+  KG_ASSIGN_OR_RETURN(std::optional<GraphId> g, LookupGraph(graph, ctx.Options().snapshot));
+  if (!g) return Status::NotFound("graph '" + std::string(graph) + "' not found");
+  FsckReport report;
+  report.graph = std::string(graph);
+  GraphChecker checker(ctx, *g, &report);
+  KG_RETURN_IF_ERROR(checker.Run().WithContext("fsck of graph '" + std::string(graph) + "'"));
+  return report;
+}
+
+// ---- Jobs ----
+
+constexpr size_t kMaxJobIdBytes = 1024;
+
+Status ValidJobId(std::string_view id) {
+  if (id.empty()) return Status::InvalidArgument("empty job id");
+  if (id.size() > kMaxJobIdBytes) {
+    return Status::InvalidArgument("job id longer than " + std::to_string(kMaxJobIdBytes) +
+                                   " bytes");
+  }
+  return Status::OK();
+}
+
+rocksdb::WriteOptions JobWriteOptions() {
+  rocksdb::WriteOptions wo;
+  wo.sync = true;  // always: an acknowledged job state must survive kill -9 and power loss
+  return wo;
+}
+
+Status RocksGraphStore::PutJob(std::string_view id, std::string_view record) {
+  KG_RETURN_IF_ERROR(ValidJobId(id));
+  std::string key;
+  EncodeJobKey(&key, id);
+  return FromRocks(db_->Put(JobWriteOptions(), cf(Cf::kJobs), ToSlice(key), ToSlice(record)),
+                   "put job");
+}
+
+Result<std::optional<std::string>> RocksGraphStore::GetJob(std::string_view id) {
+  if (id.empty() || id.size() > kMaxJobIdBytes) return std::optional<std::string>();
+  std::string key;
+  EncodeJobKey(&key, id);
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(Cf::kJobs), ToSlice(key), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  KG_RETURN_IF_ERROR(FromRocks(s, "get job"));
+  return std::optional<std::string>(std::move(value));
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> RocksGraphStore::ListJobs() {
+  std::vector<std::pair<std::string, std::string>> jobs;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kJobs)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    jobs.emplace_back(it->key().ToString(), it->value().ToString());
+  }
+  KG_RETURN_IF_ERROR(FromRocks(it->status(), "list jobs"));
+  return jobs;
+}
+
+Status RocksGraphStore::DeleteJob(std::string_view id) {
+  KG_RETURN_IF_ERROR(ValidJobId(id));
+  std::string key;
+  EncodeJobKey(&key, id);
+  return FromRocks(db_->Delete(JobWriteOptions(), cf(Cf::kJobs), ToSlice(key)), "delete job");
+}
+
 Result<uint64_t> RocksGraphStore::CountGraphKeys(GraphId g) {
   ReadContext ctx(db_, cfs_);
   uint64_t n = 0;
   for (size_t i = 0; i < kNumCfs; ++i) {
     std::string prefix;
+    if (static_cast<Cf>(i) == Cf::kJobs) continue;
     if (static_cast<Cf>(i) == Cf::kMeta) {
       EncodeMetaGraphCounterPrefix(&prefix, g);
     } else {
@@ -1839,6 +2694,12 @@ Status RocksGraphStore::CheckFormatVersion() {
       return Status::Corruption("database format version " + std::to_string(version) +
                                 " is newer than this build supports (" +
                                 std::to_string(kFormatVersion) + "); upgrade codekg");
+    }
+    if (version >= 1 && version < kFormatVersion) {
+      return Status::Corruption("database format version " + std::to_string(version) +
+                                " is older than this build reads (" +
+                                std::to_string(kFormatVersion) +
+                                "); re-ingest the repositories into a new data directory");
     }
     if (version != kFormatVersion) {
       return Status::Corruption("unknown database format version " + std::to_string(version) +
@@ -1885,6 +2746,47 @@ Status RocksGraphStore::LoadDictionaries() {
   return Status::OK();
 }
 
+// A database that lacks some of our column families is either a format-1 database (refused:
+// its indexes would have to be rebuilt; the user re-ingests) or one whose creation was cut short
+// before anything was stored (opened normally: the missing families are created). Reads meta
+// read-only to tell which.
+Status RefuseOlderFormat(const std::string& dir, const std::vector<std::string>& names) {
+  if (std::find(names.begin(), names.end(), std::string(CfName(Cf::kMeta))) == names.end()) {
+    return Status::OK();
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s =
+      rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir, descriptors, &handles, &raw);
+  if (!s.ok()) return FromRocks(s, "open '" + dir + "'");
+  std::unique_ptr<rocksdb::DB> db(raw);
+  rocksdb::ColumnFamilyHandle* meta = nullptr;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == CfName(Cf::kMeta)) meta = handles[i];
+  }
+  std::string key;
+  EncodeMetaFormatVersionKey(&key);
+  std::string value;
+  s = db->Get(rocksdb::ReadOptions(), meta, ToSlice(key), &value);
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), meta));
+  it->SeekToFirst();
+  const bool empty = !it->Valid() && it->status().ok();
+  it.reset();
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  if (empty) return Status::OK();
+  uint32_t version = 0;
+  std::string what = s.ok() && DecodeU32Value(value, &version)
+                         ? "format version " + std::to_string(version)
+                         : std::string("an older format");
+  return Status::Corruption("database '" + dir + "' was written by " + what +
+                            ", which this build (format version " + std::to_string(kFormatVersion) +
+                            ") does not read: it lacks the index and job column families. "
+                            "Re-ingest the repositories into a new data directory (or delete "
+                            "this one)");
+}
+
 rocksdb::ColumnFamilyOptions CfOptions(Cf cf, const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::ColumnFamilyOptions o;
   rocksdb::BlockBasedTableOptions table;
@@ -1902,6 +2804,7 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf cf, const std::shared_ptr<rocksdb::Cac
     case Cf::kFileTexts:
     case Cf::kFileFacts:
     case Cf::kCounts:
+    case Cf::kJobs:
       // Point lookups: whole-key bloom filters make misses (new ids, absent nodes) cheap.
       table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
       // ... and a hash index inside each data block finds a key without a binary search.
@@ -1911,6 +2814,18 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf cf, const std::shared_ptr<rocksdb::Cac
       break;
     default:
       break;  // scan-only column families
+  }
+  switch (cf) {
+    case Cf::kNodes:
+    case Cf::kIds:
+    case Cf::kOutEdges:
+    case Cf::kInEdges:
+      // Every hop and lookup reads these: a block-cache miss is then served from the OS page
+      // cache without a decompression (these keys compress poorly anyway).
+      o.compression = rocksdb::kNoCompression;
+      break;
+    default:
+      break;
   }
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return o;
@@ -1943,12 +2858,13 @@ Result<std::unique_ptr<GraphStore>> RocksGraphStore::OpenImpl(const std::string&
                                   "' (written by a newer codekg?)");
       }
     }
+    if (names.size() < descriptors.size()) KG_RETURN_IF_ERROR(RefuseOlderFormat(dir, names));
   }
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = options.create_if_missing;
   db_options.create_missing_column_families = true;
   db_options.max_background_jobs = 2;
-  // Twelve column families with 64 MiB memtables each could pin gigabytes; flush the largest
+  // Eighteen column families with 64 MiB memtables each could pin gigabytes; flush the largest
   // memtable once all of them together pass this.
   db_options.db_write_buffer_size = 512u << 20;
   db_options.keep_log_file_num = 4;
@@ -2013,6 +2929,42 @@ Status OverwriteFormatVersion(const std::string& dir, std::string_view raw_value
   }
   for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
   return result;
+}
+
+Status DropColumnFamilies(const std::string& dir, const std::vector<std::string>& drop) {
+  std::vector<std::string> names;
+  rocksdb::Status s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names);
+  if (!s.ok()) return FromRocks(s, "list column families");
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  s = rocksdb::DB::Open(rocksdb::DBOptions(), dir, descriptors, &handles, &raw);
+  if (!s.ok()) return FromRocks(s, "open");
+  std::unique_ptr<rocksdb::DB> db(raw);
+  Status result;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (result.ok() && std::find(drop.begin(), drop.end(), names[i]) != drop.end()) {
+      result = FromRocks(db->DropColumnFamily(handles[i]), "drop column family");
+    }
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  return result;
+}
+
+Status RawWrite(GraphStore& store, std::string_view cf_name, std::string_view key,
+                std::optional<std::string_view> value) {
+  auto& rocks = static_cast<RocksGraphStore&>(store);
+  for (size_t i = 0; i < kNumCfs; ++i) {
+    if (CfName(static_cast<Cf>(i)) != cf_name) continue;
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    rocksdb::ColumnFamilyHandle* h = rocks.cf(static_cast<Cf>(i));
+    return FromRocks(value ? rocks.db()->Put(wo, h, ToSlice(key), ToSlice(*value))
+                           : rocks.db()->Delete(wo, h, ToSlice(key)),
+                     "raw write");
+  }
+  return Status::InvalidArgument("unknown column family '" + std::string(cf_name) + "'");
 }
 
 }  // namespace test_hooks

@@ -4,8 +4,10 @@
 // file that includes RocksDB).
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "common/status.h"
@@ -25,5 +27,15 @@ Status OverwriteFormatVersion(const std::string& dir, std::string_view raw_value
 
 // The format version as encoded in meta (4 bytes, big-endian), for OverwriteFormatVersion.
 std::string EncodeFormatVersion(uint32_t version);
+
+// Drops the named column families of the database in `dir`, which must not be open (to make a
+// database look like an older format). IOError if it cannot open the database.
+Status DropColumnFamilies(const std::string& dir, const std::vector<std::string>& names);
+
+// Puts (value given) or deletes (nullopt) one raw key of column family `cf_name` (a name from
+// storage/key_codec.h CfName) behind the store's back, synced: to corrupt a store on purpose.
+// InvalidArgument for an unknown column family name.
+Status RawWrite(GraphStore& store, std::string_view cf_name, std::string_view key,
+                std::optional<std::string_view> value);
 
 }  // namespace kg::storage::test_hooks

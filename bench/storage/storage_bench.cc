@@ -8,6 +8,8 @@
 //             for a path that returns only nodes
 //   lookup    point lookup of nodes by (label, name), p50/p99 (us)
 //   hop1..3   1-, 2-, 3-hop expansion along CALLS from a random function, counting paths, p50/p99
+//   hopN+names  the same, then the `name` of every node reached (codekg: one GetNodes of the
+//             frontier; SQLite: the CTE joined with nodes), checked equal by total name bytes
 //   disk      bytes on disk after load (RocksDB folder / SQLite file incl. WAL)
 //   rss       peak resident set of the child (MiB)
 // SQLite: one table of nodes and one of edges with the indexes a graph engine needs
@@ -279,6 +281,35 @@ Figures RunCodekg(const Graph& g, const Probes& probes, const Config& cfg) {
     out[h + "_p99_us"] = lat.P(0.99);
     out[h + "_paths"] = static_cast<double>(paths);
   }
+  // The same hops, then the name of every node reached (one batched read of the records).
+  for (int hops = 1; hops <= 3; ++hops) {
+    Lat lat;
+    uint64_t name_bytes = 0;
+    for (uint32_t n : probes.hop_starts) {
+      lat.us.push_back(TimeUs([&] {
+        auto start = snap->FindNode(NodeId(g, n));
+        if (!start.ok() || !start.value()) Die("start node missing");
+        std::vector<storage::NodeKey> frontier{*start.value()}, next;
+        for (int h = 0; h < hops; ++h) {
+          next.clear();
+          for (storage::NodeKey k : frontier) {
+            auto c = snap->ExpandKeys(k, storage::Direction::kOut, calls);
+            storage::EdgeRecord e;
+            while (c->Next(&e)) next.push_back(e.dst);
+          }
+          frontier.swap(next);
+        }
+        if (!snap->GetNodes(frontier, &recs).ok()) Die("GetNodes failed");
+        for (const auto& rec : recs) {
+          if (rec) name_bytes += rec->props.at("name").as_string().size();
+        }
+      }));
+    }
+    std::string h = "hop" + std::to_string(hops) + "n";
+    out[h + "_p50_us"] = lat.P(0.5);
+    out[h + "_p99_us"] = lat.P(0.99);
+    out[h + "_name_bytes"] = static_cast<double>(name_bytes);
+  }
   snap.reset();
   store.reset();
   out["disk_mb"] = DirBytes(dir) / 1048576.0;
@@ -396,6 +427,37 @@ Figures RunSqlite(const Graph& g, const Probes& probes, const Config& cfg) {
     out[h + "_p99_us"] = lat.P(0.99);
     out[h + "_paths"] = static_cast<double>(paths);
   }
+  sqlite3_stmt* hop_names =
+      Prepare(db,
+              "WITH RECURSIVE r(n, d) AS (SELECT ?1, 0 UNION ALL "
+              "SELECT e.dst, r.d + 1 FROM r JOIN edges e ON e.src = r.n AND "
+              "e.type = ?2 WHERE r.d < ?3) SELECT n.name FROM r JOIN nodes n ON n.key = r.n "
+              "WHERE r.d = ?3");
+  for (int hops = 1; hops <= 3; ++hops) {
+    Lat lat;
+    uint64_t name_bytes = 0;
+    for (uint32_t n : probes.hop_starts) {
+      lat.us.push_back(TimeUs([&] {
+        std::string id = NodeId(g, n);
+        sqlite3_bind_text(key_of, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
+        if (sqlite3_step(key_of) != SQLITE_ROW) Die("start node missing in sqlite");
+        int64_t key = sqlite3_column_int64(key_of, 0);
+        sqlite3_reset(key_of);
+        sqlite3_bind_int64(hop_names, 1, key);
+        sqlite3_bind_int(hop_names, 2, kCalls);
+        sqlite3_bind_int(hop_names, 3, hops);
+        while (sqlite3_step(hop_names) == SQLITE_ROW) {
+          name_bytes += static_cast<uint64_t>(sqlite3_column_bytes(hop_names, 0));
+        }
+        sqlite3_reset(hop_names);
+      }));
+    }
+    std::string h = "hop" + std::to_string(hops) + "n";
+    out[h + "_p50_us"] = lat.P(0.5);
+    out[h + "_p99_us"] = lat.P(0.99);
+    out[h + "_name_bytes"] = static_cast<double>(name_bytes);
+  }
+  sqlite3_finalize(hop_names);
   sqlite3_finalize(key_of);
   sqlite3_finalize(hop);
   sqlite3_close(db);
@@ -477,7 +539,8 @@ int Main(int argc, char** argv) {
   if (own_dir) fs::remove_all(cfg.dir);
 
   // Both engines must agree on what they found, or the timing comparison means nothing.
-  for (const char* k : {"lookup_rows", "hop1_paths", "hop2_paths", "hop3_paths"}) {
+  for (const char* k : {"lookup_rows", "hop1_paths", "hop2_paths", "hop3_paths", "hop1n_name_bytes",
+                        "hop2n_name_bytes", "hop3n_name_bytes"}) {
     if (ck[k] != sq[k]) {
       std::printf("MISMATCH %s: codekg %.0f vs sqlite %.0f\n", k, ck[k], sq[k]);
       return 1;
@@ -498,6 +561,12 @@ int Main(int argc, char** argv) {
       {"hop2_p99_us", "2-hop CALLS p99 (us)", false},
       {"hop3_p50_us", "3-hop CALLS p50 (us)", false},
       {"hop3_p99_us", "3-hop CALLS p99 (us)", false},
+      {"hop1n_p50_us", "1-hop + names p50 (us)", false},
+      {"hop1n_p99_us", "1-hop + names p99 (us)", false},
+      {"hop2n_p50_us", "2-hop + names p50 (us)", false},
+      {"hop2n_p99_us", "2-hop + names p99 (us)", false},
+      {"hop3n_p50_us", "3-hop + names p50 (us)", false},
+      {"hop3n_p99_us", "3-hop + names p99 (us)", false},
       {"disk_mb", "disk (MiB)", false},
       {"peak_rss_mb", "peak RSS (MiB)", false},
   };
@@ -510,8 +579,11 @@ int Main(int argc, char** argv) {
     double ratio = r.higher_is_better ? (b > 0 ? a / b : 0) : (a > 0 ? b / a : 0);
     std::printf("| %-26s | %12.1f | %12.1f | %22.2f |\n", r.what, a, b, ratio);
   }
-  std::printf("\npaths checked equal: hop1 %.0f, hop2 %.0f, hop3 %.0f; lookup rows %.0f\n",
-              ck["hop1_paths"], ck["hop2_paths"], ck["hop3_paths"], ck["lookup_rows"]);
+  std::printf(
+      "\npaths checked equal: hop1 %.0f, hop2 %.0f, hop3 %.0f; lookup rows %.0f "
+      "(%.1f rows per lookup)\n",
+      ck["hop1_paths"], ck["hop2_paths"], ck["hop3_paths"], ck["lookup_rows"],
+      ck["lookup_rows"] / cfg.samples);
   return 0;
 }
 

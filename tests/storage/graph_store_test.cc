@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "storage/key_codec.h"
 #include "storage/test_hooks.h"
 #include "tests/storage/temp_dir.h"
 
@@ -228,6 +229,11 @@ class GraphStoreTest : public ::testing::Test {
     auto files = s->ListFiles();
     ASSERT_TRUE(files.ok());
     EXPECT_EQ(info->file_count, files->size());
+    // And the integrity checker agrees (it checks every index and manifest exactly).
+    auto report = store_->Fsck(graph);
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    EXPECT_TRUE(report->ok()) << report->problems.front();
+    EXPECT_EQ(report->nodes, nodes);
   }
 
   TempDir dir_;
@@ -992,7 +998,9 @@ TEST_F(FormatVersionTest, OpenRefusesUnknownVersions) {
     EXPECT_NE(r.status().message().find(c.message_part), std::string::npos) << r.status().message();
   }
   // Restoring the right version makes the data readable again.
-  ASSERT_TRUE(test_hooks::OverwriteFormatVersion(path, test_hooks::EncodeFormatVersion(1)).ok());
+  ASSERT_TRUE(
+      test_hooks::OverwriteFormatVersion(path, test_hooks::EncodeFormatVersion(kFormatVersion))
+          .ok());
   auto r = GraphStore::Open(path, TestOptions());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE((*r)->GetGraph("g").ok());
