@@ -117,6 +117,29 @@ std::string Expr::ToString() const {
       if (case_has_else) out += " ELSE " + child(children.size() - 1);
       return out + " END";
     }
+    case ExprKind::kListComprehension: {
+      std::string out = "[" + variable + " IN " + child(0);
+      if (has_where) out += " WHERE " + child(1);
+      if (has_projection) out += " | " + child(children.size() - 1);
+      return out + "]";
+    }
+    case ExprKind::kQuantifier:
+      return name + "(" + variable + " IN " + child(0) + " WHERE " + child(1) + ")";
+    case ExprKind::kPatternPredicate:
+      return text;
+    case ExprKind::kMapProjection: {
+      std::string out = child(0) + " {";
+      bool first = true;
+      if (map_all) {
+        out += ".*";
+        first = false;
+      }
+      for (size_t i = 0; i < map_keys.size(); ++i) {
+        out += (first ? "" : ", ") + map_keys[i] + ": " + child(i + 1);
+        first = false;
+      }
+      return out + "}";
+    }
   }
   return "?";
 }
@@ -134,6 +157,11 @@ ExprPtr Expr::Clone() const {
   copy->map_keys = map_keys;
   copy->case_has_subject = case_has_subject;
   copy->case_has_else = case_has_else;
+  copy->variable = variable;
+  copy->has_where = has_where;
+  copy->has_projection = has_projection;
+  copy->map_all = map_all;
+  copy->pattern = pattern;
   for (const auto& c : children) copy->AddChild(c->Clone());
   return copy;
 }

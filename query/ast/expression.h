@@ -37,6 +37,17 @@ enum class ExprKind : uint8_t {
   // CASE [subject] WHEN w THEN t ... [ELSE e] END: children are [subject], w1, t1, ..., [e]
   // (case_has_subject / case_has_else say whether the first / last child is present).
   kCase,
+  // [variable IN children[0] [WHERE children[1]] [| children[last]]]
+  // (has_where / has_projection say which optional children are present).
+  kListComprehension,
+  // name(variable IN children[0] WHERE children[1]), name one of "any", "all", "none", "single".
+  kQuantifier,
+  // A pattern used as a predicate, e.g. (a)-[:CALLS]->(:Function): true when it matches at
+  // least once with the variables in scope. `pattern` holds it.
+  kPatternPredicate,
+  // variable {.key, key: children[i], .*}: children[0] is the variable; map_keys[i] names
+  // children[i + 1]; map_all for `.*`.
+  kMapProjection,
 };
 
 enum class BinaryOp : uint8_t {
@@ -66,6 +77,7 @@ enum class BinaryOp : uint8_t {
 const char* BinaryOpName(BinaryOp op);
 
 struct Expr;
+struct PatternPart;  // query/ast/query.h
 using ExprPtr = std::unique_ptr<Expr>;
 
 // A conjunction of alternations: `:A|B:C` is {{"A", "B"}, {"C"}} (has (A or B) and C).
@@ -84,6 +96,11 @@ struct Expr {
   std::vector<std::string> map_keys;  // kMap: keys, parallel to children
   bool case_has_subject = false;      // kCase
   bool case_has_else = false;         // kCase
+  std::string variable;               // kListComprehension, kQuantifier
+  bool has_where = false;             // kListComprehension, kQuantifier
+  bool has_projection = false;        // kListComprehension
+  bool map_all = false;               // kMapProjection: `.*`
+  std::shared_ptr<const PatternPart> pattern;  // kPatternPredicate (immutable, shared by clones)
   std::vector<ExprPtr> children;
   // Height of this subtree (a leaf is 1); the parser bounds it so that the recursive stages
   // (binder, evaluator, destructor) never exhaust the stack.

@@ -60,10 +60,10 @@ std::string ProjectionToString(const ReturnClause& ret) {
   return out;
 }
 
-std::string MatchToString(const MatchClause& m) {
-  std::string out = m.optional ? "OPTIONAL MATCH " : "MATCH ";
-  for (size_t p = 0; p < m.patterns.size(); ++p) {
-    const auto& part = m.patterns[p];
+std::string PatternsToString(const std::vector<PatternPart>& patterns) {
+  std::string out;
+  for (size_t p = 0; p < patterns.size(); ++p) {
+    const auto& part = patterns[p];
     if (p) out += ", ";
     if (!part.path_variable.empty()) out += part.path_variable + " = ";
     for (size_t i = 0; i < part.nodes.size(); ++i) {
@@ -71,6 +71,12 @@ std::string MatchToString(const MatchClause& m) {
       out += NodeToString(part.nodes[i]);
     }
   }
+  return out;
+}
+
+std::string MatchToString(const MatchClause& m) {
+  std::string out = m.optional ? "OPTIONAL MATCH " : "MATCH ";
+  out += PatternsToString(m.patterns);
   out += "\n";
   if (m.where) out += "WHERE " + m.where->ToString() + "\n";
   return out;
@@ -81,6 +87,7 @@ std::string MatchToString(const MatchClause& m) {
 std::string Query::ToString() const {
   std::string out;
   if (explain) out += "EXPLAIN\n";
+  if (profile) out += "PROFILE\n";
   for (const auto& c : clauses) {
     switch (c.kind) {
       case Clause::Kind::kMatch:
@@ -92,8 +99,26 @@ std::string Query::ToString() const {
       case Clause::Kind::kWith:
         out += "WITH " + ProjectionToString(c.with) + "\n";
         break;
+      case Clause::Kind::kCreate:
+        out += "CREATE " + PatternsToString(c.create.patterns) + "\n";
+        break;
+      case Clause::Kind::kCall: {
+        out += "CALL " + c.call.procedure + "(";
+        for (size_t i = 0; i < c.call.args.size(); ++i) {
+          out += (i ? ", " : "") + c.call.args[i]->ToString();
+        }
+        out += ")";
+        for (size_t i = 0; i < c.call.yields.size(); ++i) {
+          out += (i ? ", " : " YIELD ") + c.call.yields[i].first;
+          if (!c.call.yields[i].second.empty()) out += " AS " + c.call.yields[i].second;
+        }
+        out += "\n";
+        if (c.call.where) out += "WHERE " + c.call.where->ToString() + "\n";
+        break;
+      }
     }
   }
+  if (!has_return) return out;
   return out + "RETURN " + ProjectionToString(ret);
 }
 

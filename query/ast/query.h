@@ -50,7 +50,7 @@ struct RelPattern {
 // A chain: nodes.size() == rels.size() + 1.
 struct PatternPart {
   TextPosition pos;
-  std::string path_variable;  // `p = (...)`; not supported yet (bind reports NotSupported)
+  std::string path_variable;  // `p = (...)`; empty when absent
   std::vector<NodePattern> nodes;
   std::vector<RelPattern> rels;
 };
@@ -92,18 +92,37 @@ struct UnwindClause {
   TextPosition variable_pos;
 };
 
+// CREATE pattern, ...: new nodes (variables not yet bound) and relationships.
+struct CreateClause {
+  TextPosition pos;
+  std::vector<PatternPart> patterns;
+};
+
+// CALL procedure(args) [YIELD field [AS alias], ... [WHERE expr]].
+struct CallClause {
+  TextPosition pos;
+  std::string procedure;  // as written, e.g. "db.search"
+  std::vector<ExprPtr> args;
+  std::vector<std::pair<std::string, std::string>> yields;  // field, alias (empty: the field)
+  ExprPtr where;                                            // may be null
+};
+
 // One clause before the final RETURN; `kind` says which member is set.
 struct Clause {
-  enum class Kind : uint8_t { kMatch, kUnwind, kWith };
+  enum class Kind : uint8_t { kMatch, kUnwind, kWith, kCreate, kCall };
   Kind kind = Kind::kMatch;
   MatchClause match;
   UnwindClause unwind;
   ReturnClause with;
+  CreateClause create;
+  CallClause call;
 };
 
 struct Query {
   bool explain = false;
+  bool profile = false;  // PROFILE: run and report rows and time per operator
   std::vector<Clause> clauses;
+  bool has_return = true;  // false only for a statement that ends with CREATE
   ReturnClause ret;
 
   std::string ToString() const;

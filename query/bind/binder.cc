@@ -105,6 +105,8 @@ class Binder {
 
   Result<BoundQuery> Run(const ast::Query& query) {
     out_.explain = query.explain;
+    out_.profile = query.profile;
+    out_.has_return = query.has_return;
     // Each pattern element becomes a (nested) operator; bound the depth of the plan.
     size_t elements = 0;
     for (const auto& c : query.clauses) {
@@ -132,10 +134,18 @@ class Binder {
         case ast::Clause::Kind::kWith:
           KG_RETURN_IF_ERROR(BindProjection(c.with, /*is_with=*/true, &bound.with));
           break;
+        case ast::Clause::Kind::kCreate:
+          KG_RETURN_IF_ERROR(BindCreate(c.create, &bound.create));
+          break;
+        case ast::Clause::Kind::kCall:
+          KG_RETURN_IF_ERROR(BindCall(c.call, &bound.call));
+          break;
       }
       out_.clauses.push_back(std::move(bound));
     }
-    KG_RETURN_IF_ERROR(BindProjection(query.ret, /*is_with=*/false, &out_.ret));
+    if (query.has_return) {
+      KG_RETURN_IF_ERROR(BindProjection(query.ret, /*is_with=*/false, &out_.ret));
+    }
     return std::move(out_);
   }
 
@@ -199,7 +209,9 @@ class Binder {
     }
     auto it = scope_.find(node.variable);
     if (it != scope_.end()) {
-      if (out_.slots[it->second].kind != SlotKind::kNode) {
+      // A value (e.g. from UNWIND of collected nodes) may hold a node: checked when expanding.
+      if (out_.slots[it->second].kind == SlotKind::kRelationship ||
+          out_.slots[it->second].kind == SlotKind::kRelationshipList) {
         return Status::SyntaxError("variable '" + node.variable + "' is a relationship, not a node",
                                    node.variable_pos);
       }
@@ -270,10 +282,6 @@ class Binder {
     std::set<std::string> rels_in_match;
     // Declare every variable first, so property maps may refer to any of them.
     for (const auto& part : m.patterns) {
-      if (!part.path_variable.empty()) {
-        return Status::NotSupported("path variables ('" + part.path_variable +
-                                    " = ...') are not supported yet" + At(part.pos));
-      }
       BoundPattern pattern;
       for (size_t i = 0; i < part.nodes.size(); ++i) {
         KG_ASSIGN_OR_RETURN(int slot, DeclareNode(part.nodes[i]));
@@ -285,6 +293,24 @@ class Binder {
           rel.direction = part.rels[i].direction;
           pattern.rels.push_back(std::move(rel));
         }
+      }
+      if (!part.path_variable.empty()) {
+        if (scope_.count(part.path_variable) > 0) {
+          return Status::SyntaxError("variable '" + part.path_variable + "' is already defined",
+                                     part.pos);
+        }
+        auto path = MakeExpr(BoundExprKind::kPath, part.pos, part.path_variable);
+        for (size_t i = 0; i < pattern.node_slots.size(); ++i) {
+          if (i > 0) {
+            const int r = pattern.rels[i - 1].slot;
+            path->children.push_back(MakeSlot(r, out_.slots[r].name, part.pos));
+          }
+          const int n = pattern.node_slots[i];
+          path->children.push_back(MakeSlot(n, out_.slots[n].name, part.pos));
+        }
+        pattern.path_slot = NewSlot(part.path_variable, SlotKind::kValue, false);
+        scope_.emplace(part.path_variable, pattern.path_slot);
+        pattern.path_expr = std::move(path);
       }
       out->patterns.push_back(std::move(pattern));
     }
@@ -421,6 +447,9 @@ class Binder {
   }
 
   Result<BoundExprPtr> BindVariable(const Expr& e, Env& env) {
+    for (auto it = locals_.rbegin(); it != locals_.rend(); ++it) {
+      if (it->first == e.name) return MakeSlot(it->second, e.name, e.pos);
+    }
     if (env.aliases != nullptr) {
       auto it = env.aliases->find(e.name);
       if (it != env.aliases->end()) return MakeSlot(it->second, e.name, e.pos);
@@ -470,7 +499,25 @@ class Binder {
       case ExprKind::kCountStar:
         return BindAggregate(e, env);
       case ExprKind::kFunctionCall:
+        if (schema::ToLowerAscii(e.name) == "exists" && e.children.size() == 1) {
+          return BindExists(e, env);
+        }
         return BindFunction(e, env);
+      case ExprKind::kListComprehension:
+      case ExprKind::kQuantifier:
+        return BindComprehension(e, env);
+      case ExprKind::kPatternPredicate:
+        return BindPatternPredicate(e, env);
+      case ExprKind::kMapProjection: {
+        auto out = MakeExpr(BoundExprKind::kMapProjection, e.pos, e.ToString());
+        out->map_keys = e.map_keys;
+        out->map_all = e.map_all;
+        for (const auto& c : e.children) {
+          KG_ASSIGN_OR_RETURN(BoundExprPtr child, BindExpr(*c, env));
+          out->children.push_back(std::move(child));
+        }
+        return out;
+      }
       default:
         break;
     }
@@ -553,6 +600,244 @@ class Binder {
       }
     }
     return out;
+  }
+
+  // exists(pattern) is the pattern predicate; exists(x.prop) is x.prop IS NOT NULL.
+  Result<BoundExprPtr> BindExists(const Expr& e, Env& env) {
+    const Expr& arg = *e.children[0];
+    if (arg.kind == ExprKind::kPatternPredicate) return BindPatternPredicate(arg, env);
+    if (arg.kind != ExprKind::kProperty) {
+      return Status::SyntaxError("exists() expects a pattern or a property, got " + arg.text,
+                                 arg.pos);
+    }
+    auto out = MakeExpr(BoundExprKind::kIsNotNull, e.pos, e.ToString());
+    KG_ASSIGN_OR_RETURN(BoundExprPtr child, BindExpr(arg, env));
+    out->children.push_back(std::move(child));
+    return out;
+  }
+
+  // [x IN list WHERE p | e] and any/all/none/single(x IN list WHERE p): x is a fresh local slot
+  // visible only inside.
+  Result<BoundExprPtr> BindComprehension(const Expr& e, Env& env) {
+    const bool quantifier = e.kind == ExprKind::kQuantifier;
+    auto out = MakeExpr(quantifier ? BoundExprKind::kQuantifier : BoundExprKind::kListComprehension,
+                        e.pos, e.ToString());
+    out->key = e.name;
+    out->has_where = e.has_where;
+    out->has_projection = e.has_projection;
+    KG_ASSIGN_OR_RETURN(BoundExprPtr list, BindExpr(*e.children[0], env));
+    out->children.push_back(std::move(list));
+    out->slot = NewSlot(e.variable, SlotKind::kValue, false);
+    locals_.emplace_back(e.variable, out->slot);
+    Env inner = env;
+    inner.item_texts = nullptr;
+    for (size_t i = 1; i < e.children.size(); ++i) {
+      auto child = BindExpr(*e.children[i], inner);
+      if (!child.ok()) {
+        locals_.pop_back();
+        return child.status();
+      }
+      out->children.push_back(std::move(child).value());
+    }
+    locals_.pop_back();
+    return out;
+  }
+
+  Result<std::vector<std::pair<std::string, BoundExprPtr>>> BindPropertyMap(
+      const ast::PropertyMap& props, Env& env) {
+    std::vector<std::pair<std::string, BoundExprPtr>> out;
+    for (const auto& [key, value] : props) {
+      KG_ASSIGN_OR_RETURN(BoundExprPtr v, BindExpr(*value, env));
+      out.emplace_back(key, std::move(v));
+    }
+    return out;
+  }
+
+  // A pattern as a predicate: its named variables must be bound already.
+  Result<BoundExprPtr> BindPatternPredicate(const Expr& e, Env& env) {
+    const ast::PatternPart& part = *e.pattern;
+    if (!part.path_variable.empty()) {
+      return Status::SyntaxError("a pattern predicate cannot declare a path variable", part.pos);
+    }
+    auto pattern = std::make_shared<BoundPatternPredicate>();
+    auto lookup = [&](const std::string& name, const TextPosition& pos) -> Result<int> {
+      Expr var;
+      var.kind = ExprKind::kVariable;
+      var.name = name;
+      var.text = name;
+      var.pos = pos;
+      auto bound = BindVariable(var, env);
+      if (!bound.ok()) {
+        return Status::SyntaxError("variable '" + name +
+                                       "' in a pattern predicate must be bound earlier in the "
+                                       "query (a pattern predicate cannot introduce variables)",
+                                   pos);
+      }
+      return (*bound)->slot;
+    };
+    for (const auto& node : part.nodes) {
+      PredicateNode n;
+      if (!node.variable.empty()) {
+        KG_ASSIGN_OR_RETURN(n.slot, lookup(node.variable, node.variable_pos));
+      }
+      KG_ASSIGN_OR_RETURN(n.labels, ResolveLabelGroups(node.label_groups));
+      KG_ASSIGN_OR_RETURN(n.properties, BindPropertyMap(node.properties, env));
+      pattern->nodes.push_back(std::move(n));
+    }
+    for (const auto& rel : part.rels) {
+      PredicateRel r;
+      if (!rel.variable.empty()) {
+        KG_ASSIGN_OR_RETURN(r.slot, lookup(rel.variable, rel.variable_pos));
+      }
+      if (!rel.types.empty()) {
+        r.any_type = false;
+        for (const auto& name : rel.types) {
+          KG_ASSIGN_OR_RETURN(std::optional<storage::EdgeTypeId> id, ResolveType(name));
+          if (id) r.types.push_back(*id);
+        }
+      }
+      r.direction = rel.direction;
+      BoundRel hops;
+      KG_RETURN_IF_ERROR(BindHops(rel, &hops));
+      r.var_length = hops.var_length;
+      r.min_hops = hops.min_hops;
+      r.max_hops = hops.max_hops;
+      KG_ASSIGN_OR_RETURN(r.properties, BindPropertyMap(rel.properties, env));
+      pattern->rels.push_back(std::move(r));
+    }
+    auto out = MakeExpr(BoundExprKind::kPatternPredicate, e.pos, e.text);
+    out->pattern = std::move(pattern);
+    return out;
+  }
+
+  // CALL db.search(text [, limit]) YIELD node, score [WHERE ...].
+  Status BindCall(const ast::CallClause& c, BoundCall* out) {
+    out->procedure = schema::ToLowerAscii(c.procedure);
+    if (out->procedure != "db.search") {
+      return Status::NotSupported("procedure '" + c.procedure +
+                                  "' is not supported (known: db.search)" + At(c.pos));
+    }
+    if (c.args.empty() || c.args.size() > 2) {
+      return Status::SyntaxError("db.search expects (text) or (text, limit), got " +
+                                     std::to_string(c.args.size()) + " arguments",
+                                 c.pos);
+    }
+    Env env;
+    env.clause = "CALL";
+    for (const auto& a : c.args) {
+      KG_ASSIGN_OR_RETURN(BoundExprPtr arg, BindExpr(*a, env));
+      out->args.push_back(std::move(arg));
+    }
+    std::vector<std::pair<std::string, std::string>> yields = c.yields;
+    if (yields.empty()) yields = {{"node", ""}, {"score", ""}};
+    for (const auto& [field, alias] : yields) {
+      const std::string name = alias.empty() ? field : alias;
+      if (field != "node" && field != "score") {
+        return Status::SyntaxError("db.search yields 'node' and 'score', not '" + field + "'",
+                                   c.pos);
+      }
+      int& slot = field == "node" ? out->node_slot : out->score_slot;
+      if (slot >= 0) return Status::SyntaxError("'" + field + "' is yielded twice", c.pos);
+      if (scope_.count(name) > 0) {
+        return Status::SyntaxError("variable '" + name + "' is already defined", c.pos);
+      }
+      slot = NewSlot(name, field == "node" ? SlotKind::kNode : SlotKind::kValue, false);
+      scope_.emplace(name, slot);
+    }
+    if (c.where) {
+      env.clause = "WHERE";
+      KG_ASSIGN_OR_RETURN(BoundExprPtr where, BindExpr(*c.where, env));
+      SplitConjuncts(std::move(where), &out->where);
+    }
+    return Status::OK();
+  }
+
+  // CREATE: new nodes get fresh slots; relationships need one type and a direction.
+  Status BindCreate(const ast::CreateClause& c, BoundCreate* out) {
+    Env env;
+    env.clause = "CREATE";
+    std::map<int, int> index_of_slot;  // slot -> index in out->nodes
+    for (const auto& part : c.patterns) {
+      if (!part.path_variable.empty()) {
+        return Status::NotSupported("path variables in CREATE are not supported yet" +
+                                    At(part.pos));
+      }
+      std::vector<int> indexes;
+      for (const auto& node : part.nodes) {
+        auto it = node.variable.empty() ? scope_.end() : scope_.find(node.variable);
+        if (it != scope_.end()) {
+          if (out_.slots[it->second].kind != SlotKind::kNode &&
+              out_.slots[it->second].kind != SlotKind::kValue) {
+            return Status::SyntaxError("variable '" + node.variable + "' is not a node",
+                                       node.variable_pos);
+          }
+          if (!node.label_groups.empty() || !node.properties.empty()) {
+            return Status::SyntaxError("variable '" + node.variable +
+                                           "' is already bound; CREATE cannot add labels or "
+                                           "properties to it",
+                                       node.variable_pos);
+          }
+          auto known = index_of_slot.find(it->second);
+          if (known == index_of_slot.end()) {
+            CreateNode n;
+            n.slot = it->second;
+            n.create = false;
+            known = index_of_slot.emplace(it->second, static_cast<int>(out->nodes.size())).first;
+            out->nodes.push_back(std::move(n));
+          }
+          indexes.push_back(known->second);
+          continue;
+        }
+        CreateNode n;
+        for (const auto& group : node.label_groups) {
+          if (group.size() != 1) {
+            return Status::SyntaxError("CREATE needs plain labels (no '|')", node.pos);
+          }
+          n.labels.push_back(group[0]);
+        }
+        KG_ASSIGN_OR_RETURN(n.properties, BindPropertyMap(node.properties, env));
+        if (node.variable.empty()) {
+          n.slot = NewSlot("_anon" + std::to_string(anon_count_++), SlotKind::kValue, true);
+        } else {
+          n.slot = NewSlot(node.variable, SlotKind::kValue, false);
+          scope_.emplace(node.variable, n.slot);
+        }
+        index_of_slot.emplace(n.slot, static_cast<int>(out->nodes.size()));
+        indexes.push_back(static_cast<int>(out->nodes.size()));
+        out->nodes.push_back(std::move(n));
+      }
+      for (size_t i = 0; i < part.rels.size(); ++i) {
+        const ast::RelPattern& rel = part.rels[i];
+        if (rel.types.size() != 1) {
+          return Status::SyntaxError("a relationship in CREATE needs exactly one type", rel.pos);
+        }
+        if (rel.direction == ast::RelDirection::kBoth) {
+          return Status::SyntaxError("a relationship in CREATE needs a direction", rel.pos);
+        }
+        if (rel.var_length) {
+          return Status::SyntaxError("a relationship in CREATE cannot have variable length",
+                                     rel.pos);
+        }
+        CreateRel r;
+        r.type = rel.types[0];
+        const bool right = rel.direction == ast::RelDirection::kRight;
+        r.src = indexes[right ? i : i + 1];
+        r.dst = indexes[right ? i + 1 : i];
+        KG_ASSIGN_OR_RETURN(r.properties, BindPropertyMap(rel.properties, env));
+        if (rel.variable.empty()) {
+          r.slot = NewSlot("_anon" + std::to_string(anon_count_++), SlotKind::kValue, true);
+        } else {
+          if (scope_.count(rel.variable) > 0) {
+            return Status::SyntaxError("variable '" + rel.variable + "' is already defined",
+                                       rel.variable_pos);
+          }
+          r.slot = NewSlot(rel.variable, SlotKind::kValue, false);
+          scope_.emplace(rel.variable, r.slot);
+        }
+        out->rels.push_back(std::move(r));
+      }
+    }
+    return Status::OK();
   }
 
   bool ReadsVariableSlot(const BoundExpr& e) const {
@@ -729,6 +1014,7 @@ class Binder {
   std::set<int> aggregate_slots_;                  // aggregate slots of the projection being bound
   BoundReturn* projection_ = nullptr;  // the projection whose aggregates are being bound
   std::set<std::string> warned_;
+  std::vector<std::pair<std::string, int>> locals_;  // comprehension variables, innermost last
   std::optional<std::vector<std::string>> known_labels_;
   std::optional<std::vector<std::string>> known_types_;
   int anon_count_ = 0;
@@ -776,6 +1062,21 @@ std::string BoundQuery::ToString() const {
       out += ProjectionToString("WITH", c.with);
       continue;
     }
+    if (c.kind == ast::Clause::Kind::kCall) {
+      out += "CALL " + c.call.procedure + " -> node #" + std::to_string(c.call.node_slot) +
+             ", score #" + std::to_string(c.call.score_slot) + "\n";
+      for (const auto& pred : c.call.where) out += "  WHERE " + pred->text + "\n";
+      continue;
+    }
+    if (c.kind == ast::Clause::Kind::kCreate) {
+      out += "CREATE";
+      for (const auto& n : c.create.nodes) {
+        out += " #" + std::to_string(n.slot) + (n.create ? "(new)" : "(bound)");
+      }
+      for (const auto& r : c.create.rels) out += " -" + r.type + "->";
+      out += "\n";
+      continue;
+    }
     const BoundMatch& m = c.match;
     out += m.optional ? "OPTIONAL MATCH" : "MATCH";
     for (const auto& p : m.patterns) {
@@ -796,6 +1097,7 @@ std::string BoundQuery::ToString() const {
     out += "\n";
     for (const auto& pred : m.predicates) out += "  WHERE " + pred->text + "\n";
   }
+  if (!has_return) return out;
   return out + ProjectionToString("RETURN", ret);
 }
 

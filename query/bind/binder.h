@@ -18,8 +18,15 @@
 // Errors (InvalidArgument with the position in the query): unknown variable, variable used as
 // both node and relationship, unknown function or wrong number of arguments, missing parameter,
 // aggregate in WHERE or nested aggregates, an invalid constant regular expression, SKIP/LIMIT
-// that is not a non-negative integer, duplicate column names. NotSupported (position in the
-// message) for path variables and reuse of a relationship variable across MATCH clauses.
+// that is not a non-negative integer, duplicate column names, a pattern predicate that
+// introduces a variable, a CREATE relationship without exactly one type and a direction.
+// NotSupported (position in the message) for reuse of a variable-length relationship variable
+// across MATCH clauses, path variables in CREATE, and procedures other than db.search.
+//
+// Also bound here: path variables (`p = ...`: a kPath expression over the pattern's slots,
+// evaluated once the pattern is bound), list comprehensions and quantifiers (their variable is
+// a fresh slot visible only inside), pattern predicates (their named variables must already be
+// bound), map projections, CREATE (new nodes get fresh slots) and CALL db.search.
 // IOError/Corruption from the store's dictionaries.
 // Thread-safety: safe to call concurrently (the store is thread-safe; no shared state here).
 

@@ -53,6 +53,8 @@ struct BoundRel {
 struct BoundPattern {
   std::vector<int> node_slots;
   std::vector<BoundRel> rels;
+  int path_slot = -1;      // `p = ...`: the slot of p (a kValue), else -1
+  BoundExprPtr path_expr;  // kPath over the pattern's slots, when path_slot >= 0
 };
 
 struct BoundMatch {
@@ -102,6 +104,36 @@ struct BoundUnwind {
   int slot = -1;
 };
 
+// CREATE: for each input row, the new nodes (slots not bound before) and the relationships.
+// A created node or relationship is bound as its map value (see query/engine.h).
+struct CreateNode {
+  int slot = -1;
+  bool create = true;  // false: an already bound node (only referenced by relationships)
+  std::vector<std::string> labels;
+  std::vector<std::pair<std::string, BoundExprPtr>> properties;
+};
+struct CreateRel {
+  int slot = -1;
+  int src = -1;  // indexes into BoundCreate::nodes
+  int dst = -1;
+  std::string type;
+  std::vector<std::pair<std::string, BoundExprPtr>> properties;
+};
+struct BoundCreate {
+  std::vector<CreateNode> nodes;
+  std::vector<CreateRel> rels;
+};
+
+// CALL db.search(text [, limit]) YIELD node, score [WHERE ...]: the yielded fields get slots
+// (-1 when not yielded); `where` is over them and earlier variables.
+struct BoundCall {
+  std::string procedure;  // lower-cased, e.g. "db.search"
+  std::vector<BoundExprPtr> args;
+  int node_slot = -1;
+  int score_slot = -1;
+  std::vector<BoundExprPtr> where;
+};
+
 // One clause before RETURN; `kind` says which member is set. After a WITH only its columns
 // (fresh slots) are in scope.
 struct BoundClause {
@@ -109,10 +141,14 @@ struct BoundClause {
   BoundMatch match;
   BoundUnwind unwind;
   BoundReturn with;
+  BoundCreate create;
+  BoundCall call;
 };
 
 struct BoundQuery {
   bool explain = false;
+  bool profile = false;
+  bool has_return = true;  // false: a CREATE statement without RETURN (no columns)
   std::vector<SlotInfo> slots;
   std::vector<BoundClause> clauses;
   BoundReturn ret;

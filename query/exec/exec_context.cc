@@ -76,6 +76,12 @@ Result<std::string> ExecContext::TypeName(storage::EdgeTypeId id) {
 Result<Value> ExecContext::NodeValue(storage::NodeKey key) {
   KG_ASSIGN_OR_RETURN(const storage::NodeRecord* node, GetNode(key));
   ValueMap map = node->props;
+  auto user_id = map.find(kUserIdProperty);
+  if (user_id != map.end()) {
+    Value v = std::move(user_id->second);
+    map.erase(user_id);
+    map["id"] = std::move(v);
+  }
   map["_id"] = node->id;
   ValueList labels;
   for (auto id : node->labels) {
@@ -118,10 +124,27 @@ Result<Value> ExecContext::ToValue(const Entity& entity) {
   }
 }
 
+Result<std::optional<storage::NodeKey>> ExecContext::NodeKeyOf(const Entity& entity) {
+  if (const NodeRef* ref = std::get_if<NodeRef>(&entity)) return std::optional(ref->key);
+  const Value* v = std::get_if<Value>(&entity);
+  if (v == nullptr || !v->is_map()) return std::optional<storage::NodeKey>();
+  const ValueMap& m = v->as_map();
+  auto id = m.find("_id");
+  if (id == m.end() || !id->second.is_string() || m.count("_labels") == 0) {
+    return std::optional<storage::NodeKey>();
+  }
+  return snapshot_.FindNode(id->second.as_string());
+}
+
 Result<Value> ExecContext::NodeProperty(storage::NodeKey key, const std::string& key_name) {
   KG_ASSIGN_OR_RETURN(const storage::NodeRecord* node, GetNode(key));
   if (key_name == "code") return Code(*node);
-  if (key_name == "id") return Value(node->id);
+  if (key_name == "id") {
+    auto user_id = node->props.find(kUserIdProperty);
+    if (user_id != node->props.end()) return user_id->second;
+    if (node->id.rfind(kCreatedIdPrefix, 0) == 0) return Value();
+    return Value(node->id);
+  }
   auto it = node->props.find(key_name);
   return it != node->props.end() ? it->second : Value();
 }

@@ -37,6 +37,7 @@ class ExecContext {
   ExecContext& operator=(const ExecContext&) = delete;
 
   storage::Snapshot& snapshot() { return snapshot_; }
+  storage::GraphStore& store() { return store_; }
   QueryStats& stats() { return stats_; }
   const QueryOptions& options() const { return options_; }
 
@@ -60,6 +61,10 @@ class ExecContext {
   Result<Value> NodeValue(storage::NodeKey key);
   Result<Value> EdgeValue(const storage::EdgeRecord& edge);
   Result<Value> ToValue(const Entity& entity);
+
+  // The key of a node entity: a NodeRef, or a node map (e.g. after collect/UNWIND) looked up by
+  // its "_id". nullopt for anything else or a node that does not exist.
+  Result<std::optional<storage::NodeKey>> NodeKeyOf(const Entity& entity);
 
   // Property `key` of a node: `id` is the node id, `code` is the text between start_byte and
   // end_byte of the stored text of file `path` (null when any of those is missing).

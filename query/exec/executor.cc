@@ -1,7 +1,10 @@
 #include "query/exec/executor.h"
 
+#include <chrono>
 #include "query/exec/exec_context.h"
+
 #include "query/exec/physical_aggregate.h"
+#include "query/exec/physical_create.h"
 #include "query/exec/physical_distinct.h"
 #include "query/exec/physical_expand.h"
 #include "query/exec/physical_filter.h"
@@ -10,6 +13,7 @@
 #include "query/exec/physical_operator.h"
 #include "query/exec/physical_optional.h"
 #include "query/exec/physical_project.h"
+#include "query/exec/physical_search.h"
 #include "query/exec/physical_sort.h"
 #include "query/exec/physical_unwind.h"
 
@@ -18,14 +22,60 @@ namespace {
 
 using plan::LogicalOperatorType;
 
+// PROFILE: counts the rows an operator passes up and the time spent in its Next() (inclusive
+// of its children).
+class ProfiledOperator : public PhysicalOperator {
+ public:
+  ProfiledOperator(ExecContext& ctx, PhysicalOperatorPtr inner,
+                   std::vector<OperatorProfile>* profile, size_t index)
+      : PhysicalOperator(ctx), inner_(std::move(inner)), profile_(profile), index_(index) {}
+  Result<bool> Next(Row* row) override {
+    const auto start = std::chrono::steady_clock::now();
+    Result<bool> more = inner_->Next(row);
+    OperatorProfile& p = (*profile_)[index_];
+    p.time_ms +=
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (more.ok() && *more) ++p.rows;
+    return more;
+  }
+
+ private:
+  PhysicalOperatorPtr inner_;
+  std::vector<OperatorProfile>* profile_;
+  size_t index_;
+};
+
+Result<PhysicalOperatorPtr> BuildOne(const plan::LogicalOperator& op, int num_slots,
+                                     ExecContext& ctx, const Row* argument,
+                                     PhysicalOperatorPtr child);
+
 // One PhysicalX per LogicalX. `argument` is the row an Argument leaf yields (inner plans of
-// Optional only; null elsewhere).
+// Optional only; null elsewhere). With `profile`, every operator is wrapped in a
+// ProfiledOperator with its entry in *profile (root first).
 Result<PhysicalOperatorPtr> BuildPhysical(const plan::LogicalOperator& op, int num_slots,
-                                          ExecContext& ctx, const Row* argument) {
+                                          ExecContext& ctx, const Row* argument,
+                                          std::vector<OperatorProfile>* profile = nullptr,
+                                          int depth = 0) {
+  size_t index = 0;
+  if (profile != nullptr) {
+    index = profile->size();
+    profile->push_back(OperatorProfile{op.Describe(), depth, 0, 0});
+  }
   PhysicalOperatorPtr child;
   if (op.child != nullptr) {
-    KG_ASSIGN_OR_RETURN(child, BuildPhysical(*op.child, num_slots, ctx, argument));
+    KG_ASSIGN_OR_RETURN(child,
+                        BuildPhysical(*op.child, num_slots, ctx, argument, profile, depth + 1));
   }
+  KG_ASSIGN_OR_RETURN(PhysicalOperatorPtr built,
+                      BuildOne(op, num_slots, ctx, argument, std::move(child)));
+  if (profile == nullptr) return built;
+  return PhysicalOperatorPtr(
+      std::make_unique<ProfiledOperator>(ctx, std::move(built), profile, index));
+}
+
+Result<PhysicalOperatorPtr> BuildOne(const plan::LogicalOperator& op, int num_slots,
+                                     ExecContext& ctx, const Row* argument,
+                                     PhysicalOperatorPtr child) {
   switch (op.type) {
     case LogicalOperatorType::kStart:
       return PhysicalOperatorPtr(std::make_unique<PhysicalStart>(ctx, num_slots));
@@ -56,6 +106,12 @@ Result<PhysicalOperatorPtr> BuildPhysical(const plan::LogicalOperator& op, int n
     case LogicalOperatorType::kLimit:
       return PhysicalOperatorPtr(std::make_unique<PhysicalLimit>(
           ctx, static_cast<const plan::LogicalLimit&>(op).count, std::move(child)));
+    case LogicalOperatorType::kSearch:
+      return PhysicalOperatorPtr(std::make_unique<PhysicalSearch>(
+          ctx, static_cast<const plan::LogicalSearch&>(op), std::move(child)));
+    case LogicalOperatorType::kCreate:
+      return PhysicalOperatorPtr(std::make_unique<PhysicalCreate>(
+          ctx, static_cast<const plan::LogicalCreate&>(op), std::move(child)));
     case LogicalOperatorType::kUnwind:
       return PhysicalOperatorPtr(std::make_unique<PhysicalUnwind>(
           ctx, static_cast<const plan::LogicalUnwind&>(op), std::move(child)));
@@ -82,15 +138,17 @@ Result<QueryResult> Execute(const plan::LogicalPlan& plan, storage::GraphStore& 
                             storage::Snapshot& snapshot, const QueryOptions& options,
                             std::chrono::steady_clock::time_point start) {
   ExecContext ctx(store, snapshot, options, start);
-  KG_ASSIGN_OR_RETURN(PhysicalOperatorPtr root,
-                      BuildPhysical(*plan.root, plan.num_slots, ctx, nullptr));
   QueryResult result;
+  KG_ASSIGN_OR_RETURN(PhysicalOperatorPtr root,
+                      BuildPhysical(*plan.root, plan.num_slots, ctx, nullptr,
+                                    plan.query->profile ? &result.profile : nullptr));
   result.columns = plan.columns;
   Row row;
   while (true) {
     KG_RETURN_IF_ERROR(ctx.CheckDeadline());
     KG_ASSIGN_OR_RETURN(bool more, root->Next(&row));
     if (!more) break;
+    if (plan.discard_rows) continue;
     if (static_cast<int64_t>(result.rows.size()) >= options.max_rows) {
       result.truncated = true;
       result.limit_hit = "max_rows";

@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "query/exec/pattern_matcher.h"
+
 namespace kg::query::exec {
 namespace {
 
@@ -35,6 +37,18 @@ std::optional<int> OrderValues(const Value& a, const Value& b) {
   }
   if ((a.is_string() && b.is_string()) || (a.is_bool() && b.is_bool())) {
     return Value::Compare(a, b);
+  }
+  if (a.is_list() && b.is_list()) {
+    // Lexicographic; an incomparable or null element pair makes the result null.
+    const auto& x = a.as_list();
+    const auto& y = b.as_list();
+    for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
+      if (x[i].is_null() || y[i].is_null()) return std::nullopt;
+      std::optional<int> c = OrderValues(x[i], y[i]);
+      if (!c) return std::nullopt;
+      if (*c != 0) return c;
+    }
+    return x.size() < y.size() ? -1 : x.size() > y.size() ? 1 : 0;
   }
   return std::nullopt;
 }
@@ -128,8 +142,15 @@ Result<Value> PropertyOf(const BoundExpr& e, const Entity& target, ExecContext& 
       const Value& v = std::get<Value>(target);
       if (v.is_null()) return Value();
       if (v.is_map()) {
-        auto it = v.as_map().find(e.key);
-        return it != v.as_map().end() ? it->second : Value();
+        const ValueMap& m = v.as_map();
+        auto it = m.find(e.key);
+        if (it != m.end()) return it->second;
+        // A node as a map (from nodes(p), collect(n), ...): `id` is its string id.
+        if (e.key == "id" && m.count("_labels") > 0) {
+          auto id = m.find("_id");
+          if (id != m.end()) return id->second;
+        }
+        return Value();
       }
       return ErrorAt(
           e, "cannot read property '" + e.key + "' of " + v.TypeName() + " " + v.DebugString());
@@ -288,6 +309,120 @@ Result<Value> EvaluateBinary(const BoundExpr& e, const Row& row, ExecContext& ct
   }
 }
 
+// The properties of an entity or map, without the entity fields (_id, _labels, ...).
+Result<ValueMap> PropertiesOf(const BoundExpr& e, const Entity& target, ExecContext& ctx) {
+  KG_ASSIGN_OR_RETURN(Value v, ctx.ToValue(target));
+  if (v.is_null()) return ValueMap();
+  if (!v.is_map()) {
+    return ErrorAt(
+        e, std::string("map projection needs a node, relationship or map, got ") + v.TypeName());
+  }
+  ValueMap out = v.as_map();
+  if (target.index() == 1 || target.index() == 2 ||
+      (out.count("_id") > 0 && out.count("_labels") > 0) ||
+      (out.count("_type") > 0 && out.count("_src") > 0)) {
+    for (const char* k : {"_id", "_labels", "_type", "_src", "_dst"}) out.erase(k);
+  }
+  return out;
+}
+
+// [x IN list WHERE p | e] and any/all/none/single(x IN list WHERE p).
+Result<Value> EvaluateComprehension(const BoundExpr& e, const Row& row, ExecContext& ctx) {
+  KG_ASSIGN_OR_RETURN(Value list, Evaluate(*e.children[0], row, ctx));
+  if (list.is_null()) return Value();
+  if (!list.is_list()) {
+    return ErrorAt(e, std::string("expected a list after IN, got ") + list.TypeName());
+  }
+  Row local = row;
+  if (local.size() <= static_cast<size_t>(e.slot)) local.resize(static_cast<size_t>(e.slot) + 1);
+  const bool quantifier = e.kind == BoundExprKind::kQuantifier;
+  const BoundExpr* where = e.has_where ? e.children[1].get() : nullptr;
+  const BoundExpr* projection = e.has_projection ? e.children.back().get() : nullptr;
+  ValueList out;
+  int64_t trues = 0;
+  bool saw_null = false;
+  for (const Value& item : list.as_list()) {
+    KG_RETURN_IF_ERROR(ctx.Tick());
+    local[static_cast<size_t>(e.slot)] = Entity(item);
+    Tri keep = true;
+    if (where != nullptr) {
+      KG_ASSIGN_OR_RETURN(Value w, Evaluate(*where, local, ctx));
+      if (!w.is_null() && !w.is_bool()) {
+        return ErrorAt(e, std::string("WHERE expects a boolean, got ") + w.TypeName());
+      }
+      keep = w.is_null() ? Tri() : Tri(w.as_bool());
+    }
+    if (quantifier) {
+      if (!keep) {
+        saw_null = true;
+      } else if (*keep) {
+        ++trues;
+      }
+      if (e.key == "any" && trues > 0) return Value(true);
+      if (e.key == "all" && keep && !*keep) return Value(false);
+      if (e.key == "none" && trues > 0) return Value(false);
+      if (e.key == "single" && trues > 1) return Value(false);
+      continue;
+    }
+    if (!keep || !*keep) continue;
+    if (projection != nullptr) {
+      KG_ASSIGN_OR_RETURN(Value v, Evaluate(*projection, local, ctx));
+      out.push_back(std::move(v));
+    } else {
+      out.push_back(item);
+    }
+  }
+  if (!quantifier) return Value(std::move(out));
+  if (saw_null) {
+    // Unknown unless the answer is already decided by the known elements.
+    if (e.key == "single" && trues > 1) return Value(false);
+    return Value();
+  }
+  if (e.key == "any") return Value(trues > 0);
+  if (e.key == "all") return Value(true);
+  if (e.key == "none") return Value(trues == 0);
+  return Value(trues == 1);  // single
+}
+
+// {"_nodes": [...], "_relationships": [...]} from the pattern's slots.
+Result<Value> EvaluatePath(const BoundExpr& e, const Row& row, ExecContext& ctx) {
+  ValueList nodes;
+  ValueList rels;
+  std::optional<storage::NodeKey> current;
+  for (size_t i = 0; i < e.children.size(); ++i) {
+    const Entity& entity = row[static_cast<size_t>(e.children[i]->slot)];
+    if (i % 2 == 0) {
+      const NodeRef* node = std::get_if<NodeRef>(&entity);
+      if (node == nullptr) return Value();  // e.g. OPTIONAL MATCH without a match
+      if (i == 0) {
+        KG_ASSIGN_OR_RETURN(Value v, ctx.NodeValue(node->key));
+        nodes.push_back(std::move(v));
+      }
+      current = node->key;
+      continue;
+    }
+    std::vector<const storage::EdgeRecord*> edges;
+    if (const EdgePtr* edge = std::get_if<EdgePtr>(&entity)) {
+      edges.push_back(edge->get());
+    } else if (const EdgeListPtr* list = std::get_if<EdgeListPtr>(&entity)) {
+      for (const auto& x : **list) edges.push_back(&x);
+    } else {
+      return Value();
+    }
+    for (const storage::EdgeRecord* edge : edges) {
+      KG_ASSIGN_OR_RETURN(Value r, ctx.EdgeValue(*edge));
+      rels.push_back(std::move(r));
+      current = edge->src == *current ? edge->dst : edge->src;
+      KG_ASSIGN_OR_RETURN(Value n, ctx.NodeValue(*current));
+      nodes.push_back(std::move(n));
+    }
+  }
+  ValueMap path;
+  path["_nodes"] = Value(std::move(nodes));
+  path["_relationships"] = Value(std::move(rels));
+  return Value(std::move(path));
+}
+
 }  // namespace
 
 std::optional<bool> ValuesEqual(const Value& a, const Value& b) {
@@ -403,7 +538,10 @@ Result<Value> Evaluate(const BoundExpr& e, const Row& row, ExecContext& ctx) {
         if (v.as_int() == INT64_MIN) return ErrorAt(e, "integer overflow");
         return Value(-v.as_int());
       }
-      if (v.is_double()) return Value(-v.as_double());
+      if (v.is_double()) {
+        const double d = -v.as_double();
+        return Value(d == 0 ? 0.0 : d);  // no negative zero (openCypher: -0.0 = 0.0)
+      }
       return ErrorAt(e, std::string("cannot negate ") + v.TypeName());
     }
     case BoundExprKind::kBinary:
@@ -426,6 +564,30 @@ Result<Value> Evaluate(const BoundExpr& e, const Row& row, ExecContext& ctx) {
       if (e.case_has_else) return Evaluate(*e.children.back(), row, ctx);
       return Value();
     }
+    case BoundExprKind::kListComprehension:
+    case BoundExprKind::kQuantifier:
+      return EvaluateComprehension(e, row, ctx);
+    case BoundExprKind::kPatternPredicate: {
+      KG_ASSIGN_OR_RETURN(std::optional<bool> found, MatchPatternPredicate(*e.pattern, row, ctx));
+      return found ? Value(*found) : Value();
+    }
+    case BoundExprKind::kMapProjection: {
+      KG_ASSIGN_OR_RETURN(Entity base, EvaluateEntity(*e.children[0], row, ctx));
+      if (base.index() == 0 || (base.index() == 4 && std::get<Value>(base).is_null())) {
+        return Value();
+      }
+      ValueMap out;
+      if (e.map_all) {
+        KG_ASSIGN_OR_RETURN(out, PropertiesOf(e, base, ctx));
+      }
+      for (size_t i = 0; i < e.map_keys.size(); ++i) {
+        KG_ASSIGN_OR_RETURN(Value v, Evaluate(*e.children[i + 1], row, ctx));
+        out[e.map_keys[i]] = std::move(v);
+      }
+      return Value(std::move(out));
+    }
+    case BoundExprKind::kPath:
+      return EvaluatePath(e, row, ctx);
     case BoundExprKind::kIsNull:
     case BoundExprKind::kIsNotNull: {
       KG_ASSIGN_OR_RETURN(Entity v, EvaluateEntity(*e.children[0], row, ctx));

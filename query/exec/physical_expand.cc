@@ -22,9 +22,18 @@ PhysicalExpand::PhysicalExpand(ExecContext& ctx, const plan::LogicalExpand& op,
 }
 
 Result<bool> PhysicalExpand::StartInput() {
-  const Entity& from = input_[static_cast<size_t>(op_.from_slot)];
-  const NodeRef* node = std::get_if<NodeRef>(&from);
-  if (node == nullptr) return false;
+  // A node may also arrive as a node map (collect + UNWIND): resolve it to its key.
+  KG_ASSIGN_OR_RETURN(std::optional<storage::NodeKey> from_key,
+                      ctx_.NodeKeyOf(input_[static_cast<size_t>(op_.from_slot)]));
+  if (!from_key) return false;
+  input_[static_cast<size_t>(op_.from_slot)] = NodeRef{*from_key};
+  to_key_.reset();
+  if (op_.to_bound) {
+    KG_ASSIGN_OR_RETURN(to_key_, ctx_.NodeKeyOf(input_[static_cast<size_t>(op_.to_slot)]));
+    if (!to_key_) return false;
+    input_[static_cast<size_t>(op_.to_slot)] = NodeRef{*to_key_};
+  }
+  const NodeRef* node = std::get_if<NodeRef>(&input_[static_cast<size_t>(op_.from_slot)]);
   rel_property_values_.clear();
   if (op_.rel_properties != nullptr) {
     for (const auto& [key, expr] : *op_.rel_properties) {
@@ -69,9 +78,7 @@ Result<bool> PhysicalExpand::EdgeAllowed(const storage::EdgeRecord& edge) {
 }
 
 bool PhysicalExpand::TargetAllowed(storage::NodeKey node) const {
-  if (!op_.to_bound) return true;
-  const NodeRef* bound = std::get_if<NodeRef>(&input_[static_cast<size_t>(op_.to_slot)]);
-  return bound != nullptr && bound->key == node;
+  return !op_.to_bound || (to_key_ && *to_key_ == node);
 }
 
 Result<bool> PhysicalExpand::NextEdge(Frame* frame, storage::EdgeRecord* edge,

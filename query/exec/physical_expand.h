@@ -52,6 +52,7 @@ class PhysicalExpand : public PhysicalOperator {
   std::vector<Frame> stack_;                // stack_.size() == path_.size() + 1 while walking
   std::vector<storage::EdgeRecord> path_;
   bool pending_zero_length_ = false;
+  std::optional<storage::NodeKey> to_key_;  // the bound target of this input row (to_bound)
 };
 
 }  // namespace kg::query::exec

@@ -1,8 +1,32 @@
 #include "query/exec/physical_node_scan.h"
 
+#include <algorithm>
+
 namespace kg::query::exec {
 
 using Mode = plan::LogicalNodeScan::Mode;
+
+namespace {
+
+// The nodes found by id, as a cursor.
+class KeyListCursor : public storage::NodeCursor {
+ public:
+  KeyListCursor(std::vector<storage::NodeKey> keys, Status status)
+      : keys_(std::move(keys)), status_(std::move(status)) {}
+  bool Next(storage::NodeKey* key) override {
+    if (!status_.ok() || next_ >= keys_.size()) return false;
+    *key = keys_[next_++];
+    return true;
+  }
+  Status status() const override { return status_; }
+
+ private:
+  std::vector<storage::NodeKey> keys_;
+  Status status_;
+  size_t next_ = 0;
+};
+
+}  // namespace
 
 PhysicalNodeScan::PhysicalNodeScan(ExecContext& ctx, const plan::LogicalNodeScan& op,
                                    PhysicalOperatorPtr child)
@@ -18,6 +42,56 @@ bool PhysicalNodeScan::OpenNextCursor() {
       if (combo_ > 0) return false;
       cursor_ = snap.ScanAll();
       break;
+    case Mode::kById: {
+      if (combo_ > 0) return false;
+      std::vector<storage::NodeKey> keys;
+      Status status;
+      for (const auto& id : op_.names) {
+        auto key = snap.FindNode(id);
+        if (!key.ok()) {
+          status = key.status();
+          break;
+        }
+        if (*key && std::find(keys.begin(), keys.end(), **key) == keys.end()) {
+          keys.push_back(**key);
+        }
+      }
+      cursor_ = std::make_unique<KeyListCursor>(std::move(keys), std::move(status));
+      break;
+    }
+    case Mode::kQualifiedName: {
+      if (combo_ >= op_.names.size()) return false;
+      std::optional<storage::LabelId> label;
+      if (op_.labels.size() == 1) label = op_.labels[0];
+      cursor_ = snap.ScanQualifiedName(op_.names[combo_], label);
+      break;
+    }
+    case Mode::kQualifiedNameSuffix: {
+      if (combo_ > 0 || op_.names.empty()) return false;
+      std::optional<storage::LabelId> label;
+      if (op_.labels.size() == 1) label = op_.labels[0];
+      cursor_ = snap.ScanQualifiedNameSuffix(op_.names[0], label);
+      break;
+    }
+    case Mode::kNamePrefix:
+      if (combo_ >= op_.labels.size() || op_.names.empty()) return false;
+      cursor_ = snap.ScanLabelNamePrefix(op_.labels[combo_], op_.names[0], op_.case_insensitive);
+      break;
+    case Mode::kPathPrefix:
+      if (combo_ > 0 || op_.names.empty()) return false;
+      cursor_ = snap.ScanPathPrefix(op_.names[0]);
+      break;
+    case Mode::kAtLine:
+      if (combo_ > 0 || op_.names.empty()) return false;
+      cursor_ = snap.ScanAtLine(op_.names[0], op_.line);
+      break;
+    case Mode::kNameTrigrams: {
+      if (combo_ > 0) return false;
+      std::optional<storage::LabelId> label;
+      if (op_.labels.size() == 1) label = op_.labels[0];
+      cursor_ = snap.ScanNameTrigrams(op_.names, label);
+      break;
+    }
     case Mode::kLabel:
       if (combo_ >= op_.labels.size()) return false;
       cursor_ = snap.ScanLabel(op_.labels[combo_]);
@@ -52,7 +126,9 @@ Result<bool> PhysicalNodeScan::Next(Row* row) {
       // Index of the label this cursor scans; skip nodes already emitted for an earlier label.
       const size_t label_index =
           op_.mode == Mode::kLabelName ? (combo_ - 1) / op_.names.size() : combo_ - 1;
-      if (op_.mode != Mode::kAll && label_index > 0) {
+      const bool label_union =
+          op_.mode == Mode::kLabel || op_.mode == Mode::kLabelName || op_.mode == Mode::kNamePrefix;
+      if (label_union && label_index > 0) {
         KG_ASSIGN_OR_RETURN(const storage::NodeRecord* node, ctx_.GetNode(key));
         bool seen = false;
         for (size_t i = 0; i < label_index && !seen; ++i) {

@@ -296,6 +296,96 @@ Result<Value> Reverse(const ValueList& a) {
   return TypeError("reverse", "a list or string", a[0]);
 }
 
+bool IsPathMap(const Value& v) {
+  return v.is_map() && v.as_map().count("_nodes") > 0 && v.as_map().count("_relationships") > 0;
+}
+
+Result<Value> Nodes(const ValueList& a) {
+  if (a[0].is_null()) return Value();
+  if (!IsPathMap(a[0])) return TypeError("nodes", "a path", a[0]);
+  return a[0].as_map().find("_nodes")->second;
+}
+
+Result<Value> Relationships(const ValueList& a) {
+  if (a[0].is_null()) return Value();
+  if (!IsPathMap(a[0])) return TypeError("relationships", "a path", a[0]);
+  return a[0].as_map().find("_relationships")->second;
+}
+
+Result<Value> Length(const ValueList& a) {
+  if (a[0].is_null()) return Value();
+  if (IsPathMap(a[0])) {
+    const Value& rels = a[0].as_map().find("_relationships")->second;
+    return Value(static_cast<int64_t>(rels.is_list() ? rels.as_list().size() : 0));
+  }
+  if (a[0].is_list()) return Value(static_cast<int64_t>(a[0].as_list().size()));
+  if (a[0].is_string()) return Value(static_cast<int64_t>(a[0].as_string().size()));
+  return TypeError("length", "a path", a[0]);
+}
+
+// At most this many elements from range(), so that a query cannot exhaust memory with it.
+constexpr int64_t kMaxRangeElements = 1'000'000;
+
+Result<Value> Range(const ValueList& a) {
+  for (const auto& v : a) {
+    if (!v.is_int()) return TypeError("range", "integer arguments", v);
+  }
+  const int64_t start = a[0].as_int();
+  const int64_t end = a[1].as_int();
+  const int64_t step = a.size() > 2 ? a[2].as_int() : 1;
+  if (step == 0) return Status::InvalidArgument("range() step must not be zero");
+  // Number of elements, computed without overflow.
+  uint64_t count = 0;
+  const uint64_t magnitude =
+      step > 0 ? static_cast<uint64_t>(step) : static_cast<uint64_t>(-(step + 1)) + 1;
+  if (step > 0 && end >= start) {
+    count = (static_cast<uint64_t>(end) - static_cast<uint64_t>(start)) / magnitude + 1;
+  } else if (step < 0 && start >= end) {
+    count = (static_cast<uint64_t>(start) - static_cast<uint64_t>(end)) / magnitude + 1;
+  }
+  if (count > static_cast<uint64_t>(kMaxRangeElements)) {
+    return Status::InvalidArgument("range() would produce more than " +
+                                   std::to_string(kMaxRangeElements) + " elements");
+  }
+  ValueList out;
+  out.reserve(static_cast<size_t>(count));
+  int64_t v = start;
+  for (uint64_t i = 0; i < count; ++i) {
+    out.emplace_back(v);
+    if (i + 1 < count) v += step;  // stays within [start, end]: no overflow
+  }
+  return Value(std::move(out));
+}
+
+Result<Value> Tail(const ValueList& a) {
+  if (a[0].is_null()) return Value();
+  if (!a[0].is_list()) return TypeError("tail", "a list", a[0]);
+  const auto& l = a[0].as_list();
+  if (l.empty()) return Value(ValueList{});
+  return Value(ValueList(l.begin() + 1, l.end()));
+}
+
+template <double (*F)(double)>
+Result<Value> Rounding(const ValueList& a) {
+  if (a[0].is_null()) return Value();
+  if (a[0].is_int()) return a[0];
+  if (!a[0].is_double()) return TypeError("rounding", "a number", a[0]);
+  return Value(F(a[0].as_double()));
+}
+
+Result<Value> Sqrt(const ValueList& a) {
+  if (a[0].is_null()) return Value();
+  if (!a[0].is_number()) return TypeError("sqrt", "a number", a[0]);
+  return Value(std::sqrt(a[0].as_number()));
+}
+
+Result<Value> Sign(const ValueList& a) {
+  if (a[0].is_null()) return Value();
+  if (!a[0].is_number()) return TypeError("sign", "a number", a[0]);
+  const double d = a[0].as_number();
+  return Value(static_cast<int64_t>(d > 0 ? 1 : d < 0 ? -1 : 0));
+}
+
 }  // namespace
 
 // The registration table: one line per function.
@@ -323,6 +413,16 @@ const std::vector<ScalarFunction>& ScalarFunctions() {
       {"head", 1, 1, Head, "first element of a list"},
       {"last", 1, 1, Last, "last element of a list"},
       {"reverse", 1, 1, Reverse, "reversed list or string"},
+      {"nodes", 1, 1, Nodes, "nodes of a path, in order"},
+      {"relationships", 1, 1, Relationships, "relationships of a path, in order"},
+      {"length", 1, 1, Length, "number of relationships of a path"},
+      {"range", 2, 3, Range, "range(start, end[, step]): integers, end included"},
+      {"tail", 1, 1, Tail, "list without its first element"},
+      {"ceil", 1, 1, Rounding<std::ceil>, "smallest integral value not below"},
+      {"floor", 1, 1, Rounding<std::floor>, "largest integral value not above"},
+      {"round", 1, 1, Rounding<std::round>, "nearest integral value"},
+      {"sqrt", 1, 1, Sqrt, "square root"},
+      {"sign", 1, 1, Sign, "-1, 0 or 1"},
   };
   return kFunctions;
 }
@@ -336,18 +436,8 @@ const ScalarFunction* FindScalarFunction(std::string_view name) {
 }
 
 bool IsKnownUnsupportedFunction(std::string_view name) {
-  static const char* const kNames[] = {"nodes",
-                                       "relationships",
-                                       "length",
-                                       "startnode",
+  static const char* const kNames[] = {"startnode",
                                        "endnode",
-                                       "range",
-                                       "exists",
-                                       "tail",
-                                       "ceil",
-                                       "floor",
-                                       "round",
-                                       "sqrt",
                                        "rand",
                                        "timestamp",
                                        "date",
@@ -356,10 +446,6 @@ bool IsKnownUnsupportedFunction(std::string_view name) {
                                        "right",
                                        "shortestpath",
                                        "allshortestpaths",
-                                       "any",
-                                       "all",
-                                       "none",
-                                       "single",
                                        "reduce",
                                        "percentilecont",
                                        "percentiledisc",
@@ -367,7 +453,6 @@ bool IsKnownUnsupportedFunction(std::string_view name) {
                                        "stdevp",
                                        "tobooleanornull",
                                        "toboolean",
-                                       "sign",
                                        "log",
                                        "exp",
                                        "pi",

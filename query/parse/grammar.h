@@ -8,8 +8,8 @@
 // Errors. Every `must<R>` names a rule R that has a message in kErrorMessage below (enforced at
 // compile time by must_if<..., RequireMessage=true>); a failed must<R> throws
 // tao::pegtl::parse_error at the position where R was expected, and parse/parser.cc turns it into
-// Status::SyntaxError("expected ...", position). Valid Cypher outside the subset (CREATE,
-// MERGE, ...) is recognised by its keyword and raises a message starting with
+// Status::SyntaxError("expected ...", position). Valid Cypher outside the subset (MERGE,
+// SET, ...) is recognised by its keyword and raises a message starting with
 // kNotSupportedMarker, which parser.cc turns into Status::NotSupported with the position.
 //
 // This header is included by parser.cc and by the tests (analyze<Statement>() == 0 issues).
@@ -106,6 +106,11 @@ KG_QUERY_KEYWORD(kw_then, "THEN");
 KG_QUERY_KEYWORD(kw_else, "ELSE");
 KG_QUERY_KEYWORD(kw_end, "END");
 KG_QUERY_KEYWORD(kw_count, "COUNT");
+KG_QUERY_KEYWORD(kw_yield, "YIELD");
+KG_QUERY_KEYWORD(kw_any, "ANY");
+KG_QUERY_KEYWORD(kw_all, "ALL");
+KG_QUERY_KEYWORD(kw_none, "NONE");
+KG_QUERY_KEYWORD(kw_single, "SINGLE");
 #undef KG_QUERY_KEYWORD
 
 // Words that cannot be used as unquoted variable or function names.
@@ -163,17 +168,14 @@ struct param : seq<one<'$'>, must<param_name>> {};
 
 // ---- Features recognised only to report NotSupported (message marker, see parser.cc) ----
 
-struct ns_create : failure {};
 struct ns_merge : failure {};
 struct ns_delete : failure {};
 struct ns_set : failure {};
 struct ns_remove : failure {};
-struct ns_call : failure {};
 struct ns_union : failure {};
 struct ns_foreach : failure {};
 struct ns_load : failure {};
 struct ns_use : failure {};
-struct ns_profile : failure {};
 template <typename Keyword, typename Report>
 struct unsupported : seq<at<Keyword>, must<Report>> {};
 
@@ -181,6 +183,10 @@ struct unsupported : seq<at<Keyword>, must<Report>> {};
 
 struct expression;
 struct label_group;
+struct rel_types;
+struct var_length;
+struct left_arrow;
+struct right_arrow;
 
 struct list_literal : seq<one<'['>, ws, opt<expression, ws, star<comma, ws, must<expression>, ws>>,
                           must<rbracket>> {};
@@ -199,9 +205,41 @@ struct case_when : seq<kw_when, ws, must<expression>, ws, must<kw_then>, ws, mus
 struct case_else : seq<kw_else, ws, must<expression>> {};
 struct case_expr : seq<kw_case, ws, opt<case_subject, ws>, must<case_when>, star<ws, case_when>,
                        opt<ws, case_else>, ws, must<kw_end>> {};
-struct atom
-    : sor<float_lit, int_lit, string_lit, lit_true, lit_false, lit_null, param, list_literal,
-          map_literal, case_expr, count_star, function_call, paren_expr, variable> {};
+// [x IN list [WHERE pred] [| expr]]; tried before list_literal (`[x IN l]` is a comprehension).
+struct comprehension_variable : variable {};
+struct comprehension_where : seq<kw_where, ws, must<expression>> {};
+struct comprehension_projection : seq<one<'|'>, ws, must<expression>> {};
+struct list_comprehension
+    : seq<one<'['>, ws, comprehension_variable, ws, kw_in, ws, expression,
+          opt<ws, comprehension_where>, opt<ws, comprehension_projection>, ws, one<']'>> {};
+// ANY / ALL / NONE / SINGLE (x IN list WHERE pred)
+struct quantifier_name : sor<kw_any, kw_all, kw_none, kw_single> {};
+struct quantifier : seq<quantifier_name, ws, one<'('>, ws, comprehension_variable, ws, must<kw_in>,
+                        ws, must<expression>, ws, must<comprehension_where>, ws, must<rparen>> {};
+// A pattern used as an expression, e.g. `(a)-[:CALLS]->(:Function)`: at least one
+// relationship. Its rules never raise (so `(a) - (b)` still parses as a subtraction).
+struct pp_node
+    : seq<one<'('>, ws, opt<variable, ws>, star<label_group, ws>, opt<map_literal, ws>, one<')'>> {
+};
+struct pp_rel_detail : seq<one<'['>, ws, opt<variable, ws>, opt<rel_types, ws>, opt<var_length, ws>,
+                           opt<map_literal, ws>, one<']'>> {};
+struct pp_rel
+    : seq<opt<left_arrow, ws>, dash, ws, opt<pp_rel_detail, ws>, dash, opt<ws, right_arrow>> {};
+struct pattern_predicate : seq<pp_node, plus<ws, pp_rel, ws, pp_node>> {};
+// n {.key, key: expr, .*, var}
+struct map_projection_all : seq<one<'.'>, ws, one<'*'>> {};
+struct map_projection_property : seq<one<'.'>, ws, prop_key> {};
+struct map_projection_variable : variable {};
+struct map_projection_entry : seq<map_key, ws, colon, ws, must<expression>> {};
+struct map_projection_item : sor<map_projection_all, map_projection_property, map_projection_entry,
+                                 map_projection_variable> {};
+struct map_projection
+    : seq<variable, ws, one<'{'>, ws,
+          opt<map_projection_item, ws, star<comma, ws, must<map_projection_item>, ws>>,
+          must<rbrace>> {};
+struct atom : sor<float_lit, int_lit, string_lit, lit_true, lit_false, lit_null, param,
+                  list_comprehension, list_literal, map_literal, case_expr, count_star, quantifier,
+                  function_call, pattern_predicate, paren_expr, map_projection, variable> {};
 
 struct property_lookup : seq<one<'.'>, ws, must<prop_key>> {};
 struct index_lookup : seq<one<'['>, ws, must<expression>, ws, must<rbracket>> {};
@@ -285,10 +323,20 @@ struct where_clause : seq<kw_where, ws, must<expression>> {};
 struct optional_marker : kw_optional {};
 struct match_clause : seq<opt<optional_marker, ws>, kw_match, ws, must<pattern>,
                           star<ws, comma, ws, must<pattern>>, opt<ws, where_clause>> {};
-struct unsupported_clause : sor<unsupported<kw_create, ns_create>, unsupported<kw_merge, ns_merge>,
-                                unsupported<kw_delete, ns_delete>,
+// CALL db.search('text') [YIELD node [AS n], score [AS s] [WHERE ...]]: a procedure call.
+struct procedure_name : seq<identifier, star<one<'.'>, identifier>> {};
+struct yield_field : symbolic_name {};
+struct yield_item : seq<yield_field, opt<ws, kw_as, ws, must<alias_name>>> {};
+struct call_clause
+    : seq<kw_call, ws, procedure_name, ws, one<'('>, ws,
+          opt<expression, ws, star<comma, ws, must<expression>, ws>>, must<rparen>,
+          opt<ws, kw_yield, ws, must<yield_item>, star<ws, comma, ws, must<yield_item>>>,
+          opt<ws, where_clause>> {};
+// CREATE pattern, ...: writes the pattern's nodes and relationships (graph-level facts).
+struct create_clause : seq<kw_create, ws, must<pattern>, star<ws, comma, ws, must<pattern>>> {};
+struct unsupported_clause : sor<unsupported<kw_merge, ns_merge>, unsupported<kw_delete, ns_delete>,
                                 unsupported<kw_detach, ns_delete>, unsupported<kw_set, ns_set>,
-                                unsupported<kw_remove, ns_remove>, unsupported<kw_call, ns_call>,
+                                unsupported<kw_remove, ns_remove>,
                                 unsupported<kw_foreach, ns_foreach>, unsupported<kw_load, ns_load>,
                                 unsupported<kw_union, ns_union>, unsupported<kw_use, ns_use>> {};
 struct return_star : one<'*'> {};
@@ -308,17 +356,22 @@ struct with_clause
 struct unwind_variable : variable {};
 struct unwind_clause
     : seq<kw_unwind, ws, must<expression>, ws, must<kw_as>, ws, must<unwind_variable>> {};
-struct reading_clause : sor<match_clause, with_clause, unwind_clause, unsupported_clause> {};
+struct reading_clause : sor<match_clause, with_clause, unwind_clause, create_clause, call_clause,
+                            unsupported_clause> {};
 struct return_clause : seq<kw_return, ws, opt<distinct_marker, ws>, must<return_items>,
                            opt<ws, order_by>, opt<ws, skip_clause>, opt<ws, limit_clause>> {};
 
 // ---- Statement ----
 
 struct explain_marker : kw_explain {};
+struct profile_marker : kw_profile {};
 struct end_of_query : eof {};
+// A statement without RETURN is accepted here only at the end of the input; parser.cc requires
+// that it ends with CREATE.
+struct no_return : at<opt<one<';'>>, ws, eof> {};
 struct statement
-    : seq<ws, opt<sor<explain_marker, unsupported<kw_profile, ns_profile>>, ws>,
-          star<reading_clause, ws>, must<return_clause>, ws, opt<unsupported<kw_union, ns_union>>,
+    : seq<ws, opt<sor<explain_marker, profile_marker>, ws>, star<reading_clause, ws>,
+          sor<no_return, must<return_clause>>, ws, opt<unsupported<kw_union, ns_union>>,
           opt<one<';'>, ws>, must<end_of_query>> {};
 
 // ---- Error messages ----
@@ -360,6 +413,10 @@ KG_QUERY_ERROR(kw_with, "expected WITH");
 KG_QUERY_ERROR(kw_null, "expected NULL");
 KG_QUERY_ERROR(kw_by, "expected BY after ORDER");
 KG_QUERY_ERROR(kw_as, "expected AS");
+KG_QUERY_ERROR(kw_in, "expected IN");
+KG_QUERY_ERROR(yield_item, "expected a field name after YIELD");
+KG_QUERY_ERROR(comprehension_where, "expected WHERE and a predicate");
+KG_QUERY_ERROR(map_projection_item, "expected a map projection item such as .name or key: value");
 KG_QUERY_ERROR(unwind_variable, "expected a variable name after AS");
 KG_QUERY_ERROR(label_name, "expected a label name");
 KG_QUERY_ERROR(type_name, "expected a relationship type name");
@@ -371,9 +428,6 @@ KG_QUERY_ERROR(return_item, "expected an expression to return");
 KG_QUERY_ERROR(sort_item, "expected an expression to sort by");
 KG_QUERY_ERROR(return_clause, "expected MATCH or RETURN");
 KG_QUERY_ERROR(end_of_query, "expected end of query");
-KG_QUERY_ERROR(ns_create,
-               "\x01"
-               "CREATE");
 KG_QUERY_ERROR(ns_merge,
                "\x01"
                "MERGE");
@@ -386,9 +440,6 @@ KG_QUERY_ERROR(ns_set,
 KG_QUERY_ERROR(ns_remove,
                "\x01"
                "REMOVE");
-KG_QUERY_ERROR(ns_call,
-               "\x01"
-               "CALL");
 KG_QUERY_ERROR(ns_union,
                "\x01"
                "UNION");
@@ -401,9 +452,6 @@ KG_QUERY_ERROR(ns_load,
 KG_QUERY_ERROR(ns_use,
                "\x01"
                "USE");
-KG_QUERY_ERROR(ns_profile,
-               "\x01"
-               "PROFILE");
 #undef KG_QUERY_ERROR
 
 // Only must<> raises (an alternative that merely fails never does).

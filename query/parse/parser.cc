@@ -6,6 +6,7 @@
 #include <tao/pegtl/contrib/limit_depth.hpp>
 #include <tao/pegtl/contrib/parse_tree.hpp>
 
+#include "common/schema.h"
 #include "common/utf8.h"
 #include "query/parse/grammar.h"
 
@@ -21,7 +22,7 @@ using ast::ExprPtr;
 
 // Deep enough for any realistic query (~40 nested parentheses), shallow enough that the
 // recursive-descent parser and the later recursive stages never exhaust the stack.
-constexpr size_t kMaxRuleDepth = 600;
+constexpr size_t kMaxRuleDepth = 800;
 // Expressions nested deeper than this (e.g. a chain of 300 `+`) are rejected.
 constexpr int kMaxExpressionDepth = 256;
 
@@ -54,7 +55,12 @@ using Selector = pegtl::parse_tree::selector<
         g::op_gt, g::not_op, g::return_clause, g::return_star, g::return_item, g::alias_name,
         g::order_by, g::sort_item, g::sort_desc, g::sort_asc, g::skip_clause, g::limit_clause,
         g::with_clause, g::unwind_clause, g::unwind_variable, g::case_expr, g::case_subject,
-        g::case_when, g::case_else>,
+        g::case_when, g::case_else, g::profile_marker, g::create_clause, g::no_return,
+        g::list_comprehension, g::comprehension_variable, g::comprehension_where,
+        g::comprehension_projection, g::quantifier, g::quantifier_name, g::pattern_predicate,
+        g::pp_node, g::pp_rel, g::pp_rel_detail, g::map_projection, g::map_projection_all,
+        g::map_projection_property, g::map_projection_variable, g::map_projection_entry,
+        g::call_clause, g::procedure_name, g::yield_item, g::yield_field>,
     fold_keep::on<g::or_expr, g::xor_expr, g::and_expr, g::comparison, g::pred_expr, g::additive,
                   g::multiplicative, g::power, g::postfix_expr>>;
 
@@ -99,6 +105,38 @@ class AstBuilder {
     for (const auto& child : root.children) {
       if (child->is_type<g::explain_marker>()) {
         query.explain = true;
+      } else if (child->is_type<g::profile_marker>()) {
+        query.profile = true;
+      } else if (child->is_type<g::no_return>()) {
+        continue;  // checked below
+      } else if (child->is_type<g::call_clause>()) {
+        // call_clause: procedure_name, expr*, yield_item*, where_clause?
+        ast::Clause clause;
+        clause.kind = ast::Clause::Kind::kCall;
+        clause.call.pos = PosOf(*child);
+        for (const auto& c : child->children) {
+          if (c->is_type<g::procedure_name>()) {
+            clause.call.procedure = std::string(c->string_view());
+          } else if (c->is_type<g::yield_item>()) {
+            std::string alias = c->children.size() > 1 ? NameOf(*c->children[1]) : "";
+            clause.call.yields.emplace_back(NameOf(*c->children.at(0)), std::move(alias));
+          } else if (c->is_type<g::where_clause>()) {
+            KG_ASSIGN_OR_RETURN(clause.call.where, BuildExpr(*c->children.at(0)));
+          } else {
+            KG_ASSIGN_OR_RETURN(ExprPtr arg, BuildExpr(*c));
+            clause.call.args.push_back(std::move(arg));
+          }
+        }
+        query.clauses.push_back(std::move(clause));
+      } else if (child->is_type<g::create_clause>()) {
+        ast::Clause clause;
+        clause.kind = ast::Clause::Kind::kCreate;
+        clause.create.pos = PosOf(*child);
+        for (const auto& p : child->children) {
+          KG_ASSIGN_OR_RETURN(ast::PatternPart part, BuildPattern(*p));
+          clause.create.patterns.push_back(std::move(part));
+        }
+        query.clauses.push_back(std::move(clause));
       } else if (child->is_type<g::match_clause>()) {
         ast::Clause clause;
         clause.kind = ast::Clause::Kind::kMatch;
@@ -125,7 +163,14 @@ class AstBuilder {
         return Unexpected(*child);
       }
     }
-    if (!have_return) return Status::Internal("parse tree without a RETURN clause");
+    if (!have_return) {
+      // The grammar accepts a statement without RETURN only at the end of the input.
+      if (query.clauses.empty() || query.clauses.back().kind != ast::Clause::Kind::kCreate) {
+        return Status::SyntaxError("expected MATCH or RETURN but reached the end of the query",
+                                   PositionAt(text_, text_.size()));
+      }
+      query.has_return = false;
+    }
     return query;
   }
 
@@ -163,10 +208,10 @@ class AstBuilder {
     for (const auto& child : n.children) {
       if (child->is_type<g::path_var>()) {
         part.path_variable = NameOf(*child);
-      } else if (child->is_type<g::node_pattern>()) {
+      } else if (child->is_type<g::node_pattern>() || child->is_type<g::pp_node>()) {
         KG_ASSIGN_OR_RETURN(ast::NodePattern node, BuildNode(*child));
         part.nodes.push_back(std::move(node));
-      } else if (child->is_type<g::rel_pattern>()) {
+      } else if (child->is_type<g::rel_pattern>() || child->is_type<g::pp_rel>()) {
         KG_ASSIGN_OR_RETURN(ast::RelPattern rel, BuildRel(*child));
         part.rels.push_back(std::move(rel));
       } else {
@@ -234,7 +279,7 @@ class AstBuilder {
         left = true;
       } else if (child->is_type<g::right_arrow>()) {
         right = true;
-      } else if (child->is_type<g::rel_detail>()) {
+      } else if (child->is_type<g::rel_detail>() || child->is_type<g::pp_rel_detail>()) {
         for (const auto& d : child->children) {
           if (d->is_type<g::variable>()) {
             rel.variable = NameOf(*d);
@@ -677,6 +722,72 @@ class AstBuilder {
       return e;
     }
     if (n.is_type<g::count_star>()) return NewExpr(ExprKind::kCountStar, n);
+    if (n.is_type<g::list_comprehension>() || n.is_type<g::quantifier>()) {
+      // list_comprehension: variable, expr, comprehension_where?, comprehension_projection?
+      // quantifier: quantifier_name, variable, expr, comprehension_where
+      const bool quantifier = n.is_type<g::quantifier>();
+      auto e = NewExpr(quantifier ? ExprKind::kQuantifier : ExprKind::kListComprehension, n);
+      for (const auto& c : n.children) {
+        if (c->is_type<g::quantifier_name>()) {
+          e->name = schema::ToLowerAscii(c->string_view());
+        } else if (c->is_type<g::comprehension_variable>()) {
+          e->variable = NameOf(*c);
+        } else if (c->is_type<g::comprehension_where>()) {
+          e->has_where = true;
+          KG_ASSIGN_OR_RETURN(ExprPtr w, BuildExpr(*c->children.at(0)));
+          e->AddChild(std::move(w));
+        } else if (c->is_type<g::comprehension_projection>()) {
+          e->has_projection = true;
+          KG_ASSIGN_OR_RETURN(ExprPtr p, BuildExpr(*c->children.at(0)));
+          e->AddChild(std::move(p));
+        } else {
+          KG_ASSIGN_OR_RETURN(ExprPtr list, BuildExpr(*c));
+          e->AddChild(std::move(list));
+        }
+      }
+      return e;
+    }
+    if (n.is_type<g::pattern_predicate>()) {
+      auto e = NewExpr(ExprKind::kPatternPredicate, n);
+      KG_ASSIGN_OR_RETURN(ast::PatternPart part, BuildPattern(n));
+      e->pattern = std::make_shared<const ast::PatternPart>(std::move(part));
+      return e;
+    }
+    if (n.is_type<g::map_projection>()) {
+      // map_projection: variable, item*
+      auto e = NewExpr(ExprKind::kMapProjection, n);
+      const Node& var = *n.children.at(0);
+      auto base = NewExpr(ExprKind::kVariable, var);
+      base->name = NameOf(var);
+      e->AddChild(std::move(base));
+      for (size_t i = 1; i < n.children.size(); ++i) {
+        const Node& item = *n.children[i];
+        if (item.is_type<g::map_projection_all>()) {
+          e->map_all = true;
+        } else if (item.is_type<g::map_projection_property>()) {
+          const std::string key = NameOf(*item.children.at(0));
+          auto prop = NewExpr(ExprKind::kProperty, item);
+          prop->name = key;
+          auto target = NewExpr(ExprKind::kVariable, var);
+          target->name = NameOf(var);
+          prop->AddChild(std::move(target));
+          e->map_keys.push_back(key);
+          e->AddChild(std::move(prop));
+        } else if (item.is_type<g::map_projection_variable>()) {
+          auto v = NewExpr(ExprKind::kVariable, item);
+          v->name = NameOf(item);
+          e->map_keys.push_back(v->name);
+          e->AddChild(std::move(v));
+        } else if (item.is_type<g::map_entry>() || item.is_type<g::map_projection_entry>()) {
+          KG_ASSIGN_OR_RETURN(ExprPtr value, BuildExpr(*item.children.at(1)));
+          e->map_keys.push_back(NameOf(*item.children.at(0)));
+          e->AddChild(std::move(value));
+        } else {
+          return Unexpected(item);
+        }
+      }
+      return e;
+    }
     if (n.is_type<g::function_call>()) {
       auto e = NewExpr(ExprKind::kFunctionCall, n);
       for (const auto& c : n.children) {

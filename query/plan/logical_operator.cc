@@ -28,6 +28,30 @@ std::string LogicalNodeScan::Describe() const {
     case Mode::kLabel:
       out += " by label";
       break;
+    case Mode::kQualifiedName:
+    case Mode::kQualifiedNameSuffix:
+    case Mode::kNamePrefix:
+    case Mode::kPathPrefix:
+    case Mode::kAtLine:
+    case Mode::kNameTrigrams: {
+      static const char* const kWhat[] = {
+          "qualified_name index =",        "qualified_name suffix index ENDS WITH",
+          "name prefix index STARTS WITH", "path prefix index STARTS WITH",
+          "at-line index path =",          "name trigram index CONTAINS"};
+      const int i = static_cast<int>(mode) - static_cast<int>(Mode::kQualifiedName);
+      std::vector<std::string> quoted;
+      for (const auto& n : names) quoted.push_back(Quote(n));
+      out += std::string(" by ") + kWhat[i] + " " + Join(quoted, ", ");
+      if (mode == Mode::kNamePrefix && case_insensitive) out += " (case-insensitive)";
+      if (mode == Mode::kAtLine) out += " line " + std::to_string(line);
+      break;
+    }
+    case Mode::kById: {
+      std::vector<std::string> quoted;
+      for (const auto& n : names) quoted.push_back(Quote(n));
+      out += " by id in [" + Join(quoted, ", ") + "]";
+      break;
+    }
     case Mode::kLabelName: {
       std::vector<std::string> quoted;
       for (const auto& n : names) quoted.push_back(Quote(n));

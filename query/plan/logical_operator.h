@@ -32,6 +32,8 @@ enum class LogicalOperatorType : uint8_t {
   kArgument,  // logical_optional.h
   kOptional,  // logical_optional.h
   kUnwind,    // logical_unwind.h
+  kCreate,    // logical_create.h
+  kSearch,    // logical_search.h
 };
 
 class LogicalOperator {
@@ -63,6 +65,16 @@ class LogicalNodeScan : public LogicalOperator {
     kAll,        // Snapshot::ScanAll
     kLabel,      // Snapshot::ScanLabel for each of `labels` (union, without duplicates)
     kLabelName,  // Snapshot::ScanLabelName for each label x name (union)
+    kById,       // Snapshot::FindNode for each of `names` (string ids; `n.id = 'x'`)
+    // Property indexes (storage/graph_store.h). They yield a superset or exactly the nodes the
+    // predicate needs; the predicate stays as a Filter above the scan. `labels` (at most one)
+    // restricts the scan where the index takes a label.
+    kQualifiedName,        // ScanQualifiedName for each of `names`
+    kQualifiedNameSuffix,  // ScanQualifiedNameSuffix(names[0])
+    kNamePrefix,           // ScanLabelNamePrefix(label, names[0]) for each label (union)
+    kPathPrefix,           // ScanPathPrefix(names[0])
+    kAtLine,               // ScanAtLine(names[0], line)
+    kNameTrigrams,         // ScanNameTrigrams(names): the needles of CONTAINS / =~
   };
   LogicalNodeScan() : LogicalOperator(LogicalOperatorType::kNodeScan) {}
   std::string Describe() const override;
@@ -73,7 +85,8 @@ class LogicalNodeScan : public LogicalOperator {
   std::vector<storage::LabelId> labels;
   std::vector<std::string> label_names;  // for Describe
   std::vector<std::string> names;        // kLabelName
-  bool case_insensitive = false;         // kLabelName: lower-cased name index
+  bool case_insensitive = false;         // kLabelName, kNamePrefix: lower-cased compare
+  int64_t line = 0;                      // kAtLine
   uint64_t estimated_rows = 0;
 };
 
@@ -185,6 +198,7 @@ struct LogicalPlan {
   std::vector<std::string> columns;
   std::vector<int> output_slots;  // parallel to columns
   int num_slots = 0;
+  bool discard_rows = false;  // a statement without RETURN: run it, return no rows
 
   // The tree, root first, one operator per line, children indented by two spaces; the inner
   // plan of an Optional is printed under it, indented and prefixed with "| ".

@@ -4,9 +4,12 @@
 #include <limits>
 #include <list>
 #include <set>
+#include <tuple>
 
 #include "common/schema.h"
+#include "query/plan/logical_create.h"
 #include "query/plan/logical_optional.h"
+#include "query/plan/logical_search.h"
 #include "query/plan/logical_unwind.h"
 
 namespace kg::query::plan {
@@ -23,9 +26,52 @@ struct NameConstraint {
   bool case_insensitive = false;
 };
 
-bool IsNameProperty(const BoundExpr& e, int slot) {
-  return e.kind == BoundExprKind::kProperty && e.key == "name" &&
+bool IsPropertyOf(const BoundExpr& e, int slot, std::string_view key) {
+  return e.kind == BoundExprKind::kProperty && e.key == key &&
          e.children[0]->kind == BoundExprKind::kSlot && e.children[0]->slot == slot;
+}
+
+bool IsNameProperty(const BoundExpr& e, int slot) { return IsPropertyOf(e, slot, "name"); }
+
+// The string ids a predicate pins node `slot` to: `slot.id = 'x'` or `slot.id IN ['x', ...]`.
+std::optional<std::vector<std::string>> IdConstraintOf(const BoundExpr& p, int slot) {
+  if (p.kind != BoundExprKind::kBinary) return std::nullopt;
+  const BoundExpr& l = *p.children[0];
+  const BoundExpr& r = *p.children[1];
+  if (p.op == ast::BinaryOp::kEq) {
+    for (auto [prop, value] : {std::pair{&l, &r}, std::pair{&r, &l}}) {
+      if (value->kind == BoundExprKind::kConstant && value->constant.is_string() &&
+          IsPropertyOf(*prop, slot, "id")) {
+        return std::vector<std::string>{value->constant.as_string()};
+      }
+    }
+    return std::nullopt;
+  }
+  if (p.op == ast::BinaryOp::kIn && IsPropertyOf(l, slot, "id") &&
+      r.kind == BoundExprKind::kConstant && r.constant.is_list()) {
+    std::vector<std::string> ids;
+    for (const auto& v : r.constant.as_list()) {
+      if (!v.is_string()) return std::nullopt;
+      ids.push_back(v.as_string());
+    }
+    return ids;
+  }
+  return std::nullopt;
+}
+
+// Labels of `slot.A OR slot.B OR ...` (each a single-label test): the node has one of them.
+bool CollectOrLabels(const BoundExpr& p, int slot, std::vector<storage::LabelId>* out) {
+  if (p.kind == BoundExprKind::kBinary && p.op == ast::BinaryOp::kOr) {
+    return CollectOrLabels(*p.children[0], slot, out) && CollectOrLabels(*p.children[1], slot, out);
+  }
+  if (p.kind != BoundExprKind::kHasLabels || p.children[0]->kind != BoundExprKind::kSlot ||
+      p.children[0]->slot != slot || p.label_groups.size() != 1) {
+    return false;
+  }
+  for (auto id : p.label_groups[0]) {
+    if (std::find(out->begin(), out->end(), id) == out->end()) out->push_back(id);
+  }
+  return true;
 }
 
 bool IsLowerName(const BoundExpr& e, int slot) {
@@ -71,9 +117,49 @@ struct ScanChoice {
   std::vector<storage::LabelId> labels;
   std::vector<std::string> names;
   bool case_insensitive = false;
+  int64_t line = 0;
   uint64_t cost = 0;
   std::vector<const BoundExpr*> consumed;  // predicates the scan fully enforces
 };
+
+// Literal substrings that every match of `pattern` contains (lower-cased), for the trigram
+// prefilter of `=~`. Conservative: any construct it does not understand (alternation, classes,
+// groups other than a leading flag group, escapes) yields no needles, i.e. no index.
+std::vector<std::string> RegexNeedles(std::string_view pattern) {
+  if (pattern.substr(0, 4) == "(?i)") pattern.remove_prefix(4);
+  std::vector<std::string> needles;
+  std::string run;
+  auto flush = [&] {
+    if (!run.empty()) needles.push_back(schema::ToLowerAscii(run));
+    run.clear();
+  };
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    const bool literal = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                         (c >= '0' && c <= '9') || c == '_' || c == ' ' || c == '-' || c == '/' ||
+                         c == ':';
+    if (literal) {
+      run.push_back(c);
+      continue;
+    }
+    if (c == '*' || c == '?' || c == '{') {
+      // The previous character is optional or repeated: drop it from the run.
+      if (!run.empty()) run.pop_back();
+      flush();
+      if (c == '{') {
+        while (i < pattern.size() && pattern[i] != '}') ++i;
+      }
+      continue;
+    }
+    if (c == '+' || c == '.' || c == '^' || c == '$') {
+      flush();
+      continue;
+    }
+    return {};  // | ( ) [ ] \ and anything else
+  }
+  flush();
+  return needles;
+}
 
 storage::Direction WalkDirection(ast::RelDirection written, bool forward) {
   switch (written) {
@@ -110,6 +196,30 @@ class Planner {
           bound_.insert(clause.unwind.slot);
           break;
         }
+        case ast::Clause::Kind::kCall: {
+          auto search = std::make_unique<LogicalSearch>();
+          search->call = &clause.call;
+          search->child = std::move(root);
+          root = std::move(search);
+          if (clause.call.node_slot >= 0) bound_.insert(clause.call.node_slot);
+          if (clause.call.score_slot >= 0) bound_.insert(clause.call.score_slot);
+          if (!clause.call.where.empty()) {
+            auto filter = std::make_unique<LogicalFilter>();
+            for (const auto& p : clause.call.where) filter->predicates.push_back(p.get());
+            filter->child = std::move(root);
+            root = std::move(filter);
+          }
+          break;
+        }
+        case ast::Clause::Kind::kCreate: {
+          auto create = std::make_unique<LogicalCreate>();
+          create->create = &clause.create;
+          create->child = std::move(root);
+          root = std::move(create);
+          for (const auto& n : clause.create.nodes) bound_.insert(n.slot);
+          for (const auto& r : clause.create.rels) bound_.insert(r.slot);
+          break;
+        }
         case ast::Clause::Kind::kWith: {
           KG_ASSIGN_OR_RETURN(root, PlanProjection(clause.with, std::move(root)));
           if (!clause.with.where.empty()) {
@@ -125,6 +235,7 @@ class Planner {
         }
       }
     }
+    if (!query_.has_return) return root;
     return PlanProjection(query_.ret, std::move(root));
   }
 
@@ -160,9 +271,169 @@ class Planner {
     return total;
   }
 
+  // The cheapest start for node `slot`: an id, a label (+name) index, or a property index.
   Result<ScanChoice> ChooseScan(int slot) {
+    KG_ASSIGN_OR_RETURN(ScanChoice choice, ChooseLabelScan(slot));
+    if (choice.mode == LogicalNodeScan::Mode::kById ||
+        choice.mode == LogicalNodeScan::Mode::kEmpty) {
+      return choice;
+    }
+    std::vector<storage::LabelId> labels;
+    if (choice.mode == LogicalNodeScan::Mode::kLabel ||
+        choice.mode == LogicalNodeScan::Mode::kLabelName) {
+      labels = choice.labels;
+    }
+    KG_ASSIGN_OR_RETURN(const uint64_t total, snapshot_.CountNodes());
+    const uint64_t base = choice.mode == LogicalNodeScan::Mode::kAll ? total : choice.cost;
+    KG_ASSIGN_OR_RETURN(std::optional<ScanChoice> index,
+                        ChooseIndexScan(slot, labels, base, total));
+    if (index && index->cost < choice.cost) return std::move(*index);
+    return choice;
+  }
+
+  // A property index for node `slot` (see LogicalNodeScan::Mode), with a heuristic cost where
+  // the index gives no count; `labels` is the label the planner would scan otherwise (it stays
+  // a filter) and `base` that scan's size.
+  Result<std::optional<ScanChoice>> ChooseIndexScan(int slot,
+                                                    const std::vector<storage::LabelId>& labels,
+                                                    uint64_t base, uint64_t total) {
+    using Mode = LogicalNodeScan::Mode;
+    std::optional<ScanChoice> best;
+    auto offer = [&](Mode mode, std::vector<std::string> names, uint64_t cost,
+                     std::vector<storage::LabelId> scan_labels, bool ci = false, int64_t line = 0) {
+      if (best && best->cost <= cost) return;
+      ScanChoice c;
+      c.mode = mode;
+      c.names = std::move(names);
+      c.labels = std::move(scan_labels);
+      c.case_insensitive = ci;
+      c.cost = std::max<uint64_t>(cost, 1);
+      c.line = line;
+      best = std::move(c);
+    };
+    std::vector<storage::LabelId> one_label;
+    if (labels.size() == 1) one_label = labels;
+    std::optional<std::string> at_path;
+    std::optional<int64_t> start_le, end_ge;
+    for (const BoundExpr* p : pending_) {
+      if (p->kind != BoundExprKind::kBinary) continue;
+      const BoundExpr& l = *p->children[0];
+      const BoundExpr& r = *p->children[1];
+      const bool r_string = r.kind == BoundExprKind::kConstant && r.constant.is_string();
+      const bool name = IsNameProperty(l, slot);
+      const bool lower_name = IsLowerName(l, slot);
+      switch (p->op) {
+        case ast::BinaryOp::kEq: {
+          for (auto [prop, value] : {std::pair{&l, &r}, std::pair{&r, &l}}) {
+            if (value->kind != BoundExprKind::kConstant || !value->constant.is_string()) continue;
+            const std::string& v = value->constant.as_string();
+            if (IsPropertyOf(*prop, slot, "qualified_name")) {
+              offer(Mode::kQualifiedName, {v}, 1, one_label);
+            } else if (IsPropertyOf(*prop, slot, "path")) {
+              at_path = v;
+              offer(Mode::kPathPrefix, {v}, std::min<uint64_t>(base, 50), {});
+            }
+          }
+          break;
+        }
+        case ast::BinaryOp::kIn:
+          if (IsPropertyOf(l, slot, "qualified_name") && r.kind == BoundExprKind::kConstant &&
+              r.constant.is_list()) {
+            std::vector<std::string> qns;
+            bool all_strings = true;
+            for (const auto& v : r.constant.as_list()) {
+              all_strings = all_strings && v.is_string();
+              if (v.is_string()) qns.push_back(v.as_string());
+            }
+            if (all_strings && !qns.empty()) {
+              offer(Mode::kQualifiedName, qns, qns.size(), one_label);
+            }
+          }
+          break;
+        case ast::BinaryOp::kStartsWith:
+          if (!r_string || r.constant.as_string().empty()) break;
+          if ((name || lower_name) && !labels.empty()) {
+            offer(Mode::kNamePrefix, {r.constant.as_string()}, base / 8, labels, lower_name);
+          } else if (IsPropertyOf(l, slot, "path")) {
+            offer(Mode::kPathPrefix, {r.constant.as_string()}, base / 4, {});
+          }
+          break;
+        case ast::BinaryOp::kEndsWith:
+          if (r_string && !r.constant.as_string().empty() &&
+              IsPropertyOf(l, slot, "qualified_name")) {
+            offer(Mode::kQualifiedNameSuffix, {r.constant.as_string()}, base / 8, one_label);
+          }
+          break;
+        case ast::BinaryOp::kContains:
+        case ast::BinaryOp::kRegexMatch: {
+          if (!r_string || !(name || (lower_name && p->op == ast::BinaryOp::kContains))) break;
+          std::vector<std::string> needles =
+              p->op == ast::BinaryOp::kContains
+                  ? std::vector<std::string>{schema::ToLowerAscii(r.constant.as_string())}
+                  : RegexNeedles(r.constant.as_string());
+          needles.erase(std::remove_if(needles.begin(), needles.end(),
+                                       [](const std::string& n) { return n.size() < 3; }),
+                        needles.end());
+          if (needles.empty()) break;
+          auto estimate = snapshot_.EstimateNameTrigrams(needles);
+          if (!estimate.ok()) break;
+          uint64_t cost = *estimate;
+          // The estimate counts every label; with one label assume it holds its share.
+          if (!one_label.empty() && total > 0) cost = cost * base / total;
+          offer(Mode::kNameTrigrams, needles, cost, one_label);
+          break;
+        }
+        case ast::BinaryOp::kLe:
+        case ast::BinaryOp::kGe: {
+          // slot.start_line <= L, L >= slot.start_line, slot.end_line >= L, L <= slot.end_line
+          const bool le = p->op == ast::BinaryOp::kLe;
+          for (auto [prop, value, prop_left] :
+               {std::tuple{&l, &r, true}, std::tuple{&r, &l, false}}) {
+            if (value->kind != BoundExprKind::kConstant || !value->constant.is_int()) continue;
+            const bool prop_le = le == prop_left;  // prop <= value
+            if (prop_le && IsPropertyOf(*prop, slot, "start_line")) {
+              start_le = value->constant.as_int();
+            }
+            if (!prop_le && IsPropertyOf(*prop, slot, "end_line")) {
+              end_ge = value->constant.as_int();
+            }
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    if (at_path && start_le && end_ge && *start_le == *end_ge) {
+      offer(Mode::kAtLine, {*at_path}, 4, {}, false, *start_le);
+    }
+    return best;
+  }
+
+  Result<ScanChoice> ChooseLabelScan(int slot) {
     ScanChoice choice;
+    // A string id pins the node: at most one node per id (the predicate stays as a filter,
+    // because `id` reads a user property `id` where one was created).
+    for (const BoundExpr* p : pending_) {
+      if (auto ids = IdConstraintOf(*p, slot)) {
+        choice.mode = LogicalNodeScan::Mode::kById;
+        choice.names = std::move(*ids);
+        choice.cost = choice.names.size();
+        return choice;
+      }
+    }
     KG_ASSIGN_OR_RETURN(choice.cost, snapshot_.CountNodes());
+    // `n:A OR n:B` (from WHERE): a union of label scans, the predicate kept as a filter.
+    for (const BoundExpr* p : pending_) {
+      std::vector<storage::LabelId> labels;
+      if (IsLabelPredicateOf(*p, slot) || !CollectOrLabels(*p, slot, &labels)) continue;
+      KG_ASSIGN_OR_RETURN(uint64_t count, CountLabels(labels));
+      if (count < choice.cost) {
+        choice.mode = LogicalNodeScan::Mode::kLabel;
+        choice.labels = labels;
+        choice.cost = count;
+      }
+    }
     // Label groups: pick the cheapest alternation (a conjunction needs only one scanned).
     const BoundExpr* label_pred = nullptr;
     std::optional<std::vector<storage::LabelId>> best_group;
@@ -234,6 +505,7 @@ class Planner {
     KG_ASSIGN_OR_RETURN(scan->label_names, LabelNames(choice.labels));
     scan->names = choice.names;
     scan->case_insensitive = choice.case_insensitive;
+    scan->line = choice.line;
     scan->estimated_rows = choice.cost;
     scan->child = std::move(root);
     for (const BoundExpr* p : choice.consumed) pending_.remove(p);
@@ -299,6 +571,15 @@ class Planner {
     for (size_t i = anchor; i > 0; --i) {
       KG_ASSIGN_OR_RETURN(root, PlanExpand(pattern.rels[i - 1], nodes[i], nodes[i - 1],
                                            /*forward=*/false, std::move(root)));
+    }
+    if (pattern.path_slot >= 0) {
+      // The path is assembled once every element of the pattern is bound.
+      auto project = std::make_unique<LogicalProject>();
+      project->items.push_back(
+          {pattern.path_slot, NameOf(pattern.path_slot), pattern.path_expr.get()});
+      project->child = std::move(root);
+      bound_.insert(pattern.path_slot);
+      root = PlaceFilters(std::move(project));
     }
     return root;
   }
@@ -424,6 +705,7 @@ Result<LogicalPlan> Plan(bind::BoundQuery query, storage::GraphStore& store,
     plan.output_slots.push_back(c.slot);
   }
   plan.num_slots = static_cast<int>(plan.query->slots.size());
+  plan.discard_rows = !plan.query->has_return;
   return plan;
 }
 

@@ -7,7 +7,14 @@
 //      `n.name IN [...]`, from the pattern or from WHERE) -> label+name index
 //      (`toLower(n.name) = 'x'` uses the case-insensitive name index),
 //   2. otherwise the label with the smallest Snapshot::CountLabel,
-//   3. otherwise all nodes.
+//   3. otherwise all nodes;
+// and compares that with the storage property indexes (the predicate stays as a Filter above
+// them): `n.id = 'x'` -> FindNode; `n.qualified_name = 'x'` -> qualified_name index; `ENDS WITH`
+// on qualified_name -> reversed index; `STARTS WITH` on name (with a label, also
+// toLower(n.name)) -> name prefix index; on path -> path prefix index; `n.path = P AND
+// n.start_line <= L AND n.end_line >= L` -> at-line index; `CONTAINS` on name / toLower(name)
+// and `=~` on name (literals of the regex) -> trigram index with its estimate as the cost;
+// `n:A OR n:B` -> a union of label scans. The cheapest estimate wins; EXPLAIN names the index.
 // A label that the store does not know gives an empty scan. From the anchor the chain is
 // expanded to the right, then to the left (Expand, or ExpandInto for an already bound node).
 // Every predicate is placed in a Filter right after the operator that binds the last of its

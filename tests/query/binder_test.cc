@@ -171,10 +171,11 @@ TEST_F(BinderTest, UnsupportedFeaturesAreNotSupported) {
     const char* query;
     const char* message;
   } cases[] = {
-      {"MATCH p = (a)-->(b) RETURN p", "path variables"},
+      {"CREATE p = (a)-[:T]->(b)", "path variables in CREATE"},
       {"MATCH (a)-[r*1..2]->(b) MATCH (b)-[r*1..2]->(c) RETURN a",
        "reusing variable-length relationship variable 'r'"},
-      {"MATCH (a) RETURN length(a)", "function 'length' is not supported yet (line 1, column 18)"},
+      {"MATCH (a) RETURN startNode(a)",
+       "function 'startNode' is not supported yet (line 1, column 18)"},
       {"MATCH (a)-[*1..2 {line: a.line}]->(b) RETURN a",
        "property values of a variable-length relationship must be literals or parameters (line 1, "
        "column 25)"},

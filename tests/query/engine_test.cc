@@ -193,7 +193,7 @@ TEST_F(EngineTest, ErrorsBeforeExecution) {
   EXPECT_EQ(r.status().ToString(),
             "invalid_argument: expected ')' but found 'RETURN' (line 1, column 16)");
 
-  r = Run("MATCH (n) CREATE (m) RETURN n");
+  r = Run("MATCH (n) MERGE (m) RETURN n");
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(r.status().IsNotSupported()) << r.status().ToString();
   ASSERT_TRUE(r.status().position().has_value());
@@ -259,6 +259,168 @@ TEST_F(EngineTest, MaxVarHopsOptionClamps) {
   EXPECT_EQ(r->limit_hit, "max_var_hops");
   ASSERT_EQ(r->warnings.size(), 1u);
   EXPECT_NE(r->warnings[0].find("clamped to max_var_hops = 1"), std::string::npos);
+}
+
+TEST_F(EngineTest, ProfileReportsRowsPerOperator) {
+  auto r = Run("PROFILE MATCH (c:Class)-[:HAS_METHOD]->(m:Method) RETURN c.name, m.name");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows.size(), 4u);  // the query's own rows
+  ASSERT_GE(r->profile.size(), 3u);
+  EXPECT_EQ(r->profile[0].depth, 0);
+  EXPECT_EQ(r->profile[0].rows, 4u);  // the root passes up every result row
+  bool saw_scan = false, saw_expand = false;
+  for (const auto& op : r->profile) {
+    EXPECT_GE(op.time_ms, 0.0);
+    if (op.op.rfind("NodeScan", 0) == 0) {
+      saw_scan = true;
+      EXPECT_EQ(op.rows, 3u) << op.op;  // three classes (or the four methods, if anchored there)
+    }
+    if (op.op.rfind("Expand", 0) == 0) {
+      saw_expand = true;
+      EXPECT_EQ(op.rows, 4u) << op.op;
+    }
+  }
+  EXPECT_TRUE(saw_scan);
+  EXPECT_TRUE(saw_expand);
+  // Without PROFILE there is no profile.
+  r = Run("MATCH (c:Class) RETURN c.name");
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->profile.empty());
+}
+
+TEST_F(EngineTest, CreateWritesAGraphLevelBatch) {
+  storage::GraphStore& store = graph_->store();
+  ASSERT_TRUE(store.CreateGraph("create_test").ok());
+  auto run = [&](const std::string& q) { return ExecuteQuery(store, "create_test", q); };
+  auto r = run("CREATE (a:Person {name: 'x', id: 7})-[:KNOWS {since: 1}]->(b:Person {name: 'y'})");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->columns.empty());
+  EXPECT_TRUE(r->rows.empty());
+  r = run("MATCH (a)-[r:KNOWS]->(b) RETURN a.name, a.id, r.since, b.name, b.id IS NULL");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->rows.size(), 1u);
+  // The user property `id` reads back as written; a created node without one has no id.
+  EXPECT_EQ(r->rows[0], (ValueList{Value("x"), Value(7), Value(1), Value("y"), Value(true)}));
+  r = run("MATCH (a:Person {name: 'x'}) RETURN a");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows.at(0).at(0).as_map().at("id"), Value(7));
+
+  // One node per input row; created entities are visible to RETURN as maps.
+  r = run("UNWIND range(1, 3) AS i CREATE (n:N {i: i}) RETURN n.i, labels(n)");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->rows.size(), 3u);
+  EXPECT_EQ(r->rows[2], (ValueList{Value(3), Value(ValueList{Value("N")})}));
+  // Relationships between matched and created nodes, across two CREATE clauses.
+  r = run("MATCH (p:Person {name: 'y'}) CREATE (q:Person {name: 'z'}) CREATE (p)-[:KNOWS]->(q)");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  r = run("MATCH (:Person {name: 'x'})-[:KNOWS*2]->(c) RETURN c.name");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->rows.size(), 1u);
+  EXPECT_EQ(r->rows[0][0], Value("z"));
+
+  // Bad CREATE: clear errors, nothing written.
+  for (const char* bad :
+       {"CREATE (a)-[:T]-(b)", "CREATE (a)-[:T|U]->(b)", "CREATE (a)-[*1..2]->(b)",
+        "MATCH (n:N) CREATE (n:Extra)", "CREATE (a {m: {x: 1}})"}) {
+    auto e = run(bad);
+    ASSERT_FALSE(e.ok()) << bad;
+    EXPECT_TRUE(e.status().IsInvalidArgument()) << bad << ": " << e.status().ToString();
+  }
+  r = run("MATCH (n) RETURN count(n)");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->rows[0][0], Value(6));
+  // A statement without RETURN must end with CREATE.
+  auto e = run("MATCH (n)");
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.status().message().find("expected MATCH or RETURN"), std::string::npos)
+      << e.status().ToString();
+}
+
+TEST_F(EngineTest, LimitsHoldForNewConstructs) {
+  // range() is capped; a comprehension over it cannot run away.
+  auto r = Run("RETURN size([x IN range(1, 100000000) | x]) AS n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsInvalidArgument()) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("range()"), std::string::npos);
+  // A comprehension is bounded by the timeout.
+  QueryOptions fast;
+  fast.timeout_ms = 50;
+  r = Run("UNWIND range(1, 1000000) AS i RETURN size([x IN range(1, 1000) WHERE x > i]) AS n",
+          fast);
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsTimeout()) << r.status().ToString();
+  // A var-length pattern predicate counts its edges against max_expansions.
+  QueryOptions few;
+  few.max_expansions = 3;
+  r = Run("MATCH (f:Function) WHERE (f)-[:CALLS*1..5]->(:External) RETURN f.name", few);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->truncated);
+  EXPECT_EQ(r->limit_hit, "max_expansions");
+  // The variable-length bound of a pattern predicate is clamped like MATCH's.
+  QueryOptions hops;
+  hops.max_var_hops = 2;
+  r = Run("MATCH (f:Function) WHERE (f)-[:CALLS*]->(:External) RETURN f.name", hops);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->limit_hit, "max_var_hops");
+}
+
+TEST_F(EngineTest, PatternPredicateErrors) {
+  auto r = Run("MATCH (f:Function) WHERE (f)-[:CALLS]->(g) RETURN f");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("pattern predicate cannot introduce"), std::string::npos)
+      << r.status().ToString();
+  // Subtraction of parenthesised expressions still parses.
+  r = Run("WITH 3 AS a, 1 AS b RETURN (a) - (b) AS d, (a)-(b) AS e");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows.at(0), (ValueList{Value(2), Value(2)}));
+}
+
+TEST_F(EngineTest, SearchRanksNamesAndSplitsIdentifiers) {
+  auto r = Run("CALL db.search('get name') YIELD node, score RETURN node.qualified_name, score");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->rows.size(), 2u);
+  // Equal scores: ties broken by id.
+  EXPECT_EQ(r->rows[0][0], Value("Admin.get_name"));
+  EXPECT_EQ(r->rows[1][0], Value("User.get_name"));
+  EXPECT_EQ(r->rows[0][1], r->rows[1][1]);
+  // camelCase input matches snake_case names; an exact name ranks first.
+  r = Run("CALL db.search('formatName') YIELD node RETURN node.name");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->rows.size(), 1u);
+  EXPECT_EQ(r->rows[0][0], Value("format_name"));
+  r = Run("CALL db.search('helper') YIELD node, score RETURN node.name, score");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_GE(r->rows.size(), 1u);
+  EXPECT_EQ(r->rows[0][0], Value("helper"));
+  // WHERE after YIELD, aliases, and a limit argument.
+  r =
+      Run("CALL db.search('save') YIELD node AS n WHERE n:Method RETURN n.qualified_name AS q "
+          "ORDER BY q");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->rows.size(), 2u);
+  EXPECT_EQ(r->rows[0][0], Value("Base.save"));
+  r = Run("CALL db.search('save', 1) YIELD node RETURN count(node)");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows.at(0).at(0), Value(1));
+  // Errors.
+  r = Run("CALL db.search('!!') YIELD node RETURN node");
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsInvalidArgument()) << r.status().ToString();
+  r = Run("CALL db.search('x', 0) YIELD node RETURN node");
+  ASSERT_FALSE(r.ok());
+  r = Run("CALL db.labels() YIELD label RETURN label");
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsNotSupported()) << r.status().ToString();
+  r = Run("CALL db.search('x') YIELD nope RETURN nope");
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsInvalidArgument()) << r.status().ToString();
+  r = Run("EXPLAIN CALL db.search('save') YIELD node RETURN node");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  bool saw_search = false;
+  for (const auto& row : r->rows) {
+    saw_search = saw_search || row[0].as_string().find("Search db.search") != std::string::npos;
+  }
+  EXPECT_TRUE(saw_search);
 }
 
 TEST_F(EngineTest, ConcurrentQueriesAgree) {

@@ -7,9 +7,13 @@
 //   -COLUMNS a|b|c               optional: expected column names
 //   -WARNING <substring>         optional, repeatable: some warning contains it
 //   -LIMIT_HIT <name>            optional: expected QueryResult::limit_hit
+//   -PLAN <substring>            optional, repeatable: the first operator line of EXPLAIN that
+//                                starts with "NodeScan" contains it (e.g. "by label+name")
 //   -STATEMENT <query>           the query; following lines continue it until "----"
 //   ---- <n>                     then n lines, each a row rendered as a list (Value::DebugString)
 // Lines starting with '#' and blank lines outside a statement are ignored.
+// tests/query/data/*.test run on the sample graph of code_graph.h; tests/query/data/agent/*.test
+// (the agent workload) run on samples/python/shop ingested with ingest::IngestPath.
 
 #include <gtest/gtest.h>
 
@@ -18,6 +22,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "ingest/ingest.h"
 #include "query/engine.h"
 #include "tests/query/code_graph.h"
 
@@ -33,6 +38,7 @@ struct ScriptCase {
   std::optional<std::string> columns;
   std::vector<std::string> warnings;
   std::optional<std::string> limit_hit;
+  std::vector<std::string> plans;
   std::string statement;
   std::vector<std::string> rows;
 };
@@ -49,9 +55,10 @@ bool StartsWith(const std::string& s, const std::string& prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
 }
 
-std::vector<ScriptCase> LoadCases() {
+std::vector<ScriptCase> LoadCases(const std::string& subdir = "") {
   std::vector<ScriptCase> cases;
-  const std::filesystem::path dir = std::filesystem::path(CODEKG_SOURCE_DIR) / "tests/query/data";
+  const std::filesystem::path dir =
+      std::filesystem::path(CODEKG_SOURCE_DIR) / "tests/query/data" / subdir;
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() == ".test") files.push_back(entry.path());
@@ -101,6 +108,8 @@ std::vector<ScriptCase> LoadCases() {
         current->warnings.push_back(Trim(line.substr(9)));
       } else if (StartsWith(line, "-LIMIT_HIT ")) {
         current->limit_hit = Trim(line.substr(11));
+      } else if (StartsWith(line, "-PLAN ")) {
+        current->plans.push_back(Trim(line.substr(6)));
       }
     }
   }
@@ -111,17 +120,31 @@ class QueryScriptTest : public testing::CodeGraphSuite<::testing::TestWithParam<
 
 std::string RenderRow(const ValueList& row) { return Value(row).DebugString(); }
 
-TEST_P(QueryScriptTest, Runs) {
-  const ScriptCase& c = GetParam();
+void RunCase(const ScriptCase& c, storage::GraphStore& store, const std::string& graph) {
   SCOPED_TRACE(c.file + ":" + std::to_string(c.line) + "\n" + c.statement);
-  ASSERT_NE(graph_, nullptr);
   QueryOptions options;
   for (const auto& [name, literal] : c.params) {
-    auto v = ExecuteQuery(graph_->store(), testing::kGraph, "RETURN " + literal + " AS v");
+    auto v = ExecuteQuery(store, graph, "RETURN " + literal + " AS v");
     ASSERT_TRUE(v.ok()) << "param " << name << ": " << v.status().ToString();
     options.params[name] = v->rows.at(0).at(0);
   }
-  auto result = ExecuteQuery(graph_->store(), testing::kGraph, c.statement, options);
+  if (!c.plans.empty()) {
+    auto plan = ExecuteQuery(store, graph, "EXPLAIN " + c.statement, options);
+    ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+    std::string scan, all;
+    for (const auto& row : plan->rows) {
+      const std::string line = row.at(0).as_string();
+      all += line + "\n";
+      const size_t start = line.find_first_not_of(" |");
+      if (scan.empty() && start != std::string::npos && line.compare(start, 8, "NodeScan") == 0) {
+        scan = line;
+      }
+    }
+    for (const auto& want : c.plans) {
+      EXPECT_NE(scan.find(want), std::string::npos) << "plan:\n" << all;
+    }
+  }
+  auto result = ExecuteQuery(store, graph, c.statement, options);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   if (c.columns) {
     std::string columns;
@@ -152,10 +175,59 @@ TEST_P(QueryScriptTest, Runs) {
   EXPECT_EQ(result->stats.rows, result->rows.size());
 }
 
+TEST_P(QueryScriptTest, Runs) {
+  ASSERT_NE(graph_, nullptr);
+  RunCase(GetParam(), graph_->store(), testing::kGraph);
+}
+
 INSTANTIATE_TEST_SUITE_P(Scripts, QueryScriptTest, ::testing::ValuesIn(LoadCases()),
                          [](const ::testing::TestParamInfo<ScriptCase>& info) {
                            return info.param.name;
                          });
+
+// The agent workload on a real ingested package: samples/python/shop.
+class AgentWorkloadTest : public ::testing::TestWithParam<ScriptCase> {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    storage::Options options;
+    options.sync_writes = false;
+    options.block_cache_bytes = 8u << 20;
+    auto store = storage::GraphStore::Open(dir_->sub("db"), options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value().release();
+    ingest::IngestOptions ingest_options;
+    ingest_options.threads = 1;
+    auto report = ingest::IngestPath(
+        *store_, "shop", std::string(CODEKG_SOURCE_DIR) + "/samples/python/shop", ingest_options);
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    ASSERT_GT(report->files_parsed, 5u);
+  }
+  static void TearDownTestSuite() {
+    delete store_;
+    store_ = nullptr;
+    delete dir_;
+    dir_ = nullptr;
+  }
+  static inline testing::TempDir* dir_ = nullptr;
+  static inline storage::GraphStore* store_ = nullptr;
+};
+
+TEST_P(AgentWorkloadTest, Runs) {
+  ASSERT_NE(store_, nullptr);
+  RunCase(GetParam(), *store_, "shop");
+}
+
+INSTANTIATE_TEST_SUITE_P(Agent, AgentWorkloadTest, ::testing::ValuesIn(LoadCases("agent")),
+                         [](const ::testing::TestParamInfo<ScriptCase>& info) {
+                           return info.param.name;
+                         });
+
+TEST(QueryScriptFilesTest, AgentWorkloadCasesWereLoaded) {
+  auto cases = LoadCases("agent");
+  EXPECT_GE(cases.size(), 29u);  // every workload query (27: an empty result on the sample)
+  for (const auto& c : cases) EXPECT_FALSE(c.plans.empty()) << c.name << " asserts no plan";
+}
 
 TEST(QueryScriptFilesTest, CasesWereLoaded) {
   auto cases = LoadCases();

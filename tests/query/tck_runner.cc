@@ -8,10 +8,12 @@
 //                         and the expected table
 //   setup-graphs.json     the plain-CREATE setup graphs, keyed by manifest id
 // Each scenario gets a fresh graph loaded through GraphStore::ApplyBatch (graph-level batch,
-// nodes "n<id>"). Scenarios whose setup is neither plain-create nor none fail with "setup not
-// supported". Results are compared by the TCK rules: `in any order` = multiset of rows, `in
-// order` = sequence, `ignoring element order for lists` = lists as multisets; values are
-// compared in canonical Cypher literal form (nodes `(:A:B {k: 'v'})`, relationships
+// nodes kCreatedIdPrefix + "n<id>"; a property `id` is stored as query::kUserIdProperty). `complex`
+// setups run their `having executed:` queries (Background first) and named graphs
+// (graphs/<name>/<name>.cypher) through the engine's CREATE. Other setups fail with "setup not
+// supported". Results are compared by the TCK rules: `in any order` = multiset of rows, `in order`
+// = sequence, `ignoring element order for lists` = lists as multisets; values are compared in
+// canonical Cypher literal form (nodes `(:A:B {k: 'v'})`, relationships
 // `[:T {k: 1}]`, int 1 differs from float 1.0).
 //
 // Usage: tck_runner [--floor-a=N] [--floor-b=N] [--tck=DIR] [--filter=SUBSTRING] [--quiet]
@@ -85,6 +87,9 @@ std::vector<std::string> SplitRow(const std::string& line) {
 // ---- One scenario, as read from its feature file ----
 
 struct Scenario {
+  // Setup for `complex` scenarios, in order: queries of `having executed:` steps (Background
+  // first) and named graphs (`the binary-tree-1 graph`) as "graph:<name>".
+  std::vector<std::string> setup;
   std::string query;
   std::vector<std::pair<std::string, std::string>> params;
   bool expect_empty = false;
@@ -121,6 +126,34 @@ Result<Scenario> ReadScenario(const fs::path& file, int line, int example) {
     return Status::InvalidArgument("line out of range");
   }
   std::vector<Step> steps;
+  // The feature's Background steps come first.
+  for (size_t i = 0; i < static_cast<size_t>(line) && i < lines.size(); ++i) {
+    if (!StartsWith(Trim(lines[i]), "Background:")) continue;
+    for (size_t j = i + 1; j < lines.size(); ++j) {
+      const std::string s = Trim(lines[j]);
+      if (StartsWith(s, "Scenario")) break;
+      if (StartsWith(s, "\"\"\"")) {
+        const size_t indent = lines[j].find_first_not_of(' ');
+        std::string body;
+        size_t k = j + 1;
+        for (; k < lines.size() && !StartsWith(Trim(lines[k]), "\"\"\""); ++k) {
+          const std::string& raw = lines[k];
+          body +=
+              (body.empty() ? "" : "\n") + (raw.size() >= indent ? raw.substr(indent) : Trim(raw));
+        }
+        if (!steps.empty()) steps.back().doc = body;
+        j = k;
+        continue;
+      }
+      for (const char* kw : {"Given ", "And "}) {
+        if (StartsWith(s, kw)) {
+          steps.push_back(Step{s.substr(std::string_view(kw).size()), std::nullopt, {}});
+          break;
+        }
+      }
+    }
+    break;
+  }
   std::vector<std::string> example_header;
   std::vector<std::vector<std::string>> example_rows;
   bool in_examples = false;
@@ -184,7 +217,12 @@ Result<Scenario> ReadScenario(const fs::path& file, int line, int example) {
   Scenario sc;
   bool have_query = false, have_expect = false;
   for (const Step& st : steps) {
-    if (st.text == "executing query:" && st.doc) {
+    if (st.text == "having executed:" && st.doc) {
+      sc.setup.push_back(Substitute(*st.doc, sub));
+    } else if (StartsWith(st.text, "the ") && st.text.size() > 10 &&
+               st.text.compare(st.text.size() - 6, 6, " graph") == 0) {
+      sc.setup.push_back("graph:" + st.text.substr(4, st.text.size() - 10));
+    } else if (st.text == "executing query:" && st.doc) {
       sc.query = Substitute(*st.doc, sub);
       have_query = true;
     } else if (st.text == "parameters are:") {
@@ -568,15 +606,17 @@ Status LoadGraph(storage::GraphStore& store, const std::string& graph, const nlo
   storage::FactBatch batch;
   for (const auto& n : g.at("nodes")) {
     storage::NodeFact fact;
-    fact.id = "n" + std::to_string(n.at("id").get<int64_t>());
+    fact.id = kCreatedIdPrefix + ("n" + std::to_string(n.at("id").get<int64_t>()));
     for (const auto& l : n.at("labels")) fact.labels.push_back(l.get<std::string>());
-    for (const auto& [k, x] : n.at("properties").items()) fact.props[k] = JsonToValue(x);
+    for (const auto& [k, x] : n.at("properties").items()) {
+      fact.props[k == "id" ? kUserIdProperty : k] = JsonToValue(x);
+    }
     batch.nodes.push_back(std::move(fact));
   }
   for (const auto& e : g.at("edges")) {
     storage::EdgeFact fact;
-    fact.src_id = "n" + std::to_string(e.at("src").get<int64_t>());
-    fact.dst_id = "n" + std::to_string(e.at("dst").get<int64_t>());
+    fact.src_id = kCreatedIdPrefix + ("n" + std::to_string(e.at("src").get<int64_t>()));
+    fact.dst_id = kCreatedIdPrefix + ("n" + std::to_string(e.at("dst").get<int64_t>()));
     fact.type = e.at("type").get<std::string>();
     for (const auto& [k, x] : e.at("properties").items()) fact.props[k] = JsonToValue(x);
     batch.edges.push_back(std::move(fact));
@@ -611,6 +651,20 @@ std::string RunScenario(const ManifestRow& row, const fs::path& tck, const nlohm
     if (it == graphs.end()) return "setup graph missing from setup-graphs.json";
     s = LoadGraph(store, graph, *it);
     if (!s.ok()) return "setup: " + s.ToString();
+  } else if (row.setup == "complex") {
+    for (const std::string& step : sc->setup) {
+      std::string text = step;
+      if (StartsWith(step, "graph:")) {
+        const std::string name = step.substr(6);
+        std::ifstream in(tck / "graphs" / name / (name + ".cypher"));
+        if (!in) return "setup graph '" + name + "' not found";
+        std::stringstream buffer;
+        buffer << in.rdbuf();
+        text = buffer.str();
+      }
+      auto r = ExecuteQuery(store, graph, text);
+      if (!r.ok()) return "setup query failed: " + r.status().ToString();
+    }
   } else if (row.setup != "none") {
     return "setup not supported (" + row.setup + ")";
   }

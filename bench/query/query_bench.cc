@@ -1,0 +1,539 @@
+// bench/query: the agent workload (../shared/agent-workload.md) through codekg's query engine
+// against the same queries written as SQL on SQLite (recursive CTEs for variable-length paths),
+// both over the same graph, in the same run.
+//
+// Graphs:
+//   django     a real package ingested with ingest::IngestPath (--django DIR, e.g. the
+//              `django` folder of a Python installation); skipped when not given
+//   generated  a code-like graph of --nodes nodes (files of classes, methods and functions with
+//              CONTAINS, HAS_METHOD, INHERITS, CALLS), bulk-loaded into both engines
+// SQLite gets the graph as nodes(k, id, label, name, qualified_name, path, start_line,
+// end_line, signature) and edges(src, type, dst, line) with indexes on (label, name),
+// (qualified_name), (path, start_line), (id), (src, type) and (dst, type).
+// Targets are picked from the graph (a class with many methods and subclasses, the most called
+// function, a file with many entities) so that every query returns rows.
+// Printed per graph and query: rows (codekg / SQLite), p50 and p99 latency in ms for each
+// engine and the ratio SQLite p50 / codekg p50 (> 1: codekg faster).
+//
+// Usage: query_bench [--django DIR] [--nodes N] [--runs R] [--dir D]
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "ingest/ingest.h"
+#include "query/engine.h"
+#include "storage/graph_store.h"
+
+namespace kg::bench {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+struct Config {
+  std::string django;
+  uint64_t nodes = 1'000'000;
+  int runs = 100;
+  std::string dir;
+};
+
+double Ms(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+void Die(const std::string& what) {
+  std::fprintf(stderr, "query_bench: %s\n", what.c_str());
+  std::exit(2);
+}
+
+// ---- SQLite ----
+
+class Sql {
+ public:
+  explicit Sql(const std::string& path) {
+    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) Die("sqlite open failed");
+    Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;");
+    Exec(
+        "CREATE TABLE nodes(k INTEGER PRIMARY KEY, id TEXT, label TEXT, name TEXT, "
+        "qualified_name TEXT, path TEXT, start_line INT, end_line INT, signature TEXT);"
+        "CREATE TABLE edges(src INT, type TEXT, dst INT, line INT);");
+    node_ = Prepare("INSERT INTO nodes VALUES(?,?,?,?,?,?,?,?,?)");
+    edge_ = Prepare("INSERT INTO edges VALUES(?,?,?,?)");
+    Exec("BEGIN");
+  }
+  ~Sql() {
+    sqlite3_finalize(node_);
+    sqlite3_finalize(edge_);
+    sqlite3_close(db_);
+  }
+  void Exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      Die(std::string("sqlite: ") + (err ? err : "?") + " in " + sql);
+    }
+  }
+  sqlite3_stmt* Prepare(const std::string& sql) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
+      Die("sqlite prepare: " + std::string(sqlite3_errmsg(db_)) + " in " + sql);
+    }
+    return s;
+  }
+  static void Text(sqlite3_stmt* s, int i, const Value* v) {
+    if (v != nullptr && v->is_string()) {
+      sqlite3_bind_text(s, i, v->as_string().c_str(), -1, SQLITE_TRANSIENT);
+    } else {
+      sqlite3_bind_null(s, i);
+    }
+  }
+  static void Int(sqlite3_stmt* s, int i, const Value* v) {
+    if (v != nullptr && v->is_int()) {
+      sqlite3_bind_int64(s, i, v->as_int());
+    } else {
+      sqlite3_bind_null(s, i);
+    }
+  }
+  void AddNode(uint64_t key, const std::string& id, const std::string& label,
+               const Properties& props) {
+    auto get = [&](const char* k) -> const Value* {
+      auto it = props.find(k);
+      return it == props.end() ? nullptr : &it->second;
+    };
+    sqlite3_bind_int64(node_, 1, static_cast<int64_t>(key));
+    sqlite3_bind_text(node_, 2, id.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(node_, 3, label.c_str(), -1, SQLITE_TRANSIENT);
+    Text(node_, 4, get("name"));
+    Text(node_, 5, get("qualified_name"));
+    Text(node_, 6, get("path"));
+    Int(node_, 7, get("start_line"));
+    Int(node_, 8, get("end_line"));
+    Text(node_, 9, get("signature"));
+    if (sqlite3_step(node_) != SQLITE_DONE) Die("sqlite insert node");
+    sqlite3_reset(node_);
+  }
+  void AddEdge(uint64_t src, const std::string& type, uint64_t dst, const Value* line) {
+    sqlite3_bind_int64(edge_, 1, static_cast<int64_t>(src));
+    sqlite3_bind_text(edge_, 2, type.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(edge_, 3, static_cast<int64_t>(dst));
+    Int(edge_, 4, line);
+    if (sqlite3_step(edge_) != SQLITE_DONE) Die("sqlite insert edge");
+    sqlite3_reset(edge_);
+  }
+  void Finish() {
+    Exec("COMMIT");
+    Exec(
+        "CREATE INDEX n_label_name ON nodes(label, name); CREATE INDEX n_qn ON "
+        "nodes(qualified_name); CREATE INDEX n_path ON nodes(path, start_line); CREATE INDEX n_id "
+        "ON nodes(id); CREATE INDEX e_src ON edges(src, type); CREATE INDEX e_dst ON edges(dst, "
+        "type); ANALYZE;");
+  }
+  // Runs `sql` with text/int parameters; returns the number of rows.
+  int64_t Run(sqlite3_stmt* s, const std::vector<Value>& params) {
+    sqlite3_reset(s);
+    for (size_t i = 0; i < params.size(); ++i) {
+      if (params[i].is_int()) {
+        sqlite3_bind_int64(s, static_cast<int>(i + 1), params[i].as_int());
+      } else {
+        sqlite3_bind_text(s, static_cast<int>(i + 1), params[i].as_string().c_str(), -1,
+                          SQLITE_TRANSIENT);
+      }
+    }
+    int64_t rows = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) ++rows;
+    if (rc != SQLITE_DONE) Die("sqlite step: " + std::string(sqlite3_errmsg(db_)));
+    return rows;
+  }
+  // The first column of the first row of `sql` as text ("" if none).
+  std::string Scalar(const std::string& sql) {
+    sqlite3_stmt* s = Prepare(sql);
+    std::string out;
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0) != nullptr) {
+      out = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+    }
+    sqlite3_finalize(s);
+    return out;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* node_ = nullptr;
+  sqlite3_stmt* edge_ = nullptr;
+};
+
+// Copies graph `graph` of `store` into SQLite.
+void Export(storage::GraphStore& store, const std::string& graph, Sql* sql) {
+  auto snap = store.GetSnapshot(graph);
+  if (!snap.ok()) Die(snap.status().ToString());
+  auto cursor = (*snap)->ScanAll();
+  storage::NodeKey key = 0;
+  std::vector<storage::NodeKey> keys;
+  while (cursor->Next(&key)) keys.push_back(key);
+  std::vector<std::optional<storage::NodeRecord>> records;
+  if (!(*snap)->GetNodes(keys, &records).ok()) Die("GetNodes failed");
+  for (const auto& r : records) {
+    if (!r) continue;
+    std::string label = "";
+    if (!r->labels.empty()) {
+      auto name = store.LabelNameOf(r->labels[0]);
+      if (name.ok()) label = *name;
+    }
+    sql->AddNode(r->key, r->id, label, r->props);
+    auto edges = (*snap)->Expand(r->key, storage::Direction::kOut);
+    storage::EdgeRecord e;
+    while (edges->Next(&e)) {
+      auto type = store.EdgeTypeNameOf(e.type);
+      auto line = e.props.find("line");
+      sql->AddEdge(e.src, type.ok() ? *type : "?", e.dst,
+                   line == e.props.end() ? nullptr : &line->second);
+    }
+  }
+  sql->Finish();
+}
+
+// ---- The generated graph ----
+
+void Generate(storage::GraphStore& store, const std::string& graph, uint64_t nodes, Sql* sql) {
+  std::mt19937_64 rng(42);
+  const uint64_t per_file = 200;  // 1 file + 10 classes x 15 methods + 39 functions
+  const uint64_t files = std::max<uint64_t>(1, nodes / per_file);
+  auto bw = store.NewBulkWriter(graph);
+  if (!bw.ok()) Die(bw.status().ToString());
+  auto id_of = [&](uint64_t f, const std::string& local) {
+    return "pkg/m" + std::to_string(f) + ".py:" + local;
+  };
+  // SQLite keys by deterministic position: file f, index i within the file.
+  auto key_of = [&](uint64_t f, uint64_t i) { return 1 + f * per_file + i; };
+  for (uint64_t f = 0; f < files; ++f) {
+    storage::FactBatch b;
+    const std::string path = "pkg/m" + std::to_string(f) + ".py";
+    const std::string module = "pkg.m" + std::to_string(f);
+    b.path = path;
+    b.language = "python";
+    auto node = [&](uint64_t i, const std::string& label, const std::string& local,
+                    const std::string& name, const std::string& qn, int64_t start, int64_t end) {
+      storage::NodeFact n;
+      n.id = label == "File" ? path : id_of(f, local);
+      n.labels = {label};
+      n.props["name"] = Value(name);
+      n.props["path"] = Value(path);
+      if (!qn.empty()) n.props["qualified_name"] = Value(qn);
+      if (label != "File") {
+        n.props["start_line"] = Value(start);
+        n.props["end_line"] = Value(end);
+        n.props["signature"] = Value("def " + name + "(self)");
+      }
+      sql->AddNode(key_of(f, i), n.id, label, n.props);
+      b.nodes.push_back(std::move(n));
+    };
+    auto edge = [&](uint64_t src_f, uint64_t src_i, const std::string& src_id,
+                    const std::string& type, uint64_t dst_f, uint64_t dst_i,
+                    const std::string& dst_id, int64_t line) {
+      storage::EdgeFact e;
+      e.src_id = src_id;
+      e.type = type;
+      e.dst_id = dst_id;
+      Value l(line);
+      if (type == "CALLS") e.props["line"] = l;
+      sql->AddEdge(key_of(src_f, src_i), type, key_of(dst_f, dst_i),
+                   type == "CALLS" ? &l : nullptr);
+      b.edges.push_back(std::move(e));
+    };
+    node(0, "File", "", "m" + std::to_string(f) + ".py", "", 0, 0);
+    uint64_t i = 1;
+    std::vector<std::pair<uint64_t, std::string>> callables;
+    for (int c = 0; c < 10; ++c) {
+      const std::string cls = "C" + std::to_string(f) + "_" + std::to_string(c);
+      const uint64_t ci = i++;
+      const int64_t start = 1 + c * 100;
+      node(ci, "Class", cls, cls, module + "." + cls, start, start + 95);
+      edge(f, 0, path, "CONTAINS", f, ci, id_of(f, cls), 0);
+      if (f > 0) {  // inherits from a class of an earlier file
+        const uint64_t bf = rng() % f;
+        const uint64_t bc = rng() % 10;
+        const std::string base = "C" + std::to_string(bf) + "_" + std::to_string(bc);
+        edge(f, ci, id_of(f, cls), "INHERITS", bf, 1 + bc * 16, id_of(bf, base), 0);
+      }
+      for (int m = 0; m < 15; ++m) {
+        const std::string meth = cls + ".m" + std::to_string(m);
+        const uint64_t mi = i++;
+        node(mi, "Method", meth, "m" + std::to_string(m), module + "." + meth, start + 1 + m * 6,
+             start + 5 + m * 6);
+        edge(f, ci, id_of(f, cls), "HAS_METHOD", f, mi, id_of(f, meth), 0);
+        callables.emplace_back(mi, meth);
+      }
+    }
+    for (int fn = 0; i < per_file; ++fn) {
+      const std::string name = "f" + std::to_string(fn);
+      const uint64_t fi = i++;
+      node(fi, "Function", name, name, module + "." + name, 1001 + fn * 5, 1004 + fn * 5);
+      edge(f, 0, path, "CONTAINS", f, fi, id_of(f, name), 0);
+      callables.emplace_back(fi, name);
+    }
+    // Calls: each callable calls 3 callables of this or an earlier file (skewed to recent).
+    for (const auto& [ci, local] : callables) {
+      for (int k = 0; k < 3; ++k) {
+        const uint64_t tf = f == 0 ? 0 : f - std::min<uint64_t>(f, rng() % 8);
+        const auto pick = rng() % (per_file - 1);  // index 1..per_file-1
+        const uint64_t ti = 1 + pick;
+        std::string tlocal;
+        if ((ti - 1) / 16 < 10) {  // class or method
+          const uint64_t c = (ti - 1) / 16, m = (ti - 1) % 16;
+          tlocal = "C" + std::to_string(tf) + "_" + std::to_string(c);
+          if (m > 0) tlocal += ".m" + std::to_string(m - 1);
+        } else {
+          tlocal = "f" + std::to_string(ti - 161);
+        }
+        edge(f, ci, id_of(f, local), "CALLS", tf, ti, id_of(tf, tlocal),
+             static_cast<int64_t>(k + 1));
+      }
+    }
+    Status s = (*bw)->Add(b);
+    if (!s.ok()) Die("bulk add: " + s.ToString());
+  }
+  Status s = (*bw)->Finish();
+  if (!s.ok()) Die("bulk finish: " + s.ToString());
+  sql->Finish();
+}
+
+// ---- The workload ----
+
+struct Workload {
+  std::string name;
+  std::string cypher;
+  std::string sql;
+  std::vector<Value> sql_params;
+  bool multi_hop = false;  // a 2-3 hop query (the >= 3x target)
+};
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t i = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
+}
+
+std::string Quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + "'";
+}
+
+void RunWorkload(const std::string& title, storage::GraphStore& store, const std::string& graph,
+                 Sql* sql, int runs) {
+  // Targets picked from the graph.
+  const std::string cls = sql->Scalar(
+      "SELECT c.name FROM nodes c JOIN edges e ON e.src = c.k AND e.type = 'HAS_METHOD' "
+      "WHERE c.label = 'Class' GROUP BY c.k ORDER BY count(*) DESC LIMIT 1");
+  const std::string base = sql->Scalar(
+      "SELECT b.name FROM nodes b JOIN edges e ON e.dst = b.k AND e.type = 'INHERITS' "
+      "WHERE b.label = 'Class' GROUP BY b.k ORDER BY count(*) DESC LIMIT 1");
+  const std::string callee_qn = sql->Scalar(
+      "SELECT f.qualified_name FROM nodes f JOIN edges e ON e.dst = f.k AND e.type = 'CALLS' "
+      "WHERE f.label = 'Function' AND f.qualified_name IS NOT NULL GROUP BY f.k "
+      "ORDER BY count(*) DESC LIMIT 1");
+  const std::string callee_name =
+      sql->Scalar("SELECT name FROM nodes WHERE qualified_name = " + Quote(callee_qn));
+  const std::string file = sql->Scalar(
+      "SELECT f.path FROM nodes f JOIN edges e ON e.src = f.k AND e.type = 'CONTAINS' "
+      "WHERE f.label = 'File' GROUP BY f.k ORDER BY count(*) DESC LIMIT 1");
+  const std::string line =
+      sql->Scalar("SELECT start_line + 1 FROM nodes WHERE path = " + Quote(file) +
+                  " AND start_line IS NOT NULL ORDER BY end_line - start_line DESC LIMIT 1");
+  const int64_t at_line = line.empty() ? 1 : std::atoll(line.c_str());
+  std::printf("\n== %s: class %s, base %s, callee %s, file %s:%lld ==\n", title.c_str(),
+              cls.c_str(), base.c_str(), callee_qn.c_str(), file.c_str(),
+              static_cast<long long>(at_line));
+
+  std::vector<Workload> w = {
+      {"01 class by name",
+       "MATCH (c:Class {name: " + Quote(cls) + "}) RETURN c.id, c.qualified_name, c.path",
+       "SELECT id, qualified_name, path FROM nodes WHERE label = 'Class' AND name = ?",
+       {Value(cls)}},
+      {"03 methods of a class",
+       "MATCH (c:Class {name: " + Quote(cls) +
+           "})-[:HAS_METHOD]->(m:Method) RETURN m.name, m.signature ORDER BY m.start_line",
+       "SELECT m.name, m.signature FROM nodes c JOIN edges e ON e.src = c.k AND e.type = "
+       "'HAS_METHOD' JOIN nodes m ON m.k = e.dst AND m.label = 'Method' WHERE c.label = 'Class' "
+       "AND c.name = ? ORDER BY m.start_line",
+       {Value(cls)}},
+      {"10 name search CONTAINS",
+       "MATCH (n:Function) WHERE n.name CONTAINS " + Quote(callee_name) +
+           " RETURN n.qualified_name LIMIT 50",
+       "SELECT qualified_name FROM nodes WHERE label = 'Function' AND instr(name, ?) > 0 LIMIT "
+       "50",
+       {Value(callee_name)}},
+      {"12 subclasses *1..3",
+       "MATCH (s:Class)-[:INHERITS*1..3]->(:Class {name: " + Quote(base) +
+           "}) RETURN DISTINCT s.qualified_name LIMIT 100",
+       "WITH RECURSIVE r(k, d) AS (SELECT k, 0 FROM nodes WHERE label = 'Class' AND name = ? "
+       "UNION SELECT e.src, r.d + 1 FROM r JOIN edges e ON e.dst = r.k AND e.type = 'INHERITS' "
+       "WHERE r.d < 3) SELECT DISTINCT n.qualified_name FROM r JOIN nodes n ON n.k = r.k WHERE "
+       "r.d >= 1 AND n.label = 'Class' LIMIT 100",
+       {Value(base)},
+       true},
+      {"13 callers with call sites",
+       "MATCH (caller)-[r:CALLS]->(:Function {qualified_name: " + Quote(callee_qn) +
+           "}) RETURN caller.id, r.line ORDER BY caller.id LIMIT 100",
+       "SELECT c.id, e.line FROM nodes f JOIN edges e ON e.dst = f.k AND e.type = 'CALLS' JOIN "
+       "nodes c ON c.k = e.src WHERE f.qualified_name = ? AND f.label = 'Function' ORDER BY c.id "
+       "LIMIT 100",
+       {Value(callee_qn)}},
+      {"15 callers *1..3",
+       "MATCH (c)-[:CALLS*1..3]->(:Function {qualified_name: " + Quote(callee_qn) +
+           "}) RETURN DISTINCT c.id LIMIT 100",
+       "WITH RECURSIVE r(k, d) AS (SELECT k, 0 FROM nodes WHERE qualified_name = ? AND label = "
+       "'Function' UNION SELECT e.src, r.d + 1 FROM r JOIN edges e ON e.dst = r.k AND e.type = "
+       "'CALLS' WHERE r.d < 3) SELECT DISTINCT n.id FROM r JOIN nodes n ON n.k = r.k WHERE r.d "
+       ">= 1 LIMIT 100",
+       {Value(callee_qn)},
+       true},
+      {"19 file contents *1..2",
+       "MATCH (:File {path: " + Quote(file) +
+           "})-[:CONTAINS|HAS_METHOD*1..2]->(n) RETURN n.id, n.start_line ORDER BY n.start_line",
+       "WITH RECURSIVE r(k, d) AS (SELECT k, 0 FROM nodes WHERE label = 'File' AND path = ? "
+       "UNION ALL SELECT e.dst, r.d + 1 FROM r JOIN edges e ON e.src = r.k AND e.type IN "
+       "('CONTAINS', 'HAS_METHOD') WHERE r.d < 2) SELECT n.id, n.start_line FROM r JOIN nodes n "
+       "ON n.k = r.k WHERE r.d >= 1 ORDER BY n.start_line",
+       {Value(file)},
+       true},
+      {"21 entity at file:line",
+       "MATCH (n) WHERE n.path = " + Quote(file) + " AND n.start_line <= " +
+           std::to_string(at_line) + " AND n.end_line >= " + std::to_string(at_line) +
+           " RETURN n.id ORDER BY n.end_line - n.start_line LIMIT 1",
+       "SELECT id FROM nodes WHERE path = ? AND start_line <= ? AND end_line >= ? ORDER BY "
+       "end_line - start_line LIMIT 1",
+       {Value(file), Value(at_line), Value(at_line)}},
+      {"22 dead code (first 50)",
+       "MATCH (f:Function) WHERE NOT ()-[:CALLS]->(f) RETURN f.id LIMIT 50",
+       "SELECT f.id FROM nodes f WHERE f.label = 'Function' AND NOT EXISTS (SELECT 1 FROM edges "
+       "e WHERE e.dst = f.k AND e.type = 'CALLS') LIMIT 50",
+       {}},
+      {"25 two-hop callees",
+       "MATCH (:Function {qualified_name: " + Quote(callee_qn) +
+           "})<-[:CALLS]-(a)<-[:CALLS]-(b) RETURN count(*) AS paths",
+       "SELECT count(*) FROM nodes f JOIN edges e1 ON e1.dst = f.k AND e1.type = 'CALLS' JOIN "
+       "edges e2 ON e2.dst = e1.src AND e2.type = 'CALLS' WHERE f.qualified_name = ? AND f.label "
+       "= 'Function'",
+       {Value(callee_qn)},
+       true},
+  };
+  std::printf("%-26s %9s %9s %9s %9s %9s %9s %8s\n", "query", "rows kg", "rows sql", "kg p50",
+              "kg p99", "sql p50", "sql p99", "sql/kg");
+  for (const auto& q : w) {
+    query::QueryOptions options;
+    std::vector<double> kg_ms, sql_ms;
+    int64_t kg_rows = -1, sql_rows = -1;
+    sqlite3_stmt* stmt = sql->Prepare(q.sql);
+    for (int i = 0; i < runs; ++i) {
+      auto a = Clock::now();
+      auto r = query::ExecuteQuery(store, graph, q.cypher, options);
+      auto b = Clock::now();
+      if (!r.ok()) Die(q.name + ": " + r.status().ToString());
+      kg_rows = static_cast<int64_t>(r->rows.size());
+      if (q.name.rfind("25", 0) == 0 && !r->rows.empty()) kg_rows = r->rows[0][0].as_int();
+      kg_ms.push_back(Ms(a, b));
+      a = Clock::now();
+      sql_rows = sql->Run(stmt, q.sql_params);
+      b = Clock::now();
+      sql_ms.push_back(Ms(a, b));
+    }
+    if (q.name.rfind("25", 0) == 0) {
+      sqlite3_reset(stmt);
+      sqlite3_bind_text(stmt, 1, q.sql_params[0].as_string().c_str(), -1, SQLITE_TRANSIENT);
+      if (sqlite3_step(stmt) == SQLITE_ROW) sql_rows = sqlite3_column_int64(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+    const double kp50 = Percentile(kg_ms, 0.5), kp99 = Percentile(kg_ms, 0.99);
+    const double sp50 = Percentile(sql_ms, 0.5), sp99 = Percentile(sql_ms, 0.99);
+    std::printf("%-26s %9lld %9lld %9.3f %9.3f %9.3f %9.3f %7.2fx%s\n", q.name.c_str(),
+                static_cast<long long>(kg_rows), static_cast<long long>(sql_rows), kp50, kp99, sp50,
+                sp99, kp50 > 0 ? sp50 / kp50 : 0.0, q.multi_hop ? "  (multi-hop)" : "");
+  }
+}
+
+std::unique_ptr<storage::GraphStore> OpenStore(const fs::path& dir) {
+  storage::Options options;
+  options.sync_writes = false;
+  options.block_cache_bytes = 512u << 20;
+  auto store = storage::GraphStore::Open(dir.string(), options);
+  if (!store.ok()) Die(store.status().ToString());
+  return std::move(store).value();
+}
+
+int Main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress is visible when redirected
+  Config cfg;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](const char* flag) -> std::string {
+      if (i + 1 >= argc) Die(std::string("missing value for ") + flag);
+      return argv[++i];
+    };
+    if (a == "--django") {
+      cfg.django = value("--django");
+    } else if (a == "--nodes") {
+      cfg.nodes = std::strtoull(value("--nodes").c_str(), nullptr, 10);
+    } else if (a == "--runs") {
+      cfg.runs = std::atoi(value("--runs").c_str());
+    } else if (a == "--dir") {
+      cfg.dir = value("--dir");
+    } else {
+      Die("usage: query_bench [--django DIR] [--nodes N] [--runs R] [--dir D]");
+    }
+  }
+  const fs::path dir = cfg.dir.empty() ? fs::temp_directory_path() /
+                                             ("codekg_query_bench_" + std::to_string(getpid()))
+                                       : fs::path(cfg.dir);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  if (!cfg.django.empty()) {
+    auto store = OpenStore(dir / "django_db");
+    auto t0 = Clock::now();
+    auto report = ingest::IngestPath(*store, "django", cfg.django);
+    if (!report.ok()) Die("ingest: " + report.status().ToString());
+    Sql sql((dir / "django.sqlite").string());
+    Export(*store, "django", &sql);
+    auto info = store->GetGraph("django");
+    std::printf("django: %llu nodes, %llu edges, %llu files (ingest + export %.1f s)\n",
+                static_cast<unsigned long long>(info.ok() ? info->node_count : 0),
+                static_cast<unsigned long long>(info.ok() ? info->edge_count : 0),
+                static_cast<unsigned long long>(info.ok() ? info->file_count : 0),
+                Ms(t0, Clock::now()) / 1000);
+    RunWorkload("django", *store, "django", &sql, cfg.runs);
+  }
+  if (cfg.nodes > 0) {
+    auto store = OpenStore(dir / "gen_db");
+    if (!store->CreateGraph("gen").ok()) Die("create graph");
+    Sql sql((dir / "gen.sqlite").string());
+    auto t0 = Clock::now();
+    Generate(*store, "gen", cfg.nodes, &sql);
+    auto info = store->GetGraph("gen");
+    std::printf("\ngenerated: %llu nodes, %llu edges (load into both %.1f s)\n",
+                static_cast<unsigned long long>(info.ok() ? info->node_count : 0),
+                static_cast<unsigned long long>(info.ok() ? info->edge_count : 0),
+                Ms(t0, Clock::now()) / 1000);
+    RunWorkload("generated", *store, "gen", &sql, cfg.runs);
+  }
+  fs::remove_all(dir);
+  return 0;
+}
+
+}  // namespace
+}  // namespace kg::bench
+
+int main(int argc, char** argv) { return kg::bench::Main(argc, argv); }
