@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -209,6 +210,17 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
     }
   }
 
+  // Fields inherited from repository base classes (not re-declared by the class).
+  for (const Definition& d : facts.definitions) {
+    if (d.label != "Class" || d.bases.empty()) continue;
+    for (const Resolver::InheritedField& f : resolver.InheritedFields(d.id)) {
+      Properties props;
+      props["inherited"] = true;
+      props["declared_in"] = f.declared_in;
+      batch.edges.push_back({d.id, "HAS_FIELD", f.id, std::move(props)});
+    }
+  }
+
   // Calls: one edge per (caller, callee), at the first call site, with the number of sites.
   struct CallEdge {
     int line = 0, col = 0;
@@ -253,6 +265,54 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
     if (a.access == "write" && !globals[a.scope].count(a.name)) locals[a.scope].insert(a.name);
   }
   std::set<std::tuple<std::string, std::string, std::string>> uses;
+  auto add_use = [&](const std::string& from, const std::string& to, const AccessFact& a) {
+    if (!uses.emplace(from, to, a.access).second) return;
+    Properties props;
+    props["access"] = a.access;
+    props["line"] = a.line;
+    batch.edges.push_back({from, "USES", to, std::move(props)});
+  };
+  // Names the file's imports bind (USES of another module's Variable through an import).
+  std::set<std::string> imported;
+  for (const ImportBinding& b : BindingsOf(facts.imports)) imported.insert(b.name);
+  std::set<std::string> own;  // top-level names the file defines itself
+  for (const Definition& d : facts.definitions) {
+    if (d.parent < 0) own.insert(d.name);
+  }
+  std::map<std::string, std::optional<std::string>> imported_variable;  // name -> Variable id
+  // (class id, attribute) -> the Field it names, if any
+  std::map<std::pair<std::string, std::string>, std::optional<std::string>> field_of;
+  for (const AccessFact& a : facts.accesses) {
+    if (a.access == "global") continue;
+    const Definition& fn = facts.definitions[a.scope];
+    if (a.name.starts_with("self.")) {  // an instance attribute: a Field of the method's class
+      if (fn.label != "Method" || fn.parent < 0) continue;
+      const Definition& cls = facts.definitions[fn.parent];
+      if (cls.label != "Class") continue;
+      auto key = std::pair{cls.id, a.name.substr(5)};
+      auto cached = field_of.find(key);
+      if (cached == field_of.end()) {
+        std::optional<std::string> member = resolver.FindMember(cls.id, key.second);
+        if (member && resolver.LabelOf(*member) != "Field") member.reset();
+        cached = field_of.emplace(std::move(key), std::move(member)).first;
+      }
+      if (cached->second) add_use(fn.id, *cached->second, a);
+      continue;
+    }
+    if (a.access != "read" || variables.count(a.name) || own.count(a.name) ||
+        !imported.count(a.name) || locals[a.scope].count(a.name) ||
+        std::find(fn.params.begin(), fn.params.end(), a.name) != fn.params.end()) {
+      continue;
+    }
+    auto cached = imported_variable.find(a.name);
+    if (cached == imported_variable.end()) {
+      Target t = resolver.ResolveInFile(facts, -1, a.name);
+      std::optional<std::string> id;
+      if (t.kind == Target::Kind::kDefinition && resolver.LabelOf(t.id) == "Variable") id = t.id;
+      cached = imported_variable.emplace(a.name, id).first;
+    }
+    if (cached->second) add_use(fn.id, *cached->second, a);
+  }
   for (const AccessFact& a : facts.accesses) {
     auto var = variables.find(a.name);
     if (a.access == "global" || var == variables.end()) continue;
@@ -264,11 +324,7 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
          std::find(fn.params.begin(), fn.params.end(), a.name) != fn.params.end())) {
       continue;
     }
-    if (!uses.emplace(fn.id, var->second->id, a.access).second) continue;
-    Properties props;
-    props["access"] = a.access;
-    props["line"] = a.line;
-    batch.edges.push_back({fn.id, "USES", var->second->id, std::move(props)});
+    add_use(fn.id, var->second->id, a);
   }
 
   for (const ImportFact& imp : facts.imports) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <set>
 #include <unordered_map>
 
@@ -32,6 +33,8 @@ enum class Role {
   kRead,            // @reference.read
   kWrite,           // @reference.write
   kGlobal,          // @reference.global
+  kMemberRead,      // @reference.member
+  kMemberWrite,     // @reference.member.write
   kIgnored,         // @_...
 };
 
@@ -60,6 +63,8 @@ std::optional<CaptureRole> ParseCaptureName(std::string_view name) {
       {"reference.read", Role::kRead},
       {"reference.write", Role::kWrite},
       {"reference.global", Role::kGlobal},
+      {"reference.member", Role::kMemberRead},
+      {"reference.member.write", Role::kMemberWrite},
   };
   if (auto it = kExact.find(name); it != kExact.end()) return CaptureRole{it->second, ""};
   if (name.starts_with("_")) return CaptureRole{Role::kIgnored, ""};
@@ -307,6 +312,20 @@ Result<std::unique_ptr<Extractor>> Extractor::Create(const languages::Language& 
   return std::unique_ptr<Extractor>(new Extractor(language, query, std::move(predicates)));
 }
 
+Result<const Extractor*> Extractor::ForLanguage(const languages::Language& language) {
+  static std::mutex mu;
+  static auto* cache = new std::map<const languages::Language*, Result<const Extractor*>>();
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = cache->find(&language);
+  if (it == cache->end()) {
+    Result<std::unique_ptr<Extractor>> made = Create(language);
+    Result<const Extractor*> entry =
+        made.ok() ? Result<const Extractor*>(made.value().release()) : made.status();
+    it = cache->emplace(&language, std::move(entry)).first;
+  }
+  return it->second;
+}
+
 Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view text,
                                      const languages::ModuleInfo& module) const {
   if (text.size() > UINT32_MAX) {
@@ -421,7 +440,8 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
         if (role == Role::kDoc) module_doc = match.captures[i].node;
         if (role == Role::kCall)
           calls.emplace(ts_node_start_byte(match.captures[i].node), match.captures[i].node);
-        if (role == Role::kRead || role == Role::kWrite || role == Role::kGlobal) {
+        if (role == Role::kRead || role == Role::kWrite || role == Role::kGlobal ||
+            role == Role::kMemberRead || role == Role::kMemberWrite) {
           accesses.emplace(
               std::pair{ts_node_start_byte(match.captures[i].node), static_cast<int>(role)},
               match.captures[i].node);
@@ -602,15 +622,25 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
     facts.calls.push_back(std::move(call));
   }
 
-  // Name accesses inside functions and methods.
+  // Name accesses inside functions and methods. A member read at a node that is written is the
+  // assignment's target, not a read.
+  std::set<uint32_t> member_writes;
   for (const auto& [key, node] : accesses) {
+    if (key.second == static_cast<int>(Role::kMemberWrite)) member_writes.insert(key.first);
+  }
+  for (const auto& [key, node] : accesses) {
+    if (key.second == static_cast<int>(Role::kMemberRead) && member_writes.count(key.first)) {
+      continue;
+    }
     int scope = enclosing(key.first);
     if (scope < 0 || facts.definitions[scope].label == "Class") continue;
     AccessFact access;
     access.scope = scope;
-    access.name = std::string(NodeText(node, text));
+    access.name = Compact(NodeText(node, text));
     Role role = static_cast<Role>(key.second);
-    access.access = role == Role::kRead ? "read" : (role == Role::kWrite ? "write" : "global");
+    access.access = role == Role::kRead || role == Role::kMemberRead
+                        ? "read"
+                        : (role == Role::kWrite || role == Role::kMemberWrite ? "write" : "global");
     access.line = static_cast<int>(ts_node_start_point(node).row) + 1;
     facts.accesses.push_back(std::move(access));
   }

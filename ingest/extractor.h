@@ -31,6 +31,10 @@ class Extractor {
   // (#not-eq? ...). `language` must outlive the Extractor.
   static Result<std::unique_ptr<Extractor>> Create(const languages::Language& language);
 
+  // The process-wide Extractor of `language`: compiled by the first call, then shared (never
+  // freed; one per language). Thread-safe. Errors: those of Create(), returned by every call.
+  static Result<const Extractor*> ForLanguage(const languages::Language& language);
+
   ~Extractor();
   Extractor(const Extractor&) = delete;
   Extractor& operator=(const Extractor&) = delete;

@@ -70,10 +70,11 @@ struct CallFact {
   int col = 0;         // 1-based, of the called expression
 };
 
-// A name read, bound or declared global inside a function or method.
+// A name read, bound or declared global inside a function or method; or an instance attribute
+// (`self.x`) read or assigned in one.
 struct AccessFact {
   int scope = -1;      // index of the enclosing Function/Method in FileFacts::definitions
-  std::string name;    // e.g. "REGISTRY"
+  std::string name;    // e.g. "REGISTRY", or "self.items" for an instance attribute
   std::string access;  // "read", "write" or "global"
   int line = 0;        // 1-based
 };

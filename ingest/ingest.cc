@@ -9,11 +9,14 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <thread>
 #include <utility>
 
 #include "ingest/batch_builder.h"
+#include "ingest/doc_linker.h"
+#include "ingest/docs/doc_parser.h"
 #include "ingest/extractor.h"
 #include "ingest/languages/registry.h"
 #include "ingest/resolver.h"
@@ -31,8 +34,11 @@ namespace fs = std::filesystem;
 struct FileJob {
   std::string path;
   const languages::Language* language = nullptr;
-  const Extractor* extractor = nullptr;
+  const Extractor* extractor = nullptr;  // null for a documentation file
   languages::ModuleInfo module;
+  bool is_doc = false;  // Markdown / reStructuredText: parsed into `doc`
+  docs::DocFormat doc_format = docs::DocFormat::kMarkdown;
+  docs::DocFacts doc;
   bool force = false;  // parse even when the hash is unchanged (a dependent to re-resolve)
 
   enum class Outcome { kPending, kParsed, kUnchanged, kSkipped };
@@ -60,6 +66,12 @@ void RunJob(const fs::path& root, const IngestOptions& options,
     job->outcome = FileJob::Outcome::kUnchanged;
     return;
   }
+  if (job->is_doc) {
+    job->doc = docs::ParseDoc(load.text, job->doc_format);
+    job->text = std::move(load.text);
+    job->outcome = FileJob::Outcome::kParsed;
+    return;
+  }
   Result<FileFacts> facts = job->extractor->Extract(job->path, load.text, job->module);
   if (!facts.ok()) {
     job->outcome = FileJob::Outcome::kSkipped;
@@ -71,17 +83,55 @@ void RunJob(const fs::path& root, const IngestOptions& options,
   job->outcome = FileJob::Outcome::kParsed;
 }
 
-// Runs `jobs` on up to `threads` worker threads (0 = hardware concurrency).
+// Progress and cancellation of one run (IngestOptions::on_progress / cancelled).
+class RunControl {
+ public:
+  explicit RunControl(const IngestOptions& options) : options_(options) {}
+
+  bool Cancelled() {
+    if (cancelled_.load(std::memory_order_relaxed)) return true;
+    if (options_.cancelled && options_.cancelled()) cancelled_ = true;
+    return cancelled_.load(std::memory_order_relaxed);
+  }
+  void AddTotal(uint64_t n) {
+    std::lock_guard<std::mutex> lock(mu_);
+    total_ += n;
+  }
+  void FileDone() {
+    if (!options_.on_progress) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    ++done_;
+    options_.on_progress(done_, total_);
+  }
+  void Finished() {
+    if (!options_.on_progress) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    options_.on_progress(total_, total_);
+  }
+
+ private:
+  const IngestOptions& options_;
+  std::atomic<bool> cancelled_{false};
+  std::mutex mu_;
+  uint64_t done_ = 0;   // GUARDED_BY(mu_)
+  uint64_t total_ = 0;  // GUARDED_BY(mu_)
+};
+
+// Runs `jobs` on up to `threads` worker threads (0 = hardware concurrency). Jobs not started
+// when the run is cancelled stay kPending.
 void RunJobs(const std::vector<FileJob*>& jobs, int threads, const fs::path& root,
-             const IngestOptions& options,
-             const std::map<std::string, std::string>& stored_hashes) {
+             const IngestOptions& options, const std::map<std::string, std::string>& stored_hashes,
+             RunControl& control) {
   if (jobs.empty()) return;
   size_t n = threads > 0 ? static_cast<size_t>(threads) : std::thread::hardware_concurrency();
   n = std::clamp<size_t>(n, 1, jobs.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i = next++; i < jobs.size(); i = next++)
+    for (size_t i = next++; i < jobs.size(); i = next++) {
+      if (control.Cancelled()) return;
       RunJob(root, options, stored_hashes, jobs[i]);
+      control.FileDone();
+    }
   };
   std::vector<std::thread> workers;
   for (size_t t = 1; t < n; ++t) workers.emplace_back(work);
@@ -186,20 +236,32 @@ std::set<std::string> DependentsOf(const std::string& path, const languages::Mod
 Result<IngestReport> IngestPathImpl(storage::GraphStore& store, std::string_view graph,
                                     const std::string& root, const IngestOptions& options) {
   auto started = std::chrono::steady_clock::now();
+  auto lap = started;
+  auto ms_since_lap = [&lap] {
+    auto now = std::chrono::steady_clock::now();
+    double ms = std::chrono::duration<double, std::milli>(now - lap).count();
+    lap = now;
+    return ms;
+  };
   IngestReport report;
+  RunControl control(options);
+  KG_RETURN_IF_ERROR(CheckAllowedRoot(root, options.allowed_roots));
 
   // ---- Walk ----
   WalkOptions walk_options;
   walk_options.exclude_dirs = options.exclude_dirs;
   walk_options.skip_hidden_dirs = options.skip_hidden_dirs;
-  walk_options.wanted = [](std::string_view p) { return languages::LanguageForPath(p) != nullptr; };
+  walk_options.wanted = IsIngestedPath;
   KG_ASSIGN_OR_RETURN(WalkResult walk, WalkTree(root, walk_options));
   report.root = walk.root.string();
-  report.files_seen = walk.files.size();
+  for (const std::string& path : walk.files) {
+    ++(languages::LanguageForPath(path) != nullptr ? report.files_seen : report.docs_seen);
+  }
   for (WalkIssue& issue : walk.skipped) {
     report.skipped.push_back({std::move(issue.path), std::move(issue.reason)});
   }
 
+  report.walk_ms = ms_since_lap();
   KG_RETURN_IF_ERROR(store.EnsureGraph(graph));
   KG_ASSIGN_OR_RETURN(std::unique_ptr<storage::Snapshot> snapshot, store.GetSnapshot(graph));
   KG_ASSIGN_OR_RETURN(std::vector<storage::FileRecord> stored_files, snapshot->ListFiles());
@@ -207,7 +269,6 @@ Result<IngestReport> IngestPathImpl(storage::GraphStore& store, std::string_view
   for (const storage::FileRecord& f : stored_files) stored_hashes[f.path] = f.content_hash;
 
   // ---- Jobs, modules ----
-  std::map<const languages::Language*, std::unique_ptr<Extractor>> extractors;
   std::set<std::string, std::less<>> walked(walk.files.begin(), walk.files.end());
   languages::FileExists exists = [&walked](std::string_view p) { return walked.count(p) > 0; };
   std::vector<FileJob> jobs(walk.files.size());
@@ -216,24 +277,30 @@ Result<IngestReport> IngestPathImpl(storage::GraphStore& store, std::string_view
     FileJob& job = jobs[i];
     job.path = walk.files[i];
     job.language = languages::LanguageForPath(job.path);
-    auto& extractor = extractors[job.language];
-    if (!extractor) {
-      KG_ASSIGN_OR_RETURN(extractor, Extractor::Create(*job.language));
-    }
-    job.extractor = extractor.get();
-    job.module = job.language->ModuleForPath(job.path, exists);
     job_of[job.path] = i;
+    if (job.language == nullptr) {
+      job.is_doc = docs::DocFormatForPath(job.path, &job.doc_format);
+      if (!job.is_doc) return Status::Internal("walked a file of no language: " + job.path);
+      continue;
+    }
+    KG_ASSIGN_OR_RETURN(job.extractor, Extractor::ForLanguage(*job.language));
+    job.module = job.language->ModuleForPath(job.path, exists);
   }
 
   // ---- Pass 1: load, hash, parse what changed ----
   std::vector<FileJob*> round;
   for (FileJob& job : jobs) round.push_back(&job);
-  RunJobs(round, options.threads, walk.root, options, stored_hashes);
+  control.AddTotal(round.size());
+  RunJobs(round, options.threads, walk.root, options, stored_hashes, control);
+  if (control.Cancelled()) return Status::Cancelled("ingest cancelled while parsing");
 
   // Files in the graph after this run, and their modules (for module names and resolution).
-  std::map<std::string, languages::ModuleInfo> modules;
+  std::map<std::string, languages::ModuleInfo> modules;  // code files only
+  std::set<std::string, std::less<>> kept;               // code and documentation files
   for (const FileJob& job : jobs) {
-    if (job.outcome != FileJob::Outcome::kSkipped) modules[job.path] = job.module;
+    if (job.outcome == FileJob::Outcome::kSkipped) continue;
+    kept.insert(job.path);
+    if (!job.is_doc) modules[job.path] = job.module;
   }
   StoredSymbols stored(*snapshot);
   RepoSymbols symbols(modules, &stored);
@@ -242,15 +309,24 @@ Result<IngestReport> IngestPathImpl(storage::GraphStore& store, std::string_view
   std::vector<std::string> to_delete;
   for (const storage::FileRecord& f : stored_files) {
     if (f.path == kTreeBatchPath) continue;
-    if (modules.count(f.path) == 0) to_delete.push_back(f.path);
+    if (kept.count(f.path) == 0) to_delete.push_back(f.path);
   }
 
   // ---- Pass 1b: unchanged files that depend on a changed interface are re-parsed ----
   // (`symbols` holds no parsed facts yet, so this resolver sees the graph as stored.)
   Resolver stored_resolver(symbols);
   std::set<std::string> dependents;
+  // Documentation is re-linked when a code file appeared, disappeared or changed which
+  // definitions it has.
+  bool code_changed = false;
   for (const FileJob& job : jobs) {
-    if (job.outcome != FileJob::Outcome::kParsed) continue;
+    if (job.outcome != FileJob::Outcome::kParsed || job.is_doc) continue;
+    if (!code_changed) {  // did the file's set of definitions change?
+      std::set<std::string> ids;
+      for (const Definition& d : job.facts.definitions) ids.insert(d.id);
+      for (const Member& m : job.facts.members) ids.insert(m.id);
+      code_changed = stored_hashes.count(job.path) == 0 || ids != stored.DefinitionIds(job.path);
+    }
     std::set<std::string> d =
         DependentsOf(job.path, job.module, symbols.ModuleId(job.path), &job.facts,
                      stored_hashes.count(job.path) > 0, stored, stored_resolver);
@@ -259,10 +335,16 @@ Result<IngestReport> IngestPathImpl(storage::GraphStore& store, std::string_view
   for (const std::string& path : to_delete) {
     const languages::Language* lang = languages::LanguageForPath(path);
     if (lang == nullptr) continue;
+    code_changed = true;
     languages::ModuleInfo module = lang->ModuleForPath(path, exists);
     std::set<std::string> d =
         DependentsOf(path, module, "module:" + module.name, nullptr, true, stored, stored_resolver);
     dependents.insert(d.begin(), d.end());
+  }
+  if (code_changed) {
+    for (const FileJob& job : jobs) {
+      if (job.is_doc) dependents.insert(job.path);
+    }
   }
   round.clear();
   for (const std::string& path : dependents) {
@@ -273,15 +355,31 @@ Result<IngestReport> IngestPathImpl(storage::GraphStore& store, std::string_view
     job.force = true;
     round.push_back(&job);
   }
-  RunJobs(round, options.threads, walk.root, options, stored_hashes);
-  report.files_reresolved = round.size();
+  control.AddTotal(round.size());
+  RunJobs(round, options.threads, walk.root, options, stored_hashes, control);
+  if (control.Cancelled()) return Status::Cancelled("ingest cancelled while parsing");
+  for (const FileJob* job : round) report.files_reresolved += !job->is_doc;
+  report.parse_ms = ms_since_lap();
 
   // ---- Pass 2: resolve against this run's symbols plus the stored ones ----
+  std::set<std::string, std::less<>> parsed_code;  // their stored names are stale
   for (const FileJob& job : jobs) {
-    if (job.outcome == FileJob::Outcome::kParsed) symbols.AddParsed(&job.facts);
+    if (job.outcome == FileJob::Outcome::kParsed && !job.is_doc) {
+      symbols.AddParsed(&job.facts);
+      parsed_code.insert(job.path);
+    }
   }
+  parsed_code.insert(to_delete.begin(), to_delete.end());
   Resolver resolver(symbols);
-  std::vector<storage::FactBatch> batches;
+  DocLinker linker(resolver, [&] {
+    QualifiedNames names = stored.QualifiedNames(parsed_code);
+    for (const FileJob& job : jobs) {
+      if (job.outcome == FileJob::Outcome::kParsed && !job.is_doc) {
+        AppendQualifiedNames(job.facts, symbols.ModuleId(job.path), &names);
+      }
+    }
+    return names;
+  });
   std::vector<std::string> in_graph;
   for (FileJob& job : jobs) {
     switch (job.outcome) {
@@ -289,15 +387,21 @@ Result<IngestReport> IngestPathImpl(storage::GraphStore& store, std::string_view
         report.skipped.push_back({job.path, job.skip_reason});
         continue;
       case FileJob::Outcome::kUnchanged:
-        ++report.files_unchanged;
-        in_graph.push_back(job.path);
-        continue;
+        ++(job.is_doc ? report.docs_unchanged : report.files_unchanged);
+        break;
       case FileJob::Outcome::kParsed:
         break;
       case FileJob::Outcome::kPending:
         return Status::Internal("file job not run: " + job.path);
     }
     in_graph.push_back(job.path);
+  }
+  // The batch of a parsed file, resolved against this run's symbols plus the stored ones.
+  auto build = [&](FileJob& job) {
+    if (job.is_doc) {
+      return BuildDocBatch(job.path, job.doc, job.doc_format, std::move(job.hash), job.size,
+                           std::move(job.text), linker);
+    }
     if (job.facts.syntax_error) {
       report.flagged.push_back(
           {job.path, "syntax error at line " + std::to_string(job.facts.syntax_error->line) +
@@ -305,47 +409,119 @@ Result<IngestReport> IngestPathImpl(storage::GraphStore& store, std::string_view
                          job.facts.syntax_error_detail + ")"});
     }
     FileContent content{std::move(job.hash), std::move(job.text), job.size};
-    batches.push_back(
-        BuildFileBatch(job.facts, std::move(content), symbols.ModuleId(job.path), resolver));
-  }
-  if (!stored.status().ok()) return stored.status().WithContext("reading stored symbols");
-  snapshot.reset();
+    std::string module_id = symbols.ModuleId(job.path);
+    storage::FactBatch batch = BuildFileBatch(job.facts, std::move(content), module_id, resolver);
+    for (storage::EdgeFact& e : DocstringEdges(job.facts, module_id, linker)) {
+      batch.edges.push_back(std::move(e));
+    }
+    return batch;
+  };
 
-  // ---- Pass 3: write. Deletions first, so ids they owned can move to other files; then the
-  // folder skeleton (when the set of folders changed), then one batch per file. ----
+  // ---- Pass 3: resolve and write, one file at a time (a batch is dropped once written, so
+  // memory holds the facts but not every batch). The snapshot stays pinned to the graph as it
+  // was before this run, so resolution never sees this run's writes. Deletions first, so ids
+  // they owned can move to other files; then the folder skeleton (when the set of folders
+  // changed); then the re-resolved dependents, then the changed files. Cancellation is honoured
+  // only among the changed files: a changed file left unwritten is parsed again by the next run,
+  // which then re-resolves its dependents again (DependentsOf compares against what is
+  // stored). ----
+  if (control.Cancelled()) return Status::Cancelled("ingest cancelled before writing");
+  // A first ingest (nothing stored) loads through a BulkWriter: no write-ahead log, indexes
+  // written sorted at the end, durable at Finish(). Readers may see the graph half-loaded
+  // meanwhile, which only matters for a graph that had content.
+  std::unique_ptr<storage::BulkWriter> bulk;
+  if (stored_files.empty()) {
+    KG_ASSIGN_OR_RETURN(bulk, store.NewBulkWriter(graph));
+  }
+  double resolve_ms = 0;
+  auto apply = [&](const storage::FactBatch& batch) {
+    return bulk ? bulk->Add(batch) : store.ApplyBatch(graph, batch);
+  };
+  auto finish = [&](Status s) {
+    if (bulk) {
+      Status f = bulk->Finish();
+      if (s.ok()) s = f;
+    }
+    return s;
+  };
   for (const std::string& path : to_delete) {
     Status s = store.DeleteFile(graph, path);
     if (!s.ok() && !s.IsNotFound()) return s.WithContext("deleting '" + path + "'");
-    ++report.files_deleted;
+    ++(languages::LanguageForPath(path) != nullptr ? report.files_deleted : report.docs_deleted);
   }
   std::string repo_name = walk.root.filename().string();
   storage::FactBatch tree = BuildTreeBatch(repo_name.empty() ? "/" : repo_name, in_graph);
   auto stored_tree = stored_hashes.find(std::string(kTreeBatchPath));
   if (stored_tree == stored_hashes.end() || stored_tree->second != tree.content_hash) {
-    KG_RETURN_IF_ERROR(store.ApplyBatch(graph, tree));
+    if (Status s = apply(tree); !s.ok()) return finish(s);
     report.nodes_written += tree.nodes.size();
     report.edges_written += tree.edges.size();
   }
-  for (storage::FactBatch& batch : batches) {
-    Status s = store.ApplyBatch(graph, batch);
-    if (s.IsInvalidArgument()) {  // this file's facts are unacceptable; the others still go in
-      report.skipped.push_back({batch.path, "not written: " + s.message()});
-      continue;
+  for (bool dependents_pass : {true, false}) {
+    for (FileJob& job : jobs) {
+      if (job.outcome != FileJob::Outcome::kParsed || job.force != dependents_pass) continue;
+      if (!dependents_pass && control.Cancelled()) {
+        return finish(Status::Cancelled("ingest cancelled after writing " +
+                                        std::to_string(report.files_parsed) + " files"));
+      }
+      auto resolve_start = std::chrono::steady_clock::now();
+      storage::FactBatch batch = build(job);
+      resolve_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                              resolve_start)
+                        .count();
+      if (!stored.status().ok()) {
+        return finish(stored.status().WithContext("reading stored symbols"));
+      }
+      Status s = apply(batch);
+      if (s.IsInvalidArgument()) {  // this file's facts are unacceptable; the others still go in
+        report.skipped.push_back({batch.path, "not written: " + s.message()});
+        continue;
+      }
+      if (!s.ok()) return finish(s);
+      ++(job.is_doc ? report.docs_parsed : report.files_parsed);
+      report.nodes_written += batch.nodes.size();
+      report.edges_written += batch.edges.size();
     }
-    if (!s.ok()) return s;
-    ++report.files_parsed;
-    report.nodes_written += batch.nodes.size();
-    report.edges_written += batch.edges.size();
   }
+  snapshot.reset();
+  KG_RETURN_IF_ERROR(finish(Status::OK()));
+  report.resolve_ms = resolve_ms;
+  report.write_ms = ms_since_lap() - resolve_ms;
+  control.Finished();
 
-  std::sort(report.skipped.begin(), report.skipped.end(),
-            [](const FileIssue& a, const FileIssue& b) { return a.path < b.path; });
+  auto by_path = [](const FileIssue& a, const FileIssue& b) { return a.path < b.path; };
+  std::sort(report.skipped.begin(), report.skipped.end(), by_path);
+  std::sort(report.flagged.begin(), report.flagged.end(), by_path);
   report.elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return report;
 }
 
 }  // namespace
+
+Status CheckAllowedRoot(const std::string& root, const std::vector<std::string>& allowed_roots) {
+  if (allowed_roots.empty()) return Status::OK();
+  std::error_code ec;
+  fs::path canonical = fs::canonical(root, ec);
+  if (ec) {
+    if (ec == std::errc::no_such_file_or_directory) {
+      return Status::NotFound("no such folder: '" + root + "'");
+    }
+    return Status::IOError("cannot resolve '" + root + "': " + ec.message());
+  }
+  for (const std::string& a : allowed_roots) {
+    fs::path allowed = fs::canonical(a, ec);
+    if (ec) continue;  // a missing allowed root allows nothing
+    auto [o, r] = std::mismatch(allowed.begin(), allowed.end(), canonical.begin(), canonical.end());
+    if (o == allowed.end()) return Status::OK();
+  }
+  return Status::PermissionDenied("'" + canonical.string() + "' is outside the allowed roots");
+}
+
+bool IsIngestedPath(std::string_view path) {
+  docs::DocFormat format;
+  return languages::LanguageForPath(path) != nullptr || docs::DocFormatForPath(path, &format);
+}
 
 Result<IngestReport> IngestPath(storage::GraphStore& store, std::string_view graph,
                                 const std::string& root, const IngestOptions& options) {

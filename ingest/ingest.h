@@ -1,7 +1,8 @@
 #pragma once
 // Ingest: parse a source tree with tree-sitter and write its graph through storage's batch API.
 //
-// IngestPath() walks `root`, extracts the facts of every supported file (Python for now), resolves
+// IngestPath() walks `root`, extracts the facts of every supported file (Python for now, plus
+// Markdown and reStructuredText documentation), resolves
 // cross-file references (imports, base classes) within the repository (unresolved targets become
 // shared External nodes), and writes one atomic FactBatch per file with GraphStore::ApplyBatch().
 // Files whose content hash is unchanged since the last ingest are not re-parsed; files that
@@ -30,7 +31,10 @@
 //   External {name (dotted)}: shared, owned by no file.
 //   Field {name, qualified_name, path, language, start_line, end_line, start_byte, end_byte,
 //     is_test}: `x = ...` in a class body or `self.x = ...` in a method (first binding wins);
-//     Class -HAS_FIELD {inherited: false, declared_in: class id}-> Field.
+//     Class -HAS_FIELD {inherited: false, declared_in: class id}-> Field; and
+//     Class -HAS_FIELD {inherited: true, declared_in: the base class}-> each Field of its
+//     repository base classes (depth-first, first declaration of a name wins) it does not
+//     declare itself.
 //   Variable {same properties}: `x = ...` at module level; File and Module -CONTAINS-> Variable.
 //     Variables are definitions for resolution (`from m import X` -> the Variable node).
 //   Function | Method -CALLS {line, col (1-based, first call site), count (call sites),
@@ -52,7 +56,9 @@
 //     (one edge per target; a decorator reference wins).
 //   Function | Method -USES {access: "read" | "write", line (first access)}-> Variable of the same
 //     file: read where the name is not a parameter or a local binding, written where the
-//     function declares it `global` (one edge per access kind).
+//     function declares it `global`; -> Variable of another repository module read through a
+//     name the file imports (`from .conf import TIMEOUT`); Method -USES-> Field `self.x` read or
+//     assigned (looked up on the class and its repository bases). One edge per access kind.
 //   Module (of a package's __init__) -EXPORTS {name, line}-> each repository definition or module
 //     it imports by name (`from .models import Product`).
 // IMPORTS: `import a.b [as x]` -> Module a.b (or External a.b), props module='a.b', alias;
@@ -61,10 +67,18 @@
 //   module='m', symbol='n', alias. Relative imports are resolved against the file's package.
 // INHERITS targets resolve through enclosing classes, the file's definitions and its imports;
 //   otherwise External named as written (`abc.ABC` -> `external:abc.ABC`).
+// Documentation: every Markdown (.md, .markdown) and reStructuredText (.rst) file becomes a File
+//   {language: "markdown" | "rst"} -CONTAINS-> Doc -CONTAINS-> DocSection tree, with
+//   DocSection -DOCUMENTS {via: "code_span" | "link" | "code_block", confidence, name, line}->
+//   the definitions and modules its markup names (see ingest/doc_linker.h, ingest/docs/).
+//   Docstrings give Class | Function | Method | Module -DOCUMENTS {via: "docstring", confidence,
+//   name}-> what they name. Documentation files are re-linked (re-parsed, cheap) whenever a code
+//   file appears, disappears or changes its set of definitions.
 // The Repo and Directory nodes and the edges between them belong to a batch with the pseudo
 // path "/" (language "directory"), rewritten when the set of folders changes.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,6 +96,22 @@ struct IngestOptions {
                                            "__pycache__", ".venv", "venv", ".tox",
                                            ".mypy_cache", "build", "dist"};
   bool skip_hidden_dirs = true;  // also skip every folder whose name starts with '.'
+  // Empty = any root may be ingested; otherwise the canonical root must equal or lie inside one
+  // of these (compared canonically; an allowed root that does not exist allows nothing), else
+  // IngestPath returns PermissionDenied before touching the store.
+  std::vector<std::string> allowed_roots;
+  // Progress in files: `done` files loaded and (if changed) parsed out of `total`. `total` starts
+  // as the number of supported files walked and grows by the unchanged files re-parsed to be
+  // re-resolved; a last call (total, total) follows the writes. Called from any ingest thread,
+  // never concurrently with itself; must not call back into the ingest.
+  std::function<void(uint64_t done, uint64_t total)> on_progress;
+  // Polled between files while loading and parsing and between the files written. true -> the
+  // run stops and IngestPath returns Cancelled. Nothing is written until parsing is complete and
+  // each file's batch is atomic, so a cancelled run leaves every file either as before or as
+  // this run parsed it; re-resolved dependents are written before the files they depend on, so
+  // the next run redoes whatever a cancelled one left undone. Called from any ingest thread,
+  // possibly from several at once (must be thread-safe, e.g. read an atomic flag).
+  std::function<bool()> cancelled;
 };
 
 struct FileIssue {
@@ -92,27 +122,48 @@ struct FileIssue {
 
 struct IngestReport {
   std::string root;               // absolute, canonical root that was ingested
-  uint64_t files_seen = 0;        // supported files found
+  uint64_t files_seen = 0;        // supported code files found
   uint64_t files_parsed = 0;      // parsed and written (includes files_reresolved)
   uint64_t files_unchanged = 0;   // hash equal to the stored one: skipped
   uint64_t files_deleted = 0;     // in the graph but gone from disk (or now skipped): removed
   uint64_t files_reresolved = 0;  // unchanged, but re-parsed because a file they import from
                                   // changed what it defines or re-exports
+  // Documentation files (Markdown, reStructuredText), counted apart from the code files above.
+  // docs_parsed includes unchanged ones re-linked because the code's definitions changed.
+  uint64_t docs_seen = 0;
+  uint64_t docs_parsed = 0;
+  uint64_t docs_unchanged = 0;
+  uint64_t docs_deleted = 0;
   uint64_t nodes_written = 0;
   uint64_t edges_written = 0;
   std::vector<FileIssue> skipped;  // not ingested, with the reason (sorted by path)
-  std::vector<FileIssue> flagged;  // ingested but with problems: "syntax error at line L,
-                                   // column C (...)" (the partial tree's facts are kept)
+  // Ingested but with problems (sorted by path): "syntax error at line L, column C (...)" (the
+  // partial tree's facts are kept).
+  std::vector<FileIssue> flagged;
   double elapsed_ms = 0;
+  // Where the time went (wall clock, ms): walking, loading + hashing + parsing (both rounds),
+  // resolving + building batches, writing (deletions, batches, bulk finish; resolution excluded).
+  double walk_ms = 0, parse_ms = 0, resolve_ms = 0, write_ms = 0;
 };
 
 // Ingests the folder `root` into `graph` (created if missing).
 // Errors: NotFound if root does not exist; InvalidArgument if root is not a directory;
-// IOError/Corruption from storage. Per-file problems are not errors: they go to the report.
-// Symbolic links are not followed (see ingest/walk.h); a link out of the root or a loop is
+// PermissionDenied if root is outside options.allowed_roots; Cancelled if options.cancelled()
+// returned true; IOError/Corruption from storage. Per-file problems are not errors: they go to the
+// report. Symbolic links are not followed (see ingest/walk.h); a link out of the root or a loop is
 // reported in `skipped`.
 // Thread-safe with respect to other readers; do not run two IngestPath on one graph at once.
 Result<IngestReport> IngestPath(storage::GraphStore& store, std::string_view graph,
                                 const std::string& root, const IngestOptions& options = {});
+
+// OK if `root` may be ingested under `allowed_roots` (see IngestOptions::allowed_roots): its
+// canonical path equals or lies inside the canonical path of one of them, or `allowed_roots` is
+// empty. Errors: PermissionDenied (outside), NotFound (root does not exist), IOError.
+// Thread-safe (reads the file system only).
+Status CheckAllowedRoot(const std::string& root, const std::vector<std::string>& allowed_roots);
+
+// Whether IngestPath ingests a file with this (repository-relative) name, ignoring its content
+// and the folders it lies in. Thread-safe.
+bool IsIngestedPath(std::string_view path);
 
 }  // namespace kg::ingest

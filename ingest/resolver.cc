@@ -91,8 +91,14 @@ RepoSymbols::RepoSymbols(std::map<std::string, languages::ModuleInfo> modules,
 void RepoSymbols::AddParsed(const FileFacts* facts) {
   parsed_[facts->path] = facts;
   auto& defs = parsed_defs_[facts->path];
-  for (const Definition& d : facts->definitions) defs.emplace(d.qualified_path, d.id);
-  for (const Member& m : facts->members) defs.emplace(m.qualified_path, m.id);
+  for (const Definition& d : facts->definitions) {
+    defs.emplace(d.qualified_path, d.id);
+    parsed_labels_[d.id] = d.label;
+  }
+  for (const Member& m : facts->members) {
+    defs.emplace(m.qualified_path, m.id);
+    parsed_labels_[m.id] = m.label;
+  }
   bindings_.erase(facts->path);
 }
 
@@ -134,6 +140,41 @@ const std::vector<ImportBinding>& RepoSymbols::Bindings(std::string_view path) {
     bindings = stored_->Bindings(path);
   }
   return bindings_.emplace(std::string(path), std::move(bindings)).first->second;
+}
+
+namespace {
+// (path, definition index or -1, member index or -1) of `id` in parsed facts.
+std::string_view PathOfId(std::string_view id) {
+  size_t colon = id.rfind(':');
+  return colon == std::string_view::npos ? std::string_view() : id.substr(0, colon);
+}
+}  // namespace
+
+std::string RepoSymbols::LabelOf(std::string_view id) {
+  std::string_view path = PathOfId(id);
+  if (Parsed(path) != nullptr) {
+    auto it = parsed_labels_.find(std::string(id));
+    return it == parsed_labels_.end() ? "" : it->second;
+  }
+  return stored_ == nullptr ? "" : stored_->LabelOf(id);
+}
+
+std::vector<std::pair<std::string, std::string>> RepoSymbols::FieldsOf(std::string_view class_id) {
+  std::string_view path = PathOfId(class_id);
+  if (const FileFacts* facts = Parsed(path)) {
+    std::vector<std::pair<std::string, std::string>> out;
+    int index = -1;
+    for (size_t i = 0; i < facts->definitions.size(); ++i) {
+      if (facts->definitions[i].id == class_id) index = static_cast<int>(i);
+    }
+    if (index < 0) return out;
+    for (const Member& m : facts->members) {
+      if (m.owner == index) out.emplace_back(m.name, m.id);
+    }
+    return out;
+  }
+  return stored_ == nullptr ? std::vector<std::pair<std::string, std::string>>()
+                            : stored_->FieldsOf(class_id);
 }
 
 const FileFacts* RepoSymbols::Parsed(std::string_view path) const {
@@ -284,6 +325,43 @@ std::optional<std::string> Resolver::FindMember(std::string_view class_id, std::
     break;
   }
   return std::nullopt;
+}
+
+std::vector<Resolver::InheritedField> Resolver::InheritedFields(std::string_view class_id) {
+  std::set<std::string> names;
+  for (const auto& [name, id] : symbols_.FieldsOf(class_id)) names.insert(name);
+  std::vector<InheritedField> out;
+  const FileFacts* facts = symbols_.Parsed(PathOfId(class_id));
+  if (facts == nullptr) return out;
+  for (const Definition& d : facts->definitions) {
+    if (d.id != class_id) continue;
+    for (const std::string& base : d.bases) {
+      Target t = ResolveInFile(*facts, d.parent, base);
+      if (t.kind != Target::Kind::kDefinition || t.id == class_id) continue;
+      CollectFields(t.id, 1, &names, &out);
+    }
+    break;
+  }
+  return out;
+}
+
+void Resolver::CollectFields(std::string_view class_id, int depth, std::set<std::string>* names,
+                             std::vector<InheritedField>* out) {
+  if (depth > kMaxReexportHops || symbols_.LabelOf(class_id) != "Class") return;
+  for (const auto& [name, id] : symbols_.FieldsOf(class_id)) {
+    if (names->insert(name).second) out->push_back({name, id, std::string(class_id)});
+  }
+  const FileFacts* facts = symbols_.Parsed(PathOfId(class_id));
+  if (facts == nullptr) return;
+  for (const Definition& d : facts->definitions) {
+    if (d.id != class_id) continue;
+    for (const std::string& base : d.bases) {
+      Target t = ResolveInFile(*facts, d.parent, base);
+      if (t.kind != Target::Kind::kDefinition || t.id == class_id) continue;
+      CollectFields(t.id, depth + 1, names, out);
+    }
+    break;
+  }
 }
 
 CallTarget Resolver::ResolveCall(const FileFacts& facts, const CallFact& call) {

@@ -16,9 +16,11 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "ingest/facts.h"
@@ -45,6 +47,16 @@ class StoredSymbolLookup {
                                                     std::string_view qualified_path) = 0;
   // The import bindings of the stored file `path` (empty when unknown).
   virtual std::vector<ImportBinding> Bindings(std::string_view path) = 0;
+  // The label of the stored node `id` ("Class", "Variable", ...), or "" when unknown.
+  virtual std::string LabelOf(std::string_view id) {
+    (void)id;
+    return "";
+  }
+  // The Fields a stored class declares itself (its non-inherited HAS_FIELD targets): (name, id).
+  virtual std::vector<std::pair<std::string, std::string>> FieldsOf(std::string_view class_id) {
+    (void)class_id;
+    return {};
+  }
 };
 
 // The repository as the resolver sees it.
@@ -69,6 +81,11 @@ class RepoSymbols {
   const std::vector<ImportBinding>& Bindings(std::string_view path);
   // The facts of `path` when it was parsed in this run, else null.
   const FileFacts* Parsed(std::string_view path) const;
+  // The label of the definition or member `id` ("Class", "Function", "Method", "Field",
+  // "Variable"), or "" when it is not one.
+  std::string LabelOf(std::string_view id);
+  // The Fields class `class_id` declares itself: (name, id), in source order.
+  std::vector<std::pair<std::string, std::string>> FieldsOf(std::string_view class_id);
 
  private:
   std::map<std::string, languages::ModuleInfo> modules_;    // path -> module
@@ -78,6 +95,7 @@ class RepoSymbols {
   std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>
       parsed_defs_;  // path -> qualified_path -> id
   std::map<std::string, std::vector<ImportBinding>, std::less<>> bindings_;  // cache
+  std::unordered_map<std::string, std::string> parsed_labels_;  // id -> label, parsed files
 };
 
 // What a name resolved to.
@@ -143,10 +161,28 @@ class Resolver {
   // and then, depth-first, its base classes in the repository (up to 8 levels); nullopt if none.
   std::optional<std::string> FindMember(std::string_view class_id, std::string_view name);
 
+  // The label of a repository definition or member id ("Class", ..., "Field", "Variable"), or
+  // "" (RepoSymbols::LabelOf).
+  std::string LabelOf(std::string_view id) { return symbols_.LabelOf(id); }
+
+  // A Field a class inherits from a repository base class.
+  struct InheritedField {
+    std::string name;
+    std::string id;           // the Field node
+    std::string declared_in;  // the base class declaring it
+  };
+  // The Fields `class_id` inherits: those of its repository base classes (depth-first in base
+  // order, up to 8 levels; the first class declaring a name wins) whose names the class itself
+  // does not declare. Bases of classes in files not parsed in this run are not followed (their
+  // own Fields count).
+  std::vector<InheritedField> InheritedFields(std::string_view class_id);
+
  private:
   Target Resolve(std::string_view dotted, int depth);
   std::optional<std::string> FindMember(std::string_view class_id, std::string_view name,
                                         int depth);
+  void CollectFields(std::string_view class_id, int depth, std::set<std::string>* names,
+                     std::vector<InheritedField>* out);
 
   RepoSymbols& symbols_;
 };

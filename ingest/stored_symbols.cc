@@ -10,6 +10,7 @@ namespace {
 constexpr auto kContains = static_cast<storage::EdgeTypeId>(schema::EdgeType::kCONTAINS);
 constexpr auto kImports = static_cast<storage::EdgeTypeId>(schema::EdgeType::kIMPORTS);
 constexpr auto kInherits = static_cast<storage::EdgeTypeId>(schema::EdgeType::kINHERITS);
+constexpr auto kHasField = static_cast<storage::EdgeTypeId>(schema::EdgeType::kHAS_FIELD);
 
 std::string StringProp(const Properties& props, std::string_view key) {
   auto it = props.find(key);
@@ -64,6 +65,62 @@ std::vector<ImportBinding> StoredSymbols::Bindings(std::string_view path) {
   return out;
 }
 
+std::string StoredSymbols::LabelOf(std::string_view id) {
+  std::optional<storage::NodeKey> key = Find(id);
+  if (!key) return "";
+  Result<std::optional<storage::NodeRecord>> node = snapshot_.GetNode(*key);
+  if (!node.ok()) {
+    Note(node.status());
+    return "";
+  }
+  if (!*node) return "";
+  for (storage::LabelId l : (*node)->labels) {
+    for (schema::Label label :
+         {schema::Label::kClass, schema::Label::kFunction, schema::Label::kMethod,
+          schema::Label::kField, schema::Label::kVariable}) {
+      if (l == static_cast<storage::LabelId>(label)) {
+        switch (label) {
+          case schema::Label::kClass:
+            return "Class";
+          case schema::Label::kFunction:
+            return "Function";
+          case schema::Label::kMethod:
+            return "Method";
+          case schema::Label::kField:
+            return "Field";
+          default:
+            return "Variable";
+        }
+      }
+    }
+  }
+  return "";
+}
+
+std::vector<std::pair<std::string, std::string>> StoredSymbols::FieldsOf(
+    std::string_view class_id) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::optional<storage::NodeKey> key = Find(class_id);
+  if (!key) return out;
+  auto cursor = snapshot_.Expand(*key, storage::Direction::kOut, kHasField);
+  storage::EdgeRecord edge;
+  while (cursor->Next(&edge)) {
+    auto inherited = edge.props.find("inherited");
+    if (inherited != edge.props.end() && inherited->second.is_bool() &&
+        inherited->second.as_bool()) {
+      continue;
+    }
+    Result<std::optional<storage::NodeRecord>> node = snapshot_.GetNode(edge.dst);
+    if (!node.ok()) {
+      Note(node.status());
+      continue;
+    }
+    if (*node) out.emplace_back(StringProp((*node)->props, "name"), (*node)->id);
+  }
+  Note(cursor->status());
+  return out;
+}
+
 std::vector<std::string> StoredSymbols::TopLevelIds(std::string_view module_id) {
   std::vector<std::string> out;
   std::optional<storage::NodeKey> module = Find(module_id);
@@ -107,6 +164,64 @@ std::set<std::string> StoredSymbols::FilesPointingAt(const std::vector<std::stri
         if (!path.empty()) out.insert(path);
       }
       Note(cursor->status());
+    }
+  }
+  return out;
+}
+
+std::set<std::string> StoredSymbols::DefinitionIds(std::string_view path) {
+  std::set<std::string> out;
+  auto cursor = snapshot_.ScanPathPrefix(path);
+  std::vector<storage::NodeKey> keys;
+  storage::NodeKey key;
+  while (cursor->Next(&key)) keys.push_back(key);
+  Note(cursor->status());
+  std::vector<std::optional<storage::NodeRecord>> nodes;
+  Status s = snapshot_.GetNodes(keys, &nodes);
+  if (!s.ok()) {
+    Note(s);
+    return out;
+  }
+  std::set<storage::LabelId> wanted;
+  for (schema::Label label :
+       {schema::Label::kClass, schema::Label::kFunction, schema::Label::kMethod,
+        schema::Label::kField, schema::Label::kVariable}) {
+    wanted.insert(static_cast<storage::LabelId>(label));
+  }
+  for (const std::optional<storage::NodeRecord>& n : nodes) {
+    if (!n || StringProp(n->props, "path") != path) continue;
+    for (storage::LabelId l : n->labels) {
+      if (wanted.count(l)) {
+        out.insert(n->id);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> StoredSymbols::QualifiedNames(
+    const std::set<std::string, std::less<>>& skip_paths) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (schema::Label label :
+       {schema::Label::kModule, schema::Label::kClass, schema::Label::kFunction,
+        schema::Label::kMethod, schema::Label::kField, schema::Label::kVariable}) {
+    auto cursor = snapshot_.ScanLabel(static_cast<storage::LabelId>(label));
+    std::vector<storage::NodeKey> keys;
+    storage::NodeKey key;
+    while (cursor->Next(&key)) keys.push_back(key);
+    Note(cursor->status());
+    std::vector<std::optional<storage::NodeRecord>> nodes;
+    Status s = snapshot_.GetNodes(keys, &nodes);
+    if (!s.ok()) {
+      Note(s);
+      continue;
+    }
+    for (const std::optional<storage::NodeRecord>& n : nodes) {
+      if (!n || skip_paths.count(StringProp(n->props, "path"))) continue;
+      std::string qn =
+          StringProp(n->props, label == schema::Label::kModule ? "name" : "qualified_name");
+      if (!qn.empty()) out.emplace_back(std::move(qn), n->id);
     }
   }
   return out;

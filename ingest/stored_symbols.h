@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -28,6 +29,9 @@ class StoredSymbols final : public StoredSymbolLookup {
                                             std::string_view qualified_path) override;
   // Rebuilt from the IMPORTS edges of the File node (props module, symbol, alias).
   std::vector<ImportBinding> Bindings(std::string_view path) override;
+  std::string LabelOf(std::string_view id) override;
+  // From the class's HAS_FIELD edges with inherited = false.
+  std::vector<std::pair<std::string, std::string>> FieldsOf(std::string_view class_id) override;
 
   // Ids of the top-level definitions stored for a module (its Module node's CONTAINS targets),
   // sorted; empty when the module is not stored.
@@ -38,6 +42,14 @@ class StoredSymbols final : public StoredSymbolLookup {
   // `symbol` property is in the set.
   std::set<std::string> FilesPointingAt(const std::vector<std::string>& target_ids,
                                         const std::set<std::string>* import_symbols = nullptr);
+
+  // Ids of the stored Class, Function, Method, Field and Variable nodes of file `path`.
+  std::set<std::string> DefinitionIds(std::string_view path);
+
+  // (qualified name, id) of every stored Module (its `name`), Class, Function, Method, Field and
+  // Variable node whose `path` is not in `skip_paths`.
+  std::vector<std::pair<std::string, std::string>> QualifiedNames(
+      const std::set<std::string, std::less<>>& skip_paths);
 
   // OK, or the first storage error met.
   const Status& status() const { return status_; }

@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "ingest/languages/registry.h"
@@ -526,6 +527,29 @@ TEST(ExtractorTest, QueryOutsideTheVocabularyIsRejected) {
   ASSERT_TRUE(facts.ok());
   ASSERT_EQ(facts->definitions.size(), 1u);
   EXPECT_EQ(facts->definitions[0].name, "keep");
+}
+
+// The compiled query is shared process-wide: one Extractor per language, from any thread.
+TEST(ExtractorTest, ForLanguageCompilesOnceAndIsShared) {
+  const languages::Language* python = languages::LanguageByName("python");
+  ASSERT_NE(python, nullptr);
+  const Extractor* seen[4] = {};
+  std::vector<std::thread> threads;
+  for (auto& slot : seen) {
+    threads.emplace_back([&slot, python] {
+      auto e = Extractor::ForLanguage(*python);
+      slot = e.ok() ? *e : nullptr;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  ASSERT_NE(seen[0], nullptr);
+  for (const Extractor* e : seen) EXPECT_EQ(e, seen[0]);
+  auto again = Extractor::ForLanguage(*python);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, seen[0]);
+  auto facts = (*again)->Extract("m.py", "def f():\n    pass\n", {"m", false});
+  ASSERT_TRUE(facts.ok());
+  EXPECT_EQ(facts->definitions.size(), 1u);
 }
 
 }  // namespace

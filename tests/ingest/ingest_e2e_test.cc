@@ -117,6 +117,8 @@ TEST_F(IngestE2ETest, SampleProjectGraph) {
   EXPECT_EQ(r.root, fs::canonical(kSample).string());
   EXPECT_EQ(r.files_seen, 10u);
   EXPECT_EQ(r.files_parsed, 10u);
+  EXPECT_EQ(r.docs_seen, 1u);  // README.md
+  EXPECT_EQ(r.docs_parsed, 1u);
   EXPECT_EQ(r.files_unchanged, 0u);
   EXPECT_EQ(r.files_deleted, 0u);
   EXPECT_TRUE(r.skipped.empty()) << r.skipped[0].path << ": " << r.skipped[0].reason;
@@ -125,7 +127,8 @@ TEST_F(IngestE2ETest, SampleProjectGraph) {
 
   EXPECT_EQ(CountLabel("Repo"), 1u);
   EXPECT_EQ(CountLabel("Directory"), 4u);  // /, shop, shop/payments, tests
-  EXPECT_EQ(CountLabel("File"), 10u);
+  EXPECT_EQ(CountLabel("File"), 11u);      // 10 .py + README.md
+  EXPECT_EQ(CountLabel("Doc"), 1u);
   EXPECT_EQ(CountLabel("Module"), 10u);
   EXPECT_EQ(CountLabel("Class"), 15u);
   EXPECT_EQ(CountLabel("Function"), 8u);
@@ -233,6 +236,7 @@ TEST_F(IngestE2ETest, ReingestIsAllUnchangedAndThreadCountDoesNotMatter) {
   std::vector<std::string> first = Dump();
   IngestReport again = Ingest(kSample);
   EXPECT_EQ(again.files_unchanged, 10u);
+  EXPECT_EQ(again.docs_unchanged, 1u);
   EXPECT_EQ(again.files_parsed, 0u);
   EXPECT_EQ(again.nodes_written, 0u);
   EXPECT_EQ(again.edges_written, 0u);
@@ -316,7 +320,7 @@ TEST_F(IngestE2ETest, DeletedFilesLeaveTheGraph) {
   EXPECT_FALSE(Node("shop/payments/wallet.py:WalletGateway.charge_async"));
   EXPECT_FALSE(Node("module:shop.payments.wallet"));
   EXPECT_FALSE(*Snap()->GetFile("shop/payments/wallet.py"));
-  EXPECT_EQ(CountLabel("File"), 9u);
+  EXPECT_EQ(CountLabel("File"), 10u);                   // 9 .py + README.md
   EXPECT_EQ(CountType("IMPORTS"), imports_before - 5);  // wallet.py's own five
   // The package's import of the vanished module now points at an External node.
   auto edges = Out("shop/payments/__init__.py", "IMPORTS");
@@ -331,7 +335,8 @@ TEST_F(IngestE2ETest, DeletedFilesLeaveTheGraph) {
   EXPECT_EQ(r.files_deleted, 1u);
   EXPECT_FALSE(Node("dir:tests"));
   EXPECT_EQ(CountLabel("Directory"), 3u);
-  EXPECT_EQ(Out("dir:/", "CONTAINS"), std::vector<std::string>{"CONTAINS -> dir:shop"});
+  EXPECT_EQ(Out("dir:/", "CONTAINS"),
+            (std::vector<std::string>{"CONTAINS -> README.md", "CONTAINS -> dir:shop"}));
 }
 
 TEST_F(IngestE2ETest, BadInputsAreReportedNotFatal) {

@@ -117,6 +117,15 @@
 ; ---- Name accesses inside functions (for USES of module variables): `global` declarations,
 ; bindings, and names read in expression positions (not attribute names, keywords or params) ----
 (global_statement (identifier) @reference.global)
+; `self.x` read or assigned in a method (USES of the class's Fields).
+((attribute object: (identifier) @_obj attribute: (identifier)) @reference.member
+  (#eq? @_obj "self"))
+(assignment
+  left: (attribute object: (identifier) @_obj attribute: (identifier)) @reference.member.write
+  (#eq? @_obj "self"))
+(augmented_assignment
+  left: (attribute object: (identifier) @_obj attribute: (identifier)) @reference.member.write
+  (#eq? @_obj "self"))
 (assignment left: (identifier) @reference.write)
 (augmented_assignment left: (identifier) @reference.write)
 (augmented_assignment left: (identifier) @reference.read)
