@@ -1,10 +1,8 @@
 #pragma once
-// Synthesis: walk the graph (through the query engine only) and emit training pairs as JSONL.
-//
-// Strategy `relation_qa`: one question per INHERITS and HAS_METHOD edge, in both directions
-// ("What does class X inherit from?" / "Which classes inherit from Y?", "Which methods does X
-// define?" / "Which class defines method m?"), written as alpaca records
-//   {"instruction": ..., "input": ..., "output": ..., "meta": {...}}
+// Synthesis, the simple synchronous form: one strategy, the whole output to an ostream.
+// A thin wrapper over RunSynthJob (synth/job.h): positives only (no negatives), exact dedup only,
+// API check on; use RunSynthJob for mixes, negatives, near dedup, filters, progress, cancel and
+// resume.
 // Output is deterministic for a given graph and seed.
 
 #include <cstdint>
@@ -33,7 +31,7 @@ struct SynthSummary {
   double elapsed_ms = 0;
 };
 
-// Writes one JSON object per line to `out`.
+// Writes one JSON object per line to `out` (nothing on error).
 // Errors: InvalidArgument (unknown strategy or format, negative max_pairs), NotFound (graph),
 // errors of the query engine. Thread-safe for distinct `out` streams.
 Result<SynthSummary> RunSynth(storage::GraphStore& store, std::string_view graph,

@@ -5,8 +5,9 @@
 namespace kg::synth {
 
 Result<query::QueryResult> RunWalkQuery(storage::GraphStore& store, std::string_view graph,
-                                        std::string_view text) {
+                                        std::string_view text, const ValueMap& params) {
   query::QueryOptions options;
+  options.params = params;
   options.max_rows = int64_t{1} << 40;
   options.timeout_ms = 10 * 60 * 1000;
   options.max_expansions = int64_t{1} << 40;
@@ -20,6 +21,33 @@ Result<query::QueryResult> RunWalkQuery(storage::GraphStore& store, std::string_
   return result;
 }
 
+std::string CypherString(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\'':
+        out += "\\'";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  out += "'";
+  return out;
+}
+
 std::string CellString(const Value& v) {
   if (v.is_null()) return "";
   if (v.is_string()) return v.as_string();
@@ -30,6 +58,14 @@ std::optional<int64_t> CellInt(const Value& v) {
   if (v.is_int()) return v.as_int();
   if (v.is_double() && std::isfinite(v.as_double())) return static_cast<int64_t>(v.as_double());
   return std::nullopt;
+}
+
+std::string CellFirstLabel(const Value& v) {
+  if (v.is_string()) return v.as_string();
+  if (v.is_list() && !v.as_list().empty() && v.as_list()[0].is_string()) {
+    return v.as_list()[0].as_string();
+  }
+  return "";
 }
 
 bool CellHasLabel(const Value& v, std::string_view label) {

@@ -16,130 +16,20 @@
 #include "ingest/ingest.h"
 #include "storage/graph_store.h"
 #include "synth/dedup.h"
+#include "tests/synth/test_graph.h"
 
 namespace kg::synth {
 namespace {
 
-namespace fs = std::filesystem;
+using fixture::TempDir;
 using Json = nlohmann::json;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "codekg_synth_test_XXXXXX").string();
-    char* p = mkdtemp(tmpl.data());
-    if (p != nullptr) path_ = p;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-storage::NodeFact ClassNode(const std::string& path, const std::string& module,
-                            const std::string& name, int line) {
-  storage::NodeFact n;
-  n.id = path + ":" + name;
-  n.labels = {"Class"};
-  n.props = {{"name", name},
-             {"qualified_name", module + "." + name},
-             {"path", path},
-             {"start_line", line},
-             {"kind", "class"}};
-  return n;
-}
-
-storage::NodeFact MethodNode(const std::string& path, const std::string& module,
-                             const std::string& cls, const std::string& name,
-                             const std::string& signature, const std::string& doc, int line) {
-  storage::NodeFact n;
-  n.id = path + ":" + cls + "." + name;
-  n.labels = {"Method"};
-  n.props = {{"name", name},
-             {"qualified_name", module + "." + cls + "." + name},
-             {"path", path},
-             {"signature", signature},
-             {"start_line", line}};
-  if (!doc.empty()) n.props["docstring"] = doc;
-  return n;
-}
-
-storage::EdgeFact Edge(const std::string& src, const std::string& type, const std::string& dst,
-                       Properties props = {}) {
-  return storage::EdgeFact{src, type, dst, std::move(props)};
-}
-
-// A small zoo: Animal <- Dog <- Puppy (also <- external mixins.Playful), Animal <- Cat, and
-// Robot (another file) <- external abc.ABC. Methods with signatures and docstrings.
+// The zoo graph of test_graph.h.
 class SynthTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_FALSE(dir_.path().empty());
-    auto store = storage::GraphStore::Open(dir_.path() + "/db", storage::Options{});
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-    ASSERT_TRUE(store_->CreateGraph("zoo").ok());
-
-    storage::FactBatch animals;
-    animals.path = "zoo/animals.py";
-    animals.language = "python";
-    const std::string p = animals.path, m = "zoo.animals";
-    animals.nodes = {
-        ClassNode(p, m, "Animal", 1),
-        MethodNode(p, m, "Animal", "__init__", "def __init__(self, name: str)", "", 2),
-        MethodNode(p, m, "Animal", "speak", "def speak(self) -> str",
-                   "Makes the animal's sound.\n\nSubclasses override it.", 5),
-        ClassNode(p, m, "Dog", 10),
-        MethodNode(p, m, "Dog", "speak", "def speak(self) -> str", "", 11),
-        MethodNode(p, m, "Dog", "fetch", "async def fetch(self, thing: str) -> None",
-                   "Brings `thing` back.", 14),
-        ClassNode(p, m, "Cat", 20),
-        MethodNode(p, m, "Cat", "speak", "def speak(self) -> str", "", 21),
-        MethodNode(p, m, "Cat", "create", "def create(cls, name: str) -> \"Cat\"", "Builds a cat.",
-                   24),
-        ClassNode(p, m, "Puppy", 30),
-    };
-    storage::NodeFact playful;
-    playful.id = "external:mixins.Playful";
-    playful.labels = {"External"};
-    playful.props = {{"name", "mixins.Playful"}};
-    playful.shared = true;
-    animals.nodes.push_back(playful);
-    animals.edges = {
-        Edge(p + ":Dog", "INHERITS", p + ":Animal", {{"index", 0}}),
-        Edge(p + ":Cat", "INHERITS", p + ":Animal", {{"index", 0}}),
-        Edge(p + ":Puppy", "INHERITS", p + ":Dog", {{"index", 0}}),
-        Edge(p + ":Puppy", "INHERITS", "external:mixins.Playful", {{"index", 1}}),
-    };
-    for (const auto& [cls, method] :
-         std::vector<std::pair<std::string, std::string>>{{"Animal", "__init__"},
-                                                          {"Animal", "speak"},
-                                                          {"Dog", "speak"},
-                                                          {"Dog", "fetch"},
-                                                          {"Cat", "speak"},
-                                                          {"Cat", "create"}}) {
-      animals.edges.push_back(Edge(p + ":" + cls, "HAS_METHOD", p + ":" + cls + "." + method));
-    }
-    for (auto& n : animals.nodes) {
-      if (n.id == p + ":Cat.create") n.props["decorators"] = ValueList{"classmethod"};
-    }
-    ASSERT_TRUE(store_->ApplyBatch("zoo", animals).ok());
-
-    storage::FactBatch robots;
-    robots.path = "zoo/robots.py";
-    robots.language = "python";
-    storage::NodeFact abc;
-    abc.id = "external:abc.ABC";
-    abc.labels = {"External"};
-    abc.props = {{"name", "abc.ABC"}};
-    abc.shared = true;
-    robots.nodes = {ClassNode("zoo/robots.py", "zoo.robots", "Robot", 3), abc};
-    robots.edges = {Edge("zoo/robots.py:Robot", "INHERITS", "external:abc.ABC", {{"index", 0}})};
-    ASSERT_TRUE(store_->ApplyBatch("zoo", robots).ok());
+    ASSERT_NO_FATAL_FAILURE(fixture::BuildZoo(dir_.path(), &store_));
   }
 
   // Runs synth; returns the JSONL text.
@@ -411,11 +301,18 @@ TEST(DedupTest, NormalizeText) {
 }
 
 TEST(DedupTest, DedupExactKeepsFirstByNormalizedQuestionAndInput) {
+  auto pair = [](std::string q, std::string in, std::string out) {
+    TrainingPair p;
+    p.instruction = std::move(q);
+    p.input = std::move(in);
+    p.output = std::move(out);
+    return p;
+  };
   std::vector<TrainingPair> pairs = {
-      {"What is X?", "", "first", "R", "d", "1"},
-      {"what  is x?", "", "second", "R", "d", "2"},          // duplicate of the first
-      {"What is X?", "File: a.py", "third", "R", "d", "3"},  // different input: kept
-      {"What is Y?", "", "fourth", "R", "d", "4"},
+      pair("What is X?", "", "first"),
+      pair("what  is x?", "", "second"),          // duplicate of the first
+      pair("What is X?", "File: a.py", "third"),  // different input: kept
+      pair("What is Y?", "", "fourth"),
   };
   EXPECT_EQ(DedupExact(&pairs), 1u);
   ASSERT_EQ(pairs.size(), 3u);

@@ -19,6 +19,7 @@
 #include "common/result.h"
 #include "storage/graph_store.h"
 #include "synth/pair.h"
+#include "synth/strategies.h"
 
 namespace kg::synth::relation_qa {
 
@@ -27,7 +28,6 @@ extern const std::string_view kInheritsQuery;
 extern const std::string_view kMethodsQuery;
 
 // Errors: NotFound (graph), the query engine's errors.
-Result<std::vector<TrainingPair>> Walk(storage::GraphStore& store, std::string_view graph,
-                                       uint64_t seed);
+Result<std::vector<TrainingPair>> Walk(const WalkContext& context);
 
 }  // namespace kg::synth::relation_qa
