@@ -4,9 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
 
 namespace kg::server {
 namespace {
@@ -44,10 +42,14 @@ Result<JobRecord> FromJson(const Json& j) {
     r.graph = j.at("graph").get<std::string>();
     r.state = j.at("state").get<std::string>();
     r.created_ms = j.at("created_ms").get<int64_t>();
+    r.started_ms = j.value("started_ms", int64_t{0});
     r.finished_ms = j.value("finished_ms", int64_t{0});
+    r.attempts = j.value("attempts", 0);
     r.request = j.value("request", Json::object());
     r.summary = j.value("summary", Json::object());
     r.error = j.value("error", Json(nullptr));
+    r.progress = j.value("progress", Json::object());
+    r.notes = j.value("notes", Json::array());
     r.has_results = j.value("has_results", false);
     return r;
   } catch (const std::exception& e) {
@@ -55,7 +57,19 @@ Result<JobRecord> FromJson(const Json& j) {
   }
 }
 
+Result<JobRecord> Parse(std::string_view id, const std::string& text) {
+  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    return Status::Corruption("job record of '" + std::string(id) + "' is not valid JSON");
+  }
+  return FromJson(j);
+}
+
 }  // namespace
+
+bool JobRecord::IsFinal() const {
+  return state == "succeeded" || state == "failed" || state == "cancelled";
+}
 
 Json JobRecord::ToJson() const {
   Json j = Json::object();
@@ -64,33 +78,26 @@ Json JobRecord::ToJson() const {
   j["graph"] = graph;
   j["state"] = state;
   j["created_ms"] = created_ms;
+  j["started_ms"] = started_ms;
   j["finished_ms"] = finished_ms;
+  j["attempts"] = attempts;
   j["request"] = request;
+  j["progress"] = progress;
   j["summary"] = summary;
   j["error"] = error;
+  j["notes"] = notes;
   j["has_results"] = has_results;
   if (has_results) j["results_url"] = "/v1/jobs/" + id + "/results";
   return j;
 }
 
-Result<std::unique_ptr<JobStore>> JobStore::Open(const std::string& dir) {
+Result<std::unique_ptr<JobStore>> JobStore::Open(storage::GraphStore* store,
+                                                 const std::string& dir) {
+  if (store == nullptr) return Status::InvalidArgument("JobStore needs a GraphStore");
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return Status::IOError("cannot create jobs folder " + dir + ": " + ec.message());
-  std::unique_ptr<JobStore> store(new JobStore(dir));
-  // Jobs left "running" by a previous process were interrupted.
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    const fs::path& p = it->path();
-    if (p.extension() != ".json") continue;
-    auto job = store->Get(p.stem().string());
-    if (!job.ok() || job->state != "running") continue;
-    job->state = "failed";
-    job->error = Json{{"code", "cancelled"},
-                      {"message", "interrupted: the server stopped before the job finished"}};
-    KG_RETURN_IF_ERROR(store->Save(&job.value()));
-  }
-  if (ec) return Status::IOError("cannot list jobs folder " + dir + ": " + ec.message());
-  return store;
+  return std::unique_ptr<JobStore>(new JobStore(store, dir));
 }
 
 bool JobStore::IsValidJobId(std::string_view id) {
@@ -103,27 +110,12 @@ bool JobStore::IsValidJobId(std::string_view id) {
   return true;
 }
 
-std::string JobStore::RecordPath(std::string_view id) const {
-  return dir_ + "/" + std::string(id) + ".json";
-}
-
 std::string JobStore::ResultsPath(std::string_view id) const {
   return dir_ + "/" + std::string(id) + ".jsonl";
 }
 
-Status JobStore::Write(const JobRecord& job) {
-  std::string path = RecordPath(job.id);
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << DumpJson(job.ToJson()) << '\n';
-    out.flush();
-    if (!out) return Status::IOError("cannot write job record " + tmp);
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return Status::IOError("cannot rename job record to " + path + ": " + ec.message());
-  return Status::OK();
+std::string JobStore::PartialResultsPath(std::string_view id) const {
+  return ResultsPath(id) + ".partial";
 }
 
 Result<JobRecord> JobStore::Create(std::string_view kind, std::string_view graph, Json request) {
@@ -131,28 +123,34 @@ Result<JobRecord> JobStore::Create(std::string_view kind, std::string_view graph
   job.id = NewJobId();
   job.kind = std::string(kind);
   job.graph = std::string(graph);
-  job.state = "running";
+  job.state = "queued";
   job.created_ms = NowMs();
   job.request = std::move(request);
-  KG_RETURN_IF_ERROR(Write(job));
+  KG_RETURN_IF_ERROR(Save(&job));
   return job;
 }
 
 Status JobStore::Save(JobRecord* job) {
-  if (job->state != "running" && job->finished_ms == 0) job->finished_ms = NowMs();
-  return Write(*job);
+  if (job->IsFinal() && job->finished_ms == 0) job->finished_ms = NowMs();
+  return store_->PutJob(job->id, DumpJson(job->ToJson()));
 }
 
 Result<JobRecord> JobStore::Get(std::string_view id) const {
   if (!IsValidJobId(id)) return Status::NotFound("job '" + std::string(id) + "' does not exist");
-  std::ifstream in(RecordPath(id), std::ios::binary);
-  if (!in) return Status::NotFound("job '" + std::string(id) + "' does not exist");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  Json j = Json::parse(buf.str(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded())
-    return Status::Corruption("job record of '" + std::string(id) + "' is not valid JSON");
-  return FromJson(j);
+  KG_ASSIGN_OR_RETURN(std::optional<std::string> text, store_->GetJob(id));
+  if (!text) return Status::NotFound("job '" + std::string(id) + "' does not exist");
+  return Parse(id, *text);
+}
+
+Result<std::vector<JobRecord>> JobStore::List() const {
+  KG_ASSIGN_OR_RETURN(auto all, store_->ListJobs());
+  std::vector<JobRecord> out;
+  out.reserve(all.size());
+  for (const auto& [id, text] : all) {
+    Result<JobRecord> r = Parse(id, text);
+    if (r.ok()) out.push_back(std::move(r).value());
+  }
+  return out;
 }
 
 }  // namespace kg::server

@@ -1,21 +1,26 @@
 #pragma once
-// JobStore: durable records of ingest and synthesis jobs, one JSON file per job.
+// JobStore: durable records of ingest and synthesis jobs.
 //
-// Layout under the jobs folder (`<data_dir>/jobs`):
-//   <id>.json    the JobRecord (written to a temp file and renamed, so never half-written)
-//   <id>.jsonl   the job's results (synthesis output), when it has any
-// Jobs run synchronously inside the request today; a job found in state "running" when the store
-// is opened was interrupted by a stop or crash and is marked "failed" at Open().
+// Records are JSON kept in the database's job records (storage::GraphStore::PutJob and friends,
+// synced on every write, so an acknowledged state survives kill -9). Results stay as files in
+// the jobs folder (`<data_dir>/jobs`):
+//   <id>.jsonl.partial   results while the job runs (complete lines are the records delivered)
+//   <id>.jsonl           results once the job succeeded (renamed from .partial)
 //
-// Thread-safety: all methods may be called concurrently; distinct jobs never share a file.
+// Job states: "queued" -> "running" -> "succeeded" | "failed" | "cancelled". A record still
+// "queued" or "running" when the server starts was interrupted; the JobManager resumes it.
+//
+// Thread-safety: all methods may be called concurrently; callers serialize writes of one job.
 
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "server/api.h"
+#include "storage/graph_store.h"
 
 namespace kg::server {
 
@@ -23,47 +28,56 @@ struct JobRecord {
   std::string id;
   std::string kind;  // "ingest" or "synth"
   std::string graph;
-  std::string state;              // "running", "succeeded" or "failed"
-  int64_t created_ms = 0;         // Unix epoch milliseconds
-  int64_t finished_ms = 0;        // 0 while running
-  Json request = Json::object();  // the parameters the job ran with
-  Json summary = Json::object();  // kind-specific summary once succeeded
-  Json error = nullptr;           // {"code", "message"} once failed
-  bool has_results = false;       // `<id>.jsonl` holds the results
+  std::string state;               // "queued", "running", "succeeded", "failed" or "cancelled"
+  int64_t created_ms = 0;          // Unix epoch milliseconds
+  int64_t started_ms = 0;          // when the current attempt started running; 0 while queued
+  int64_t finished_ms = 0;         // 0 until the state is final
+  int attempts = 0;                // runs started (> 1 after a restart resumed the job)
+  Json request = Json::object();   // the parameters the job runs with
+  Json summary = Json::object();   // kind-specific summary once succeeded
+  Json error = nullptr;            // {"code", "message"} once failed or cancelled
+  Json progress = Json::object();  // {"done", "total"} last checkpointed (units: see api.md)
+  Json notes = Json::array();      // strings: e.g. "resumed after a restart at record 12"
+  bool has_results = false;        // `<id>.jsonl` holds the results
 
-  // The record as served by GET /v1/jobs/{id}.
+  bool IsFinal() const;
+  // The record as served by GET /v1/jobs/{id} and as stored.
   Json ToJson() const;
 };
 
 class JobStore {
  public:
-  // Opens (creating) the folder `dir`. IOError when it cannot be created or read.
-  static Result<std::unique_ptr<JobStore>> Open(const std::string& dir);
+  // Uses the job records of `store` (not owned; must outlive the JobStore) and the results folder
+  // `dir` (created). IOError when the folder cannot be created.
+  static Result<std::unique_ptr<JobStore>> Open(storage::GraphStore* store, const std::string& dir);
 
   JobStore(const JobStore&) = delete;
   JobStore& operator=(const JobStore&) = delete;
 
-  // A new job in state "running" with a fresh unique id, persisted. IOError on write failure.
+  // A new job in state "queued" with a fresh unique id, persisted. IOError on write failure.
   Result<JobRecord> Create(std::string_view kind, std::string_view graph, Json request);
 
-  // Persists `job` (after the caller set state/summary/error/has_results); sets finished_ms when
-  // the state is final. IOError on write failure.
+  // Persists `job` (after the caller changed it); sets finished_ms when the state is final.
+  // IOError on write failure.
   Status Save(JobRecord* job);
 
   // The job `id`. NotFound if unknown (or malformed: ids are [A-Za-z0-9_-]{1,64}); Corruption if
   // its record cannot be parsed.
   Result<JobRecord> Get(std::string_view id) const;
 
-  // Where the results of job `id` live (the file may not exist). REQUIRES: IsValidJobId(id).
+  // Every job, oldest first (ids sort by creation time). Unparseable records are skipped.
+  Result<std::vector<JobRecord>> List() const;
+
+  // Where the results of job `id` live (final, and while running). REQUIRES: IsValidJobId(id).
   std::string ResultsPath(std::string_view id) const;
+  std::string PartialResultsPath(std::string_view id) const;
 
   static bool IsValidJobId(std::string_view id);
 
  private:
-  explicit JobStore(std::string dir) : dir_(std::move(dir)) {}
-  std::string RecordPath(std::string_view id) const;
-  Status Write(const JobRecord& job);
+  JobStore(storage::GraphStore* store, std::string dir) : store_(store), dir_(std::move(dir)) {}
 
+  storage::GraphStore* const store_;
   const std::string dir_;
 };
 

@@ -129,11 +129,19 @@ Json IngestReportToJson(const ingest::IngestReport& report) {
   out["files_unchanged"] = report.files_unchanged;
   out["files_deleted"] = report.files_deleted;
   out["files_reresolved"] = report.files_reresolved;
+  out["docs_seen"] = report.docs_seen;
+  out["docs_parsed"] = report.docs_parsed;
+  out["docs_unchanged"] = report.docs_unchanged;
+  out["docs_deleted"] = report.docs_deleted;
   out["nodes_written"] = report.nodes_written;
   out["edges_written"] = report.edges_written;
   out["skipped"] = IssuesToJson(report.skipped);
   out["flagged"] = IssuesToJson(report.flagged);
   out["elapsed_ms"] = report.elapsed_ms;
+  out["phases_ms"] = Json{{"walk", report.walk_ms},
+                          {"parse", report.parse_ms},
+                          {"resolve", report.resolve_ms},
+                          {"write", report.write_ms}};
   return out;
 }
 

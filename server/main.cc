@@ -1,9 +1,14 @@
-// codekgd: the codekg HTTP service. Flags: server/flags.h. HTTP contract: server/api.md.
+// codekgd: the codekg HTTP service. Settings (flags, env, config file): server/flags.h. HTTP
+// contract: server/api.md.
 #include <pthread.h>
 #include <signal.h>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <map>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -12,7 +17,15 @@
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  auto flags = kg::server::ParseFlags(args);
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    size_t eq = entry.find('=');
+    if (eq != std::string_view::npos && entry.substr(0, 7) == "CODEKG_") {
+      env.emplace(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+    }
+  }
+  auto flags = kg::server::LoadSettings(args, env);
   if (!flags.ok()) {
     std::fprintf(stderr, "codekgd: %s\n%s", flags.status().message().c_str(),
                  kg::server::Usage().c_str());

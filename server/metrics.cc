@@ -47,6 +47,17 @@ void Metrics::RecordQueryLimitHit(std::string_view limit) {
   ++limit_hits_[std::string(limit)];
 }
 
+void Metrics::SetJobsActive(uint64_t queued, uint64_t running) {
+  std::lock_guard<std::mutex> lock(mu_);
+  jobs_queued_ = queued;
+  jobs_running_ = running;
+}
+
+void Metrics::RecordRequestLimitHit(std::string_view limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++request_limit_hits_[std::string(limit)];
+}
+
 void Metrics::RecordJob(std::string_view kind, std::string_view state) {
   std::lock_guard<std::mutex> lock(mu_);
   ++jobs_[{std::string(kind), std::string(state)}];
@@ -90,6 +101,16 @@ std::string Metrics::RenderPrometheus() const {
   for (const auto& [key, n] : jobs_) {
     out += "codekgd_jobs_total{kind=\"" + Escape(key.first) + "\",state=\"" + Escape(key.second) +
            "\"} " + std::to_string(n) + "\n";
+  }
+  out += "# HELP codekgd_jobs_active Jobs queued or running now.\n";
+  out += "# TYPE codekgd_jobs_active gauge\n";
+  out += "codekgd_jobs_active{state=\"queued\"} " + std::to_string(jobs_queued_) + "\n";
+  out += "codekgd_jobs_active{state=\"running\"} " + std::to_string(jobs_running_) + "\n";
+  out += "# HELP codekgd_request_limit_hits_total Requests refused by a server limit.\n";
+  out += "# TYPE codekgd_request_limit_hits_total counter\n";
+  for (const auto& [limit, n] : request_limit_hits_) {
+    out += "codekgd_request_limit_hits_total{limit=\"" + Escape(limit) + "\"} " +
+           std::to_string(n) + "\n";
   }
   out += "# HELP codekgd_uptime_seconds Seconds since the server started.\n";
   out += "# TYPE codekgd_uptime_seconds gauge\n";

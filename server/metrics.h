@@ -5,7 +5,10 @@
 //   codekgd_http_requests_total{method,route,status}        counter
 //   codekgd_http_request_duration_seconds{route}            histogram (le buckets below)
 //   codekgd_query_limit_hits_total{limit}                   counter (max_rows, max_expansions, ...)
-//   codekgd_jobs_total{kind,state}                          counter (finished ingest/synth jobs)
+//   codekgd_jobs_total{kind,state}                          counter (finished ingest/synth jobs;
+//                                                           kind "watch_ingest": watch re-ingests)
+//   codekgd_request_limit_hits_total{limit}                 counter (max_body_bytes, auth)
+//   codekgd_jobs_active{state}                              gauge (queued, running)
 //   codekgd_uptime_seconds                                  gauge
 //
 // `route` is the route pattern (e.g. "/v1/graphs/{graph}/query"), never the raw path, so the
@@ -36,6 +39,8 @@ class Metrics {
   void RecordRequest(std::string_view method, std::string_view route, int status, double seconds);
   void RecordQueryLimitHit(std::string_view limit);
   void RecordJob(std::string_view kind, std::string_view state);
+  void SetJobsActive(uint64_t queued, uint64_t running);
+  void RecordRequestLimitHit(std::string_view limit);
 
   // Every metric in the Prometheus text format, with # HELP and # TYPE lines.
   std::string RenderPrometheus() const;
@@ -52,6 +57,8 @@ class Metrics {
   std::map<std::string, Histogram> latency_;                                // GUARDED_BY(mu_)
   std::map<std::string, uint64_t> limit_hits_;                              // GUARDED_BY(mu_)
   std::map<std::pair<std::string, std::string>, uint64_t> jobs_;            // GUARDED_BY(mu_)
+  std::map<std::string, uint64_t> request_limit_hits_;                      // GUARDED_BY(mu_)
+  uint64_t jobs_queued_ = 0, jobs_running_ = 0;                             // GUARDED_BY(mu_)
 };
 
 }  // namespace kg::server

@@ -12,7 +12,9 @@
 #include <fstream>
 #include <thread>
 
+#include "server/handlers/util.h"
 #include "server/http_status.h"
+#include "server/job_runners.h"
 #include "server/routes.h"
 
 namespace kg::server {
@@ -84,12 +86,18 @@ ApiResponse Server::Impl::Route(const httplib::Request& hreq, std::string body,
   }
   *route = std::string(match.route->pattern);
   const ServerOptions& opts = context->options();
-  if (match.route->writes && !opts.token.empty()) {
-    std::string auth = hreq.get_header_value("Authorization");
-    if (auth != "Bearer " + opts.token) {
-      return ErrorResponse(Status::PermissionDenied(
-          "this route changes state and needs the header 'Authorization: Bearer <token>'"));
-    }
+  // Liveness, metrics and the explorer's static files (no data in them) stay open.
+  std::string_view pattern = match.route->pattern;
+  bool open_route =
+      pattern == "/healthz" || pattern == "/metrics" || pattern == "/" || pattern == "/ui/{file}";
+  bool needs_token =
+      !opts.token.empty() && (match.route->writes || (opts.auth_reads && !open_route));
+  if (needs_token && !handlers::TokenMatches(hreq.get_header_value("Authorization"), opts.token)) {
+    context->metrics().RecordRequestLimitHit("auth");
+    return ErrorResponse(Status::PermissionDenied(
+        match.route->writes
+            ? "this route changes state and needs the header 'Authorization: Bearer <token>'"
+            : "this server requires the header 'Authorization: Bearer <token>' on every route"));
   }
   ApiRequest req;
   req.method = hreq.method == "HEAD" ? "GET" : hreq.method;
@@ -163,6 +171,7 @@ void Server::Impl::Dispatch(const httplib::Request& hreq, httplib::Response& hre
 
 void Server::Impl::Observe(const httplib::Request& hreq, std::string_view route, int status,
                            size_t bytes, std::chrono::steady_clock::time_point start) {
+  if (status == 413) context->metrics().RecordRequestLimitHit("max_body_bytes");
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::string method = hreq.method == "HEAD" ? "GET" : hreq.method;
   context->metrics().RecordRequest(method, route, status, seconds);
@@ -226,10 +235,17 @@ Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
   storage::Options store_options;
   KG_ASSIGN_OR_RETURN(auto store,
                       storage::GraphStore::Open(options.data_dir + "/db", store_options));
-  KG_ASSIGN_OR_RETURN(auto jobs, JobStore::Open(options.data_dir + "/jobs"));
+  KG_ASSIGN_OR_RETURN(auto jobs, JobStore::Open(store.get(), options.data_dir + "/jobs"));
 
   auto impl = std::make_unique<Impl>();
   impl->context = std::make_unique<ServerContext>(options, std::move(store), std::move(jobs));
+  ServerContext& context = *impl->context;
+  auto manager =
+      std::make_unique<JobManager>(context.jobs(), context.metrics(), options.job_workers);
+  manager->RegisterKind("ingest", MakeIngestRunner(context));
+  manager->RegisterKind("synth", MakeSynthRunner(context));
+  KG_RETURN_IF_ERROR(manager->Start());  // resumes jobs a previous process left unfinished
+  context.SetJobManager(std::move(manager));
   Impl* self = impl.get();
   httplib::Server& http = impl->http;
 
@@ -244,7 +260,15 @@ Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
-  http.set_keep_alive_timeout(2);
+  http.set_keep_alive_timeout(options.keep_alive_s);
+  // A keep-alive connection holds a request thread; it is closed after this many requests (the
+  // client reconnects) so that waiting connections get a turn. httplib's default of 5 would make
+  // keep-alive nearly useless.
+  http.set_keep_alive_max_count(1000);
+  // Slow clients (a header or body trickling in, a response not being read) are disconnected
+  // after these, so they cannot pin request threads.
+  http.set_read_timeout(options.read_timeout_s, 0);
+  http.set_write_timeout(options.write_timeout_s, 0);
   httplib::Server::Handler dispatch = [self](const httplib::Request& req, httplib::Response& res) {
     self->Dispatch(req, res, std::string());
   };
@@ -260,8 +284,9 @@ Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
   http.Delete(kAny, dispatch_with_body);
   size_t max_body = options.max_body_bytes;
   // Responses httplib makes on its own (413, malformed requests) get the same JSON error shape.
-  http.set_error_handler([max_body](const httplib::Request& req, httplib::Response& res) {
+  http.set_error_handler([self, max_body](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
+    if (res.status == 413) self->context->metrics().RecordRequestLimitHit("max_body_bytes");
     ApiResponse err = ErrorResponse(StatusForHttpError(res.status, req, max_body));
     res.set_content(err.body, err.content_type.c_str());
   });
@@ -307,6 +332,9 @@ Status Server::Serve() {
 void Server::Stop() {
   if (!impl_) return;
   impl_->stop_requested = true;
+  // Jobs and watches first: running jobs are interrupted (and resumed at the next start), and
+  // requests waiting for a job (?wait=true) return, so the listener can drain promptly.
+  if (impl_->context) impl_->context->StopBackground();
   // Serve() may be between its check and the listener's start: wait for it to be running.
   for (int i = 0; i < 500 && impl_->serving && !impl_->http.is_running(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));

@@ -1,8 +1,9 @@
 #pragma once
 // Server: codekgd's HTTP service (cpp-httplib) over one GraphStore and one JobStore.
 //
-// Lifecycle: Open() -> Bind() -> Serve() (blocks) ... Stop() from another thread -> Serve()
-// returns once the listener is closed and every in-flight request has finished -> Close() (or
+// Lifecycle: Open() (opens the store, resumes interrupted jobs) -> Bind() -> Serve() (blocks) ...
+// Stop() from another thread (interrupts running jobs, which stay resumable, and stops watches;
+// then the listener) -> Serve() returns once every in-flight request has finished -> Close() (or
 // the destructor) closes the store.
 //
 // Every request goes through one dispatcher: the routes table (routes.h) picks the handler, the
@@ -20,7 +21,8 @@ namespace kg::server {
 
 class Server {
  public:
-  // Opens the store in <data_dir>/db (creating it) and the jobs in <data_dir>/jobs.
+  // Opens the store in <data_dir>/db (creating it), job results in <data_dir>/jobs, and starts the
+  // job workers (jobs left unfinished by a previous process are queued again).
   // Errors: InvalidArgument (empty data_dir), IOError/Corruption from storage (e.g. the database
   // is locked by another codekgd).
   static Result<std::unique_ptr<Server>> Open(const ServerOptions& options);

@@ -14,6 +14,7 @@ the (line, column) position. The HTTP contract is server/api.md.
 """
 
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -85,9 +86,24 @@ class Client:
     def delete_graph(self, name):
         return self._call("DELETE", self._graph(name))
 
-    def ingest(self, graph, path):
-        """Ingests the folder `path` (on the server's machine) into `graph`; returns the report."""
-        return self._call("POST", self._graph(graph) + "/ingest", {"path": path})["report"]
+    def ingest(self, graph, path, wait=True):
+        """Ingests the folder `path` (on the server's machine) into `graph`. wait=True blocks
+        until the job is done and returns its report; wait=False returns the queued job (see
+        wait_job)."""
+        if wait:
+            return self._call("POST", self._graph(graph) + "/ingest?wait=true",
+                              {"path": path})["report"]
+        return self._call("POST", self._graph(graph) + "/ingest", {"path": path})["job"]
+
+    def watch(self, graph, path, debounce_ms=None):
+        """Ingests `path` and keeps `graph` in sync with it; returns {"watch", "report"}."""
+        body = {"path": path, "watch": True}
+        if debounce_ms is not None:
+            body["debounce_ms"] = debounce_ms
+        return self._call("POST", self._graph(graph) + "/ingest", body)
+
+    def stop_watch(self, graph):
+        return self._call("DELETE", self._graph(graph) + "/watch")
 
     def query(self, graph, q, params=None, limit=None, timeout_ms=None):
         """Runs a query; returns {"columns", "rows", "stats", "warnings", "truncated", ...}."""
@@ -135,12 +151,38 @@ class Client:
         with self._open("GET", "/metrics") as resp:
             return resp.read().decode("utf-8")
 
-    def synth(self, graph, **kw):
-        """Runs a synthesis job (strategy, seed, max_pairs, format); returns the job."""
-        return self._call("POST", self._graph(graph) + "/synth", kw)["job"]
+    def synth(self, graph, wait=True, **kw):
+        """Runs a synthesis job (strategy, seed, max_pairs, format). wait=True returns the
+        finished job; wait=False the queued one (see wait_job)."""
+        path = self._graph(graph) + "/synth" + ("?wait=true" if wait else "")
+        return self._call("POST", path, kw)["job"]
 
     def job(self, job_id):
+        """A job: {"id", "kind", "state", "progress": {"done", "total", "rate", "eta_s"}, ...}."""
         return self._call("GET", "/v1/jobs/" + urllib.parse.quote(job_id, safe=""))["job"]
+
+    def jobs(self, state=None, kind=None, graph=None, limit=None):
+        """Jobs, newest first."""
+        args = {k: v for k, v in (("state", state), ("kind", kind), ("graph", graph),
+                                  ("limit", limit)) if v is not None}
+        path = "/v1/jobs" + ("?" + urllib.parse.urlencode(args) if args else "")
+        return self._call("GET", path)["jobs"]
+
+    def cancel_job(self, job_id):
+        """Cancels a queued or running job; returns the job as of now."""
+        return self._call("DELETE", "/v1/jobs/" + urllib.parse.quote(job_id, safe=""))["job"]
+
+    def wait_job(self, job_id, timeout=None, poll=0.2):
+        """Polls until the job is final (succeeded, failed or cancelled) and returns it. Raises
+        TimeoutError after `timeout` seconds (None = no limit)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            job = self.job(job_id)
+            if job["state"] in ("succeeded", "failed", "cancelled"):
+                return job
+            if deadline is not None and time.monotonic() >= deadline:
+                raise TimeoutError("job %s still %s" % (job_id, job["state"]))
+            time.sleep(poll)
 
     def job_results(self, job_id):
         """Yields the job's result records (one dict per JSONL line), streamed."""

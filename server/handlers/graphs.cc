@@ -1,10 +1,11 @@
-// GET /v1/graphs, GET|POST|DELETE /v1/graphs/{graph}.
+// GET /v1/graphs, GET|POST|DELETE /v1/graphs/{graph}, POST /v1/graphs/{graph}/fsck.
 #include <mutex>
 
 #include "server/context.h"
 #include "server/handlers/handlers.h"
 #include "server/handlers/util.h"
 #include "server/json_codec.h"
+#include "server/request_body.h"
 
 namespace kg::server::handlers {
 
@@ -51,10 +52,35 @@ Result<ApiResponse> CreateGraph(ServerContext& context, const ApiRequest& reques
 
 Result<ApiResponse> DeleteGraph(ServerContext& context, const ApiRequest& request) {
   const std::string& name = request.PathParam("graph");
+  KG_RETURN_IF_ERROR(RequireGraph(context, name).status());
+  bool was_watched = context.RemoveWatch(name);  // a deleted graph is no longer watched
   std::lock_guard<std::mutex> lock(context.GraphWriteMutex(name));
   KG_RETURN_IF_ERROR(RequireGraph(context, name).status());
   KG_RETURN_IF_ERROR(context.store().DropGraph(name));
-  return ApiResponse::FromJson(Json{{"deleted", name}});
+  return ApiResponse::FromJson(Json{{"deleted", name}, {"watch_stopped", was_watched}});
+}
+
+Result<ApiResponse> FsckGraph(ServerContext& context, const ApiRequest& request) {
+  const std::string& name = request.PathParam("graph");
+  KG_RETURN_IF_ERROR(CheckQueryParams(request, {}));
+  KG_ASSIGN_OR_RETURN(Json body, ParseJsonObject(request.body));
+  KG_RETURN_IF_ERROR(CheckFields(body, {}));
+  KG_RETURN_IF_ERROR(RequireGraph(context, name).status());
+  Result<storage::FsckReport> report = context.store().Fsck(name);
+  if (!report.ok() && report.status().IsNotFound()) {
+    return Status::NotFound("graph '" + name + "' does not exist");
+  }
+  KG_RETURN_IF_ERROR(report.status());
+  Json problems = Json::array();
+  for (const std::string& p : report->problems) problems.push_back(p);
+  return ApiResponse::FromJson(Json{{"fsck",
+                                     {{"graph", report->graph},
+                                      {"ok", report->ok()},
+                                      {"nodes", report->nodes},
+                                      {"edges", report->edges},
+                                      {"index_entries", report->index_entries},
+                                      {"files", report->files},
+                                      {"problems", problems}}}});
 }
 
 }  // namespace kg::server::handlers

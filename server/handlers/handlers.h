@@ -11,15 +11,18 @@ namespace kg::server::handlers {
 Result<ApiResponse> Health(ServerContext& context, const ApiRequest& request);
 Result<ApiResponse> GetMetrics(ServerContext& context, const ApiRequest& request);
 Result<ApiResponse> ListRoutes(ServerContext& context, const ApiRequest& request);
+Result<ApiResponse> OpenApi(ServerContext& context, const ApiRequest& request);
 
 // graphs.cc
 Result<ApiResponse> ListGraphs(ServerContext& context, const ApiRequest& request);
 Result<ApiResponse> GetGraph(ServerContext& context, const ApiRequest& request);
 Result<ApiResponse> CreateGraph(ServerContext& context, const ApiRequest& request);
 Result<ApiResponse> DeleteGraph(ServerContext& context, const ApiRequest& request);
+Result<ApiResponse> FsckGraph(ServerContext& context, const ApiRequest& request);
 
 // ingest.cc
 Result<ApiResponse> Ingest(ServerContext& context, const ApiRequest& request);
+Result<ApiResponse> StopWatch(ServerContext& context, const ApiRequest& request);
 
 // query.cc
 Result<ApiResponse> Query(ServerContext& context, const ApiRequest& request);
@@ -39,7 +42,16 @@ Result<ApiResponse> McpGet(ServerContext& context, const ApiRequest& request);
 Result<ApiResponse> Synth(ServerContext& context, const ApiRequest& request);
 
 // jobs.cc
+Result<ApiResponse> ListJobs(ServerContext& context, const ApiRequest& request);
 Result<ApiResponse> GetJob(ServerContext& context, const ApiRequest& request);
+Result<ApiResponse> CancelJob(ServerContext& context, const ApiRequest& request);
 Result<ApiResponse> JobResults(ServerContext& context, const ApiRequest& request);
+
+// check.cc
+Result<ApiResponse> CheckCode(ServerContext& context, const ApiRequest& request);
+
+// web.cc
+Result<ApiResponse> WebIndex(ServerContext& context, const ApiRequest& request);
+Result<ApiResponse> WebAsset(ServerContext& context, const ApiRequest& request);
 
 }  // namespace kg::server::handlers

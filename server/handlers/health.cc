@@ -1,6 +1,7 @@
-// GET /healthz, GET /metrics, GET /v1.
+// GET /healthz, GET /metrics, GET /v1, GET /v1/openapi.json.
 #include "server/context.h"
 #include "server/handlers/handlers.h"
+#include "server/openapi.h"
 #include "server/routes.h"
 
 namespace kg::server::handlers {
@@ -12,6 +13,8 @@ Result<ApiResponse> Health(ServerContext&, const ApiRequest&) {
 Result<ApiResponse> GetMetrics(ServerContext& context, const ApiRequest&) {
   ApiResponse response;
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  auto [queued, running] = context.job_manager().ActiveCounts();
+  context.metrics().SetJobsActive(queued, running);
   response.body = context.metrics().RenderPrometheus();
   return response;
 }
@@ -23,6 +26,12 @@ Result<ApiResponse> ListRoutes(ServerContext&, const ApiRequest&) {
         Json{{"method", r.method}, {"path", r.pattern}, {"doc", r.doc}, {"writes", r.writes}});
   }
   return ApiResponse::FromJson(Json{{"routes", routes}});
+}
+
+Result<ApiResponse> OpenApi(ServerContext&, const ApiRequest&) {
+  ApiResponse response;
+  response.body = std::string(kOpenApiJson);
+  return response;
 }
 
 }  // namespace kg::server::handlers

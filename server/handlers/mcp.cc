@@ -1,11 +1,15 @@
 // POST /mcp: the Model Context Protocol over streamable HTTP (spec revisions 2025-03-26 and
 // 2025-06-18), JSON-RPC 2.0. The tools are the read API: each tools/call runs the same handler
 // as the matching HTTP route and returns its body as text. GET /mcp is 405 (no server-initiated
-// stream is offered).
+// stream is offered). Tools: query, search, get_node, traverse, check_api, fsck, ingest. Tools
+// that change state (annotation readOnlyHint false: ingest) need the
+// bearer token when one is configured (HTTP 403 otherwise); with --auth-reads the whole
+// endpoint does (checked by the dispatcher).
 #include <string>
 
 #include "server/context.h"
 #include "server/handlers/handlers.h"
+#include "server/handlers/util.h"
 #include "server/http_status.h"
 
 namespace kg::server::handlers {
@@ -107,6 +111,48 @@ Json ToolList() {
                                {"max_nodes", {{"type", "integer"}, {"minimum", 1}}},
                                {"format", {{"type", "string"}, {"enum", {"text", "json"}}}}},
                               {"graph", "id"})}});
+  tools.push_back(
+      {{"name", "check_api"},
+       {"title", "Check the APIs a code snippet uses"},
+       {"description",
+        "Parses a Python snippet and checks every imported module, class, function, method and "
+        "attribute it references against the graph, and the argument counts of calls. Returns "
+        "{ok, references: [{name, kind, line, col, status: resolved|not_found|unresolvable, "
+        "node_id?, suggestions, arity?}], counts, syntax_error}. Use it to verify generated "
+        "code before running it."},
+       {"inputSchema",
+        Schema({{"graph", graph},
+                {"code", {{"type", "string"}, {"description", "the snippet (<= 256 KiB)"}}},
+                {"language", {{"type", "string"}, {"enum", {"python"}}}}},
+               {"graph", "code"})}});
+  tools.push_back(
+      {{"name", "fsck"},
+       {"title", "Check a graph's integrity"},
+       {"description",
+        "Checks that every index entry, count, file manifest and edge of `graph` agrees with "
+        "its node and edge records. Returns {fsck: {ok, nodes, edges, index_entries, files, "
+        "problems: [one line each]}}."},
+       {"inputSchema", Schema({{"graph", graph}}, {"graph"})}});
+  tools.push_back(
+      {{"name", "ingest"},
+       {"title", "Ingest a source folder"},
+       {"description",
+        "Parses the source folder `path` (on the server's machine, inside its allowed roots) "
+        "into `graph`, creating the graph if needed; incremental: unchanged files are skipped. "
+        "Waits for the job and returns its report. Changes state: needs the bearer token when "
+        "the server has one."},
+       {"inputSchema",
+        Schema({{"graph", graph},
+                {"path", {{"type", "string"}, {"description", "absolute folder path"}}}},
+               {"graph", "path"})}});
+  // MCP tool annotations: every tool but ingest only reads.
+  for (Json& t : tools) {
+    bool writes = t["name"] == "ingest";
+    t["annotations"] = Json{{"readOnlyHint", !writes},
+                            {"destructiveHint", false},
+                            {"idempotentHint", true},
+                            {"openWorldHint", false}};
+  }
   return tools;
 }
 
@@ -151,12 +197,21 @@ Json CallTool(ServerContext& context, const std::string& name, const Json& args)
   req.method = "GET";
   req.path_params["graph"] = args["graph"].get<std::string>();
   Handler handler = nullptr;
-  if (name == "query") {
+  if (name == "query" || name == "ingest" || name == "check_api") {
     req.method = "POST";
     Json body = args;
     body.erase("graph");
     req.body = body.dump();
     handler = &Query;
+    if (name == "ingest") {
+      req.query.emplace("wait", "true");
+      handler = &Ingest;
+    } else if (name == "check_api") {
+      handler = &CheckCode;
+    }
+  } else if (name == "fsck") {
+    req.method = "POST";
+    handler = &FsckGraph;
   } else {
     std::vector<std::string> as_params;
     if (name == "search") {
@@ -190,8 +245,10 @@ Json CallTool(ServerContext& context, const std::string& name, const Json& args)
               {"isError", is_error}};
 }
 
-// Handles one JSON-RPC request object (not a notification). Returns the response message.
-Json HandleRequest(ServerContext& context, const Json& msg, const Json& id) {
+// Handles one JSON-RPC request object (not a notification). Returns the response message and
+// sets *http_status (200, or 403 for a tool that writes called without the token).
+Json HandleRequest(ServerContext& context, const ApiRequest& request, const Json& msg,
+                   const Json& id, int* http_status) {
   const std::string method = msg["method"];
   Json params = msg.contains("params") ? msg["params"] : Json::object();
   if (!params.is_object()) return RpcErrorJson(id, {kInvalidParams, "params must be an object"});
@@ -233,8 +290,17 @@ Json HandleRequest(ServerContext& context, const Json& msg, const Json& id) {
       if (t["name"] == name) tool = &t;
     }
     if (tool == nullptr) {
-      return RpcErrorJson(id, {kInvalidParams, "unknown tool '" + name +
-                                                   "' (tools: query, search, get_node, traverse)"});
+      std::string names;
+      for (const auto& t : tools)
+        names += (names.empty() ? "" : ", ") + t["name"].get<std::string>();
+      return RpcErrorJson(id,
+                          {kInvalidParams, "unknown tool '" + name + "' (tools: " + names + ")"});
+    }
+    if (!(*tool)["annotations"]["readOnlyHint"].get<bool>() && !HasWriteAccess(context, request)) {
+      *http_status = 403;
+      return RpcErrorJson(id, {kInvalidRequest, "tool '" + name +
+                                                    "' changes state and needs the header "
+                                                    "'Authorization: Bearer <token>'"});
     }
     std::string problem = CheckArguments((*tool)["inputSchema"], args);
     if (!problem.empty())
@@ -329,7 +395,9 @@ Result<ApiResponse> Mcp(ServerContext& context, const ApiRequest& request) {
                      {kInvalidRequest, "invalid request: \"id\" must be a string or an integer"}),
         400);
   }
-  return ApiResponse::FromJson(HandleRequest(context, msg, id));
+  int http_status = 200;
+  Json response = HandleRequest(context, request, msg, id, &http_status);
+  return ApiResponse::FromJson(response, http_status);
 }
 
 Result<ApiResponse> McpGet(ServerContext&, const ApiRequest&) {

@@ -8,11 +8,6 @@
 
 namespace kg::server::handlers {
 
-namespace {
-constexpr int64_t kMaxTimeoutMs = 10 * 60 * 1000;
-constexpr int64_t kDefaultTimeoutMs = 30 * 1000;
-}  // namespace
-
 Result<ApiResponse> Query(ServerContext& context, const ApiRequest& request) {
   const std::string& graph = request.PathParam("graph");
   KG_ASSIGN_OR_RETURN(Json body, ParseJsonObject(request.body));
@@ -31,12 +26,13 @@ Result<ApiResponse> Query(ServerContext& context, const ApiRequest& request) {
                                    std::to_string(opts.max_query_rows) + ", got " +
                                    std::to_string(options.max_rows));
   }
-  options.timeout_ms = timeout_ms.value_or(kDefaultTimeoutMs);
-  if (options.timeout_ms < 1 || options.timeout_ms > kMaxTimeoutMs) {
+  options.timeout_ms = timeout_ms.value_or(opts.default_query_timeout_ms);
+  if (options.timeout_ms < 1 || options.timeout_ms > opts.max_query_timeout_ms) {
     return Status::InvalidArgument("field 'timeout_ms' must be between 1 and " +
-                                   std::to_string(kMaxTimeoutMs) + ", got " +
+                                   std::to_string(opts.max_query_timeout_ms) + ", got " +
                                    std::to_string(options.timeout_ms));
   }
+  options.max_expansions = opts.max_expansions;
   if (params != nullptr) {
     for (auto it = params->begin(); it != params->end(); ++it) {
       KG_ASSIGN_OR_RETURN(Value v, JsonToValue(it.value(), "params." + it.key()));

@@ -64,7 +64,7 @@ class CodekgdTest : public ::testing::Test {
   Reply PostJson(const std::string& path, const Json& body) { return Post(path, body.dump()); }
 
   Reply Ingest(const std::string& graph, const std::string& path) {
-    return PostJson("/v1/graphs/" + graph + "/ingest", Json{{"path", path}});
+    return PostJson("/v1/graphs/" + graph + "/ingest?wait=true", Json{{"path", path}});
   }
   Reply Query(const std::string& graph, const std::string& q, Json extra = Json::object()) {
     extra["query"] = q;

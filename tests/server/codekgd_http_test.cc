@@ -85,17 +85,18 @@ TEST_F(CodekgdTest, IngestQueryAndSynthOverHttp) {
   EXPECT_EQ(limited.json["truncated"], true);
 
   // Synthesis: a job whose JSONL results can be fetched.
-  Reply synth = PostJson("/v1/graphs/shop/synth", Json{{"strategy", "relation_qa"}, {"seed", 5}});
+  Reply synth =
+      PostJson("/v1/graphs/shop/synth?wait=true", Json{{"strategy", "relation_qa"}, {"seed", 5}});
   ASSERT_EQ(synth.status, 200) << synth.body;
   const Json& sj = synth.json["job"];
   EXPECT_EQ(sj["state"], "succeeded");
   EXPECT_EQ(sj["kind"], "synth");
-  int pairs = sj["summary"]["pairs"].get<int>();
+  int pairs = sj["summary"]["records"].get<int>();
   EXPECT_GT(pairs, 0);
   std::string id = sj["id"];
   Reply job2 = Get("/v1/jobs/" + id);
   ASSERT_EQ(job2.status, 200);
-  EXPECT_EQ(job2.json["job"]["summary"]["pairs"], pairs);
+  EXPECT_EQ(job2.json["job"]["summary"]["records"], pairs);
 
   Reply results = Get("/v1/jobs/" + id + "/results");
   ASSERT_EQ(results.status, 200) << results.body;
@@ -121,14 +122,14 @@ TEST_F(CodekgdTest, IngestQueryAndSynthOverHttp) {
   EXPECT_TRUE(gateway_subclasses);
 
   // Same seed, same bytes; max_pairs caps.
-  Reply again = PostJson("/v1/graphs/shop/synth", Json{{"seed", 5}});
+  Reply again = PostJson("/v1/graphs/shop/synth?wait=true", Json{{"seed", 5}});
   ASSERT_EQ(again.status, 200) << again.body;
   EXPECT_NE(again.json["job"]["id"], id);
   EXPECT_EQ(Get("/v1/jobs/" + again.json["job"]["id"].get<std::string>() + "/results").body,
             results.body);
-  Reply capped = PostJson("/v1/graphs/shop/synth", Json{{"seed", 5}, {"max_pairs", 3}});
+  Reply capped = PostJson("/v1/graphs/shop/synth?wait=true", Json{{"seed", 5}, {"max_pairs", 3}});
   ASSERT_EQ(capped.status, 200) << capped.body;
-  EXPECT_EQ(capped.json["job"]["summary"]["pairs"], 3);
+  EXPECT_EQ(capped.json["job"]["summary"]["records"], 3);
 
   // Re-ingest of unchanged files parses nothing.
   Reply reingest = Ingest("shop", kSample);
@@ -190,7 +191,7 @@ TEST_F(CodekgdTest, BadInputsGetJsonErrorsAndTheServerSurvives) {
   e = ExpectError(PostJson("/v1/graphs/shop/ingest", Json{{"path", Json::array()}}), 400,
                   "invalid_argument");
   EXPECT_NE(e["message"].get<std::string>().find("'path'"), std::string::npos) << e;
-  e = ExpectError(PostJson("/v1/graphs/shop/synth", Json{{"seed", "seven"}}), 400,
+  e = ExpectError(PostJson("/v1/graphs/shop/synth?wait=true", Json{{"seed", "seven"}}), 400,
                   "invalid_argument");
   EXPECT_NE(e["message"].get<std::string>().find("'seed'"), std::string::npos) << e;
   e = ExpectError(Query("shop", "MATCH (n) RETURN n", Json{{"limit", 0}}), 400, "invalid_argument");
@@ -207,10 +208,11 @@ TEST_F(CodekgdTest, BadInputsGetJsonErrorsAndTheServerSurvives) {
                   "invalid_argument");
   EXPECT_NE(e["message"].get<std::string>().find("'qeury'"), std::string::npos) << e;
   // Unknown strategy / format.
-  e = ExpectError(PostJson("/v1/graphs/shop/synth", Json{{"strategy", "nope"}}), 400,
+  e = ExpectError(PostJson("/v1/graphs/shop/synth?wait=true", Json{{"strategy", "nope"}}), 400,
                   "invalid_argument");
   EXPECT_NE(e["message"].get<std::string>().find("relation_qa"), std::string::npos) << e;
-  ExpectError(PostJson("/v1/graphs/shop/synth", Json{{"format", "csv"}}), 400, "invalid_argument");
+  ExpectError(PostJson("/v1/graphs/shop/synth?wait=true", Json{{"format", "csv"}}), 400,
+              "invalid_argument");
   // Bad graph name.
   ExpectError(Ingest("bad%20name", kSample), 400, "invalid_argument");
   // Unknown job, and results of a job without results.
@@ -296,7 +298,7 @@ TEST_F(CodekgdTest, BodiesWithoutLengthOrFormEncodedWork) {
 TEST_F(CodekgdTest, SigtermStopsCleanlyAndDataSurvivesRestart) {
   StartServer();
   ASSERT_EQ(Ingest("shop", kSample).status, 200);
-  Reply synth = PostJson("/v1/graphs/shop/synth", Json{{"seed", 1}});
+  Reply synth = PostJson("/v1/graphs/shop/synth?wait=true", Json{{"seed", 1}});
   ASSERT_EQ(synth.status, 200) << synth.body;
   std::string id = synth.json["job"]["id"];
   std::string results = Get("/v1/jobs/" + id + "/results").body;
@@ -366,7 +368,7 @@ TEST_F(CodekgdTest, ConcurrentQueries) {
 TEST_F(CodekgdTest, TokenGuardsWrites) {
   StartServer({"--token", "s3cret"});
   ExpectError(Ingest("shop", kSample), 403, "permission_denied");
-  Reply ok = Post("/v1/graphs/shop/ingest", Json{{"path", kSample}}.dump(),
+  Reply ok = Post("/v1/graphs/shop/ingest?wait=true", Json{{"path", kSample}}.dump(),
                   {{"Authorization", "Bearer s3cret"}});
   EXPECT_EQ(ok.status, 200) << ok.body;
   // Reads need no token.

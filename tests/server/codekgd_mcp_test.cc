@@ -36,6 +36,7 @@ class McpClient {
   Message SendRaw(const std::string& body) {
     httplib::Headers headers = {{"Accept", "application/json, text/event-stream"}};
     if (!protocol_.empty()) headers.emplace("MCP-Protocol-Version", protocol_);
+    if (!token_.empty()) headers.emplace("Authorization", "Bearer " + token_);
     Message m;
     auto r = http_->Post("/mcp", headers, body, "application/json");
     if (!r) return m;
@@ -92,9 +93,11 @@ class McpClient {
   }
 
   int next_id() const { return next_id_; }
+  void set_token(std::string token) { token_ = std::move(token); }
 
  private:
   httplib::Client* http_;
+  std::string token_;
   std::string protocol_;
   int next_id_ = 0;
 };
@@ -110,7 +113,7 @@ TEST_F(CodekgdTest, McpLifecycleToolsAndErrors) {
   EXPECT_EQ(init["serverInfo"]["name"], "codekgd");
   EXPECT_TRUE(init["serverInfo"]["version"].is_string());
 
-  // tools/list: the four tools, each with a JSON object input schema.
+  // tools/list: the tools, each with a JSON object input schema and annotations.
   auto list = mcp.Request("tools/list");
   ASSERT_EQ(list.http_status, 200) << list.body;
   std::set<std::string> names;
@@ -119,8 +122,10 @@ TEST_F(CodekgdTest, McpLifecycleToolsAndErrors) {
     EXPECT_EQ(t["inputSchema"]["type"], "object") << t;
     EXPECT_TRUE(t["inputSchema"]["properties"].contains("graph")) << t;
     EXPECT_TRUE(t["description"].is_string());
+    EXPECT_EQ(t["annotations"]["readOnlyHint"], t["name"] != "ingest") << t;
   }
-  EXPECT_EQ(names, (std::set<std::string>{"query", "search", "get_node", "traverse"}));
+  EXPECT_EQ(names, (std::set<std::string>{"query", "search", "get_node", "traverse", "check_api",
+                                          "fsck", "ingest"}));
 
   bool is_error = true;
   std::string text = mcp.Call("search", {{"graph", "shop"}, {"q", "GiftCard"}}, &is_error);
@@ -292,6 +297,31 @@ TEST_F(CodekgdTest, MetricsCountRequestsLatencyLimitHitsAndJobs) {
   }
   EXPECT_GE(lines, 6);
   EXPECT_TRUE(saw_404);
+}
+
+// The ingest tool writes: with a token configured it needs the header (403 otherwise); reads
+// stay open.
+TEST_F(CodekgdTest, McpToolsThatWriteNeedTheToken) {
+  StartServer({"--token", "s3cret"});
+  McpClient mcp(client_.get());
+  mcp.Initialize("2025-06-18");
+  auto denied = mcp.Request(
+      "tools/call", {{"name", "ingest"}, {"arguments", {{"graph", "shop"}, {"path", kSample}}}});
+  EXPECT_EQ(denied.http_status, 403) << denied.body;
+  EXPECT_NE(denied.json["error"]["message"].get<std::string>().find("Authorization"),
+            std::string::npos)
+      << denied.body;
+  ExpectError(Get("/v1/graphs/shop"), 404, "not_found");  // nothing was ingested
+  mcp.set_token("s3cret");
+  bool is_error = true;
+  std::string text = mcp.Call("ingest", {{"graph", "shop"}, {"path", kSample}}, &is_error);
+  EXPECT_FALSE(is_error) << text;
+  Json report = Json::parse(text, nullptr, false);
+  ASSERT_FALSE(report.is_discarded()) << text;
+  EXPECT_EQ(report["report"]["files_parsed"], 10) << text;
+  mcp.set_token("");
+  text = mcp.Call("search", {{"graph", "shop"}, {"q", "GiftCard"}}, &is_error);
+  EXPECT_FALSE(is_error) << text;
 }
 
 }  // namespace

@@ -59,8 +59,20 @@ def main():
         job = kg.synth("shop", strategy="relation_qa", seed=3, max_pairs=10)
         assert job["state"] == "succeeded", job
         records = list(kg.job_results(job["id"]))
-        assert len(records) == job["summary"]["pairs"] == 10, (len(records), job)
+        assert len(records) == job["summary"]["records"] == 10, (len(records), job)
         assert all({"instruction", "input", "output", "meta"} <= set(r) for r in records)
+
+        # Asynchronous jobs: queued at once, then polled to the end.
+        queued = kg.synth("shop", wait=False, strategy="relation_qa", seed=3, max_pairs=10)
+        assert queued["state"] in ("queued", "running", "succeeded"), queued
+        done = kg.wait_job(queued["id"], timeout=60)
+        assert done["state"] == "succeeded", done
+        assert done["progress"]["done"] == done["progress"]["total"], done
+        assert [r for r in kg.job_results(done["id"])] == records
+        again = kg.ingest("shop", os.path.join(root, "samples", "python"), wait=False)
+        assert kg.wait_job(again["id"], timeout=60)["summary"]["files_unchanged"] == 10
+        assert {j["id"] for j in kg.jobs(kind="synth")} >= {job["id"], done["id"]}
+        assert kg.cancel_job(done["id"])["state"] == "succeeded"  # final jobs stay as they are
 
         try:
             kg.query("shop", "MATCH (c:Class RETURN c")

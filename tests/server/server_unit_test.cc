@@ -1,5 +1,5 @@
 // Table-driven tests of the server's pure pieces: routes, Status -> HTTP, JSON bodies and
-// encodings, flags, and the job store (on a real temp folder).
+// encodings and flags.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -11,9 +11,9 @@
 #include "server/entity_rank.h"
 #include "server/flags.h"
 #include "server/http_status.h"
-#include "server/job_store.h"
 #include "server/json_codec.h"
 #include "server/metrics.h"
+#include "server/openapi.h"
 #include "server/request_body.h"
 #include "server/routes.h"
 
@@ -58,7 +58,14 @@ TEST(RoutesTest, MatchTable) {
       {"GET", "/healthz/", "", {}},
       {"GET", "/nope", "", {}},
       {"GET", "", "", {}},
-      {"GET", "/", "", {}},
+      {"GET", "/", "/", {}},  // the web explorer
+      {"GET", "/ui/app.js", "/ui/{file}", {{"file", "app.js"}}},
+      {"DELETE", "/v1/jobs/job_1", "/v1/jobs/{id}", {{"id", "job_1"}}},
+      {"GET", "/v1/jobs", "/v1/jobs", {}},
+      {"POST", "/v1/graphs/shop/check", "/v1/graphs/{graph}/check", {{"graph", "shop"}}},
+      {"POST", "/v1/graphs/shop/fsck", "/v1/graphs/{graph}/fsck", {{"graph", "shop"}}},
+      {"DELETE", "/v1/graphs/shop/watch", "/v1/graphs/{graph}/watch", {{"graph", "shop"}}},
+      {"GET", "/v1/openapi.json", "/v1/openapi.json", {}},
   };
   for (const auto& c : cases) {
     RouteMatch m = MatchRoute(c.method, c.path);
@@ -83,9 +90,10 @@ TEST(RoutesTest, TableIsWellFormed) {
     EXPECT_NE(r.handler, nullptr);
     EXPECT_FALSE(r.doc.empty());
     EXPECT_EQ(r.pattern.front(), '/');
-    EXPECT_EQ(r.writes, r.method != "GET" && r.pattern.find("/query") == std::string_view::npos &&
-                            r.pattern != "/mcp")
-        << r.method << " " << r.pattern;
+    // Every non-GET route writes, except the read-only POSTs (query, check, fsck, MCP).
+    bool read_only_post = r.pattern.ends_with("/query") || r.pattern.ends_with("/check") ||
+                          r.pattern.ends_with("/fsck") || r.pattern == "/mcp";
+    EXPECT_EQ(r.writes, r.method != "GET" && !read_only_post) << r.method << " " << r.pattern;
   }
 }
 
@@ -247,62 +255,6 @@ TEST(FlagsTest, ParsesAndRejects) {
   }
 }
 
-class JobStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "codekg_jobs_test_XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  std::string dir_;
-};
-
-TEST_F(JobStoreTest, CreateSaveGetAndInterruptedJobsFail) {
-  std::string running_id, done_id;
-  {
-    auto store = JobStore::Open(dir_ + "/jobs");
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    auto a = (*store)->Create("synth", "shop", Json{{"seed", 1}});
-    auto b = (*store)->Create("ingest", "shop", Json{{"path", "/x"}});
-    ASSERT_TRUE(a.ok() && b.ok());
-    EXPECT_NE(a->id, b->id);
-    EXPECT_TRUE(JobStore::IsValidJobId(a->id));
-    EXPECT_EQ(a->state, "running");
-    b->state = "succeeded";
-    b->summary = Json{{"files_parsed", 3}};
-    ASSERT_TRUE((*store)->Save(&b.value()).ok());
-    auto got = (*store)->Get(b->id);
-    ASSERT_TRUE(got.ok());
-    EXPECT_EQ(got->state, "succeeded");
-    EXPECT_EQ(got->summary["files_parsed"], 3);
-    EXPECT_GT(got->finished_ms, 0);
-    running_id = a->id;
-    done_id = b->id;
-    for (const char* bad : {"", "../etc/passwd", "a/b", "no_such_job"}) {
-      auto r = (*store)->Get(bad);
-      ASSERT_FALSE(r.ok());
-      EXPECT_TRUE(r.status().IsNotFound()) << bad;
-    }
-  }
-  // Reopening marks the job that was still running as failed (interrupted).
-  auto store = JobStore::Open(dir_ + "/jobs");
-  ASSERT_TRUE(store.ok());
-  auto a = (*store)->Get(running_id);
-  ASSERT_TRUE(a.ok());
-  EXPECT_EQ(a->state, "failed");
-  EXPECT_NE(a->error["message"].get<std::string>().find("interrupted"), std::string::npos);
-  EXPECT_EQ((*store)->Get(done_id)->state, "succeeded");
-  // A damaged record is Corruption, not a crash.
-  std::ofstream(dir_ + "/jobs/job_broken.json") << "{not json";
-  auto broken = (*store)->Get("job_broken");
-  ASSERT_FALSE(broken.ok());
-  EXPECT_TRUE(broken.status().IsCorruption());
-}
-
 }  // namespace
 }  // namespace kg::server
 
@@ -376,6 +328,148 @@ TEST(MetricsTest, RendersPrometheusText) {
   EXPECT_TRUE(has(R"(codekgd_query_limit_hits_total{limit="max_rows"} 1)")) << t;
   EXPECT_TRUE(has(R"(codekgd_jobs_total{kind="synth",state="failed"} 1)")) << t;
   EXPECT_TRUE(has("# TYPE codekgd_http_request_duration_seconds histogram")) << t;
+}
+
+}  // namespace
+}  // namespace kg::server
+
+namespace kg::server {
+namespace {
+
+// Every route of the routes table is in the OpenAPI document and vice versa, and the document
+// is valid JSON with the basics an OpenAPI 3 reader needs.
+TEST(OpenApiTest, DocumentMatchesTheRoutesTable) {
+  Json doc = Json::parse(kOpenApiJson, nullptr, /*allow_exceptions=*/false);
+  ASSERT_FALSE(doc.is_discarded()) << "server/openapi.json is not valid JSON";
+  ASSERT_TRUE(doc.contains("openapi") && doc["openapi"].get<std::string>().rfind("3.", 0) == 0);
+  ASSERT_TRUE(doc.contains("paths") && doc["paths"].is_object());
+  std::set<std::pair<std::string, std::string>> routes, documented;
+  for (const Route& r : Routes()) {
+    std::string method(r.method);
+    for (char& c : method) c = static_cast<char>(std::tolower(c));
+    routes.emplace(method, std::string(r.pattern));
+  }
+  const std::set<std::string> kMethods = {"get",    "post", "put",    "patch",
+                                          "delete", "head", "options"};
+  for (auto it = doc["paths"].begin(); it != doc["paths"].end(); ++it) {
+    for (auto op = it.value().begin(); op != it.value().end(); ++op) {
+      if (kMethods.count(op.key()) == 0) continue;
+      documented.emplace(op.key(), it.key());
+      EXPECT_TRUE(op.value().contains("responses")) << op.key() << " " << it.key();
+      // Writes declare the bearer security scheme.
+      const Route* route = MatchRoute(op.key() == "get"    ? "GET"
+                                      : op.key() == "post" ? "POST"
+                                                           : "DELETE",
+                                      it.key())
+                               .route;
+      if (route != nullptr && route->writes) {
+        EXPECT_TRUE(op.value().contains("security")) << op.key() << " " << it.key();
+      }
+    }
+  }
+  for (const auto& r : routes) {
+    EXPECT_EQ(documented.count(r), 1u)
+        << "route missing from openapi.json: " << r.first << " " << r.second;
+  }
+  for (const auto& d : documented) {
+    EXPECT_EQ(routes.count(d), 1u)
+        << "openapi.json documents a route that does not exist: " << d.first << " " << d.second;
+  }
+}
+
+}  // namespace
+}  // namespace kg::server
+
+namespace kg::server {
+namespace {
+
+TEST(SettingsTest, ConfigTextKeyValueAndJson) {
+  auto kv = ParseConfigText(
+      "# codekgd.conf\n\nport = 8000\n  data=/srv/kg \nallow-root = /src/a\nallow-root=/src/b\n"
+      "token = \"t0k\"\n");
+  ASSERT_TRUE(kv.ok()) << kv.status().ToString();
+  ASSERT_EQ(kv->size(), 5u);
+  EXPECT_EQ((*kv)[0], (Setting{"port", "8000"}));
+  EXPECT_EQ((*kv)[1], (Setting{"data", "/srv/kg"}));
+  EXPECT_EQ((*kv)[4], (Setting{"token", "t0k"}));
+  auto js = ParseConfigText(
+      R"({"port": 8001, "access-log": true, "allow-root": ["/a", "/b"], "host": "0.0.0.0"})");
+  ASSERT_TRUE(js.ok()) << js.status().ToString();
+  ASSERT_EQ(js->size(), 5u);
+  EXPECT_EQ((*js)[0], (Setting{"port", "8001"}));
+  EXPECT_EQ((*js)[1], (Setting{"access-log", "true"}));
+  EXPECT_EQ((*js)[3], (Setting{"allow-root", "/b"}));
+  const char* bad[] = {"port 8000",       "nope = 1",  "{\"nope\": 1}", "{\"port\": [1, 2]}",
+                       "{\"port\": 1.5}", "{not json", "[1, 2]"};
+  for (const char* text : bad) {
+    auto r = ParseConfigText(text);
+    EXPECT_FALSE(r.ok()) << text;
+    if (!r.ok()) {
+      EXPECT_TRUE(r.status().IsInvalidArgument()) << text;
+    }
+  }
+  // The line number is in the message.
+  auto line = ParseConfigText("port = 1\n\nbogus\n");
+  ASSERT_FALSE(line.ok());
+  EXPECT_NE(line.status().message().find("line 3"), std::string::npos) << line.status().message();
+}
+
+TEST(SettingsTest, PrecedenceFlagsOverEnvOverFileOverDefaults) {
+  std::string tmpl = (fs::temp_directory_path() / "codekg_conf_XXXXXX").string();
+  ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+  std::string conf = tmpl + "/codekgd.conf";
+  std::ofstream(conf) << "port = 1111\nthreads = 3\ntoken = from-file\nallow-root = /f1\n"
+                         "allow-root = /f2\nquery-timeout-ms = 1234\n";
+  std::map<std::string, std::string> env = {{"CODEKG_PORT", "2222"},
+                                            {"CODEKG_TOKEN", "from-env"},
+                                            {"CODEKG_ACCESS_LOG", "true"},
+                                            {"CODEKG_UNRELATED", "x"}};
+  auto s = LoadSettings({"--config", conf, "--port", "3333"}, env);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->options.port, 3333);         // flag
+  EXPECT_EQ(s->options.token, "from-env");  // env over file
+  EXPECT_TRUE(s->options.access_log);       // env
+  EXPECT_EQ(s->options.threads, 3);         // file
+  EXPECT_EQ(s->options.default_query_timeout_ms, 1234);
+  EXPECT_EQ(s->options.allowed_roots, (std::vector<std::string>{"/f1", "/f2"}));
+  EXPECT_EQ(s->options.host, "127.0.0.1");  // default
+  EXPECT_EQ(s->config_file, conf);
+  // A higher source replaces a repeatable setting's whole list; env splits on ':'.
+  env["CODEKG_ALLOW_ROOT"] = "/e1:/e2";
+  s = LoadSettings({"--config=" + conf}, env);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->options.allowed_roots, (std::vector<std::string>{"/e1", "/e2"}));
+  s = LoadSettings({"--config=" + conf, "--allow-root", "/x"}, env);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->options.allowed_roots, (std::vector<std::string>{"/x"}));
+  // CODEKG_CONFIG names the file when --config is absent.
+  env["CODEKG_CONFIG"] = conf;
+  s = LoadSettings({}, env);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->options.threads, 3);
+  // Errors name their source.
+  auto bad_env = LoadSettings({}, {{"CODEKG_PORT", "http"}});
+  ASSERT_FALSE(bad_env.ok());
+  EXPECT_NE(bad_env.status().message().find("CODEKG_PORT"), std::string::npos);
+  auto missing = LoadSettings({"--config", tmpl + "/absent.conf"}, {});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_TRUE(missing.status().IsNotFound());
+  std::ofstream(conf) << "port = 99999\n";
+  auto bad_file = LoadSettings({"--config", conf}, {});
+  ASSERT_FALSE(bad_file.ok());
+  EXPECT_NE(bad_file.status().message().find(conf), std::string::npos);
+  // New limits parse as flags too.
+  auto f = ParseFlags({"--max-query-rows", "50", "--read-timeout-s", "2", "--auth-reads",
+                       "--job-workers=3", "--allow-root", "/a", "--allow-root", "/b"});
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ(f->options.max_query_rows, 50);
+  EXPECT_EQ(f->options.read_timeout_s, 2);
+  EXPECT_TRUE(f->options.auth_reads);
+  EXPECT_EQ(f->options.job_workers, 3);
+  EXPECT_EQ(f->options.allowed_roots.size(), 2u);
+  EXPECT_FALSE(ParseFlags({"--job-workers", "0"}).ok());
+  EXPECT_FALSE(ParseFlags({"--auth-reads=maybe"}).ok());
+  fs::remove_all(tmpl);
 }
 
 }  // namespace
