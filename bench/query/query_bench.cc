@@ -15,7 +15,10 @@
 // Printed per graph and query: rows (codekg / SQLite), p50 and p99 latency in ms for each
 // engine and the ratio SQLite p50 / codekg p50 (> 1: codekg faster).
 //
-// Usage: query_bench [--django DIR] [--nodes N] [--runs R] [--dir D]
+// Usage: query_bench [--django DIR] [--nodes N] [--runs R] [--dir D] [--only PREFIX] [--profile]
+//   --nodes 0      skips the generated graph
+//   --only PREFIX  runs only the queries whose name starts with PREFIX (e.g. "19")
+//   --profile      also prints the PROFILE of each codekg query (one extra run, not timed)
 
 #include <sqlite3.h>
 #include <unistd.h>
@@ -46,6 +49,8 @@ struct Config {
   uint64_t nodes = 1'000'000;
   int runs = 100;
   std::string dir;
+  std::string only;
+  bool profile = false;
 };
 
 double Ms(Clock::time_point a, Clock::time_point b) {
@@ -334,7 +339,8 @@ std::string Quote(const std::string& s) {
 }
 
 void RunWorkload(const std::string& title, storage::GraphStore& store, const std::string& graph,
-                 Sql* sql, int runs) {
+                 Sql* sql, const Config& cfg) {
+  const int runs = cfg.runs;
   // Targets picked from the graph.
   const std::string cls = sql->Scalar(
       "SELECT c.name FROM nodes c JOIN edges e ON e.src = c.k AND e.type = 'HAS_METHOD' "
@@ -435,7 +441,18 @@ void RunWorkload(const std::string& title, storage::GraphStore& store, const std
   std::printf("%-26s %9s %9s %9s %9s %9s %9s %8s\n", "query", "rows kg", "rows sql", "kg p50",
               "kg p99", "sql p50", "sql p99", "sql/kg");
   for (const auto& q : w) {
+    if (q.name.rfind(cfg.only, 0) != 0) continue;
     query::QueryOptions options;
+    if (cfg.profile) {
+      auto r = query::ExecuteQuery(store, graph, "PROFILE " + q.cypher, options);
+      if (!r.ok()) Die(q.name + ": " + r.status().ToString());
+      std::printf("-- PROFILE %s (%zu rows, %llu edges expanded)\n", q.name.c_str(), r->rows.size(),
+                  static_cast<unsigned long long>(r->stats.edges_expanded));
+      for (const auto& p : r->profile) {
+        std::printf("  %*s%s  rows=%llu  %.3f ms\n", 2 * p.depth, "", p.op.c_str(),
+                    static_cast<unsigned long long>(p.rows), p.time_ms);
+      }
+    }
     std::vector<double> kg_ms, sql_ms;
     int64_t kg_rows = -1, sql_rows = -1;
     sqlite3_stmt* stmt = sql->Prepare(q.sql);
@@ -492,8 +509,13 @@ int Main(int argc, char** argv) {
       cfg.runs = std::atoi(value("--runs").c_str());
     } else if (a == "--dir") {
       cfg.dir = value("--dir");
+    } else if (a == "--only") {
+      cfg.only = value("--only");
+    } else if (a == "--profile") {
+      cfg.profile = true;
     } else {
-      Die("usage: query_bench [--django DIR] [--nodes N] [--runs R] [--dir D]");
+      Die("usage: query_bench [--django DIR] [--nodes N] [--runs R] [--dir D] [--only PREFIX] "
+          "[--profile]");
     }
   }
   const fs::path dir = cfg.dir.empty() ? fs::temp_directory_path() /
@@ -514,7 +536,7 @@ int Main(int argc, char** argv) {
                 static_cast<unsigned long long>(info.ok() ? info->edge_count : 0),
                 static_cast<unsigned long long>(info.ok() ? info->file_count : 0),
                 Ms(t0, Clock::now()) / 1000);
-    RunWorkload("django", *store, "django", &sql, cfg.runs);
+    RunWorkload("django", *store, "django", &sql, cfg);
   }
   if (cfg.nodes > 0) {
     auto store = OpenStore(dir / "gen_db");
@@ -527,7 +549,7 @@ int Main(int argc, char** argv) {
                 static_cast<unsigned long long>(info.ok() ? info->node_count : 0),
                 static_cast<unsigned long long>(info.ok() ? info->edge_count : 0),
                 Ms(t0, Clock::now()) / 1000);
-    RunWorkload("generated", *store, "gen", &sql, cfg.runs);
+    RunWorkload("generated", *store, "gen", &sql, cfg);
   }
   fs::remove_all(dir);
   return 0;
