@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README command (1): install, build, start codekgd on an embedded RocksDB in ./data, ingest the
-# bundled sample Python project, and print the answer of a sample query. codekgd keeps running
-# (its pid is in data/codekgd.pid) so you can go on querying it with curl.
+# bundled sample Python project with the codekg CLI, and print the answer of a sample query.
+# codekgd keeps running (its pid is in data/codekgd.pid): explore it in a browser, with the CLI
+# or with curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -10,7 +11,7 @@ DATA="${CODEKG_DATA:-$ROOT/data}"
 URL="http://127.0.0.1:$PORT"
 
 scripts/install-deps.sh
-scripts/build.sh codekgd
+scripts/build.sh codekgd codekg
 
 mkdir -p "$DATA"
 if [ -f "$DATA/codekgd.pid" ] && kill -0 "$(cat "$DATA/codekgd.pid")" 2>/dev/null; then
@@ -27,30 +28,16 @@ done
 curl -sf "$URL/healthz" >/dev/null || { echo "codekgd did not start; see $DATA/codekgd.log"; exit 1; }
 echo "codekgd is running at $URL (pid $(cat "$DATA/codekgd.pid"), data in $DATA)"
 
+export CODEKG_URL="$URL"
+CLI=build/clients/codekg
 echo
-echo "== ingest samples/python into graph 'shop'"
-curl -sS -X POST "$URL/v1/graphs/shop/ingest" -H 'Content-Type: application/json' \
-  -d "{\"path\": \"$ROOT/samples/python\"}" | python3 -c '
-import json, sys
-r = json.load(sys.stdin)
-if "error" in r: sys.exit("ingest failed: " + json.dumps(r["error"]))
-rep = r["report"]
-print("files parsed: %d, nodes: %d, edges: %d" % (rep["files_parsed"], rep["nodes_written"], rep["edges_written"]))'
+echo "== codekg ingest samples/python --graph shop"
+"$CLI" ingest samples/python --graph shop
 
 QUERY="MATCH (c:Class)-[:INHERITS]->(b:Class) RETURN c.qualified_name AS subclass, b.name AS base ORDER BY subclass"
 echo
-echo "== query: $QUERY"
-curl -sS -X POST "$URL/v1/graphs/shop/query" -H 'Content-Type: application/json' \
-  -d "{\"query\": \"$QUERY\"}" | python3 -c '
-import json, sys
-r = json.load(sys.stdin)
-if "error" in r: sys.exit("query failed: " + json.dumps(r["error"]))
-cols = r["columns"]
-rows = [[str(v) for v in row] for row in r["rows"]]
-w = [max([len(c)] + [len(row[i]) for row in rows]) for i, c in enumerate(cols)]
-print("  ".join(c.ljust(w[i]) for i, c in enumerate(cols)))
-print("  ".join("-" * x for x in w))
-for row in rows: print("  ".join(v.ljust(w[i]) for i, v in enumerate(row)))
-print("(%d rows, %.2f ms)" % (len(rows), r["stats"]["exec_ms"]))'
+echo "== codekg query shop \"$QUERY\""
+"$CLI" query shop "$QUERY"
 echo
-echo "Stop the server with: kill \$(cat $DATA/codekgd.pid)"
+echo "Explore it in a browser at $URL/ , from a terminal with $CLI shell shop ,"
+echo "or with curl (README.md). Stop the server with: kill \$(cat $DATA/codekgd.pid)"

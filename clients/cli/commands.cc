@@ -1,5 +1,6 @@
 #include "clients/cli/commands.h"
 
+#include <editline/readline.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -343,6 +344,20 @@ int ShellCommand(CommandContext& ctx, const Args& args) {
       if (history.size() > 500) history.pop_front();
     }
   }
+  // On a terminal, lines are read with libedit: arrow keys recall earlier statements, and
+  // editing works as in a shell. Otherwise (a pipe, a script) plain lines from stdin.
+  if (interactive) {
+    using_history();
+    for (const auto& h : history) add_history(h.c_str());
+  }
+  auto read_line = [&](const std::string& prompt, std::string* line) {
+    if (!interactive) return static_cast<bool>(std::getline(std::cin, *line));
+    char* raw = readline(prompt.c_str());
+    if (raw == nullptr) return false;
+    *line = raw;
+    free(raw);
+    return true;
+  };
   std::ofstream history_out;
   if (!history_path.empty()) history_out.open(history_path, std::ios::app);
   if (interactive) {
@@ -352,11 +367,9 @@ int ShellCommand(CommandContext& ctx, const Args& args) {
   int failures = 0;
   std::string buffer;
   for (;;) {
-    if (interactive)
-      *ctx.err << (buffer.empty() ? graph + "> " : std::string(graph.size(), ' ') + "-> ")
-               << std::flush;
     std::string line;
-    if (!std::getline(std::cin, line)) break;
+    std::string prompt = buffer.empty() ? graph + "> " : std::string(graph.size(), ' ') + "-> ";
+    if (!read_line(prompt, &line)) break;
     std::string t = Trim(line);
     if (buffer.empty() && t.empty()) continue;
     if (buffer.empty() && t[0] == ':') {
@@ -388,11 +401,12 @@ int ShellCommand(CommandContext& ctx, const Args& args) {
     while (!statement.empty() && statement.back() == ';') statement.pop_back();
     statement = Trim(statement);
     if (statement.empty()) continue;
-    std::string flat = statement;
+    std::string flat = statement + ";";  // recalled with its ';', so Enter runs it again
     for (char& c : flat) {
       if (c == '\n') c = ' ';
     }
     history.push_back(flat);
+    if (interactive) add_history(flat.c_str());
     if (history_out) history_out << flat << '\n' << std::flush;
     Status s = RunQuery(ctx, graph, statement, Json::object(), 0, 0, format, {});
     if (!s.ok()) {

@@ -31,8 +31,11 @@ int main(int argc, char** argv) {
   std::string url = EnvOr("CODEKG_URL", "http://127.0.0.1:7420");
   std::string token = EnvOr("CODEKG_TOKEN", "");
   bool progress = isatty(STDERR_FILENO);
-  size_t i = 0;
-  for (; i < argv_s.size(); ++i) {
+  // Global options may stand anywhere (`codekg ingest . -g G --no-progress` works too); the first
+  // other word is the command and the remaining words are its arguments.
+  std::string command;
+  Args args;
+  for (size_t i = 0; i < argv_s.size(); ++i) {
     const std::string& a = argv_s[i];
     auto value = [&](const std::string& name, std::string* out) {
       if (a.rfind(name + "=", 0) == 0) {
@@ -54,18 +57,20 @@ int main(int argc, char** argv) {
       std::cout << cli::UsageText();
       return 0;
     }
-    if (a.rfind("--", 0) == 0) {
-      std::cerr << "codekg: unknown or incomplete option " << a << "\n(run 'codekg help')\n";
-      return 2;
+    if (command.empty()) {
+      if (a.rfind("--", 0) == 0) {
+        std::cerr << "codekg: unknown or incomplete option " << a << "\n(run 'codekg help')\n";
+        return 2;
+      }
+      command = a;
+    } else {
+      args.push_back(a);
     }
-    break;
   }
-  if (i >= argv_s.size()) {
+  if (command.empty()) {
     std::cerr << cli::UsageText();
     return 2;
   }
-  std::string command = argv_s[i];
-  Args args(argv_s.begin() + static_cast<long>(i) + 1, argv_s.end());
   if (command == "help") {
     std::cout << cli::UsageText();
     return 0;

@@ -8,10 +8,41 @@ failure, printing the command and its output.
 
 import json
 import os
+import pty
+import select
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
+
+
+def run_in_pty(argv, env, keys):
+    """Runs argv on a pseudo-terminal, typing each of `keys` after output settles; returns
+    everything it printed."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(argv[0], argv, env)
+    out = b""
+
+    def pump(seconds):
+        nonlocal out
+        end = time.time() + seconds
+        while time.time() < end:
+            ready, _, _ = select.select([fd], [], [], 0.05)
+            if ready:
+                try:
+                    out += os.read(fd, 65536)
+                except OSError:
+                    return
+
+    pump(1.0)
+    for k in keys:
+        os.write(fd, k)
+        pump(1.0)
+    os.waitpid(pid, 0)
+    os.close(fd)
+    return out.decode("utf-8", "replace")
 
 
 def main():
@@ -91,6 +122,12 @@ def main():
         assert "MATCH (c:Class {name: 'GiftCard'}) RETURN c.qualified_name" in r.stdout, r.stdout
         with open(env["CODEKG_HISTORY"]) as f:
             assert len(f.read().splitlines()) == 3
+
+        # On a terminal the shell edits lines with libedit: the up arrow recalls the last
+        # statement (kept with its ';'), so Enter runs it again.
+        out = run_in_pty([codekg, "shell", "shop"], env,
+                         [b"MATCH (c:Class)\r", b"RETURN count(c) AS n;\r", b"\x1b[A\r", b"\x04"])
+        assert out.count("(1 row") == 2, out
 
         r = run("search", "shop", "gift_card", "--limit", "2")
         assert r.stdout.splitlines()[2].split()[2:5] == ["Class", "|", "shop.models.GiftCard"], r.stdout
