@@ -83,8 +83,32 @@ class Client:
         """One graph with counts per label and edge type."""
         return self._call("GET", self._graph(name))["graph"]
 
+    def create_graph(self, name):
+        """Creates an empty graph; returns it. 409 (CodekgError) if it exists."""
+        return self._call("POST", self._graph(name))["graph"]
+
     def delete_graph(self, name):
+        """Drops a graph and all its facts (stopping its watch first)."""
         return self._call("DELETE", self._graph(name))
+
+    def routes(self):
+        """The server's routes table: [{"method", "path", "doc", "writes"}, ...]."""
+        return self._call("GET", "/v1")["routes"]
+
+    def openapi(self):
+        """The OpenAPI 3 document of the HTTP API."""
+        return self._call("GET", "/v1/openapi.json")
+
+    def check(self, graph, code, language="python"):
+        """Checks the API references of a code snippet against the graph: {"ok", "counts",
+        "references": [{"name", "kind", "line", "col", "status", "suggestions", ...}], ...}."""
+        return self._call("POST", self._graph(graph) + "/check",
+                          {"code": code, "language": language})
+
+    def fsck(self, graph):
+        """Integrity check of the stored graph: {"graph", "ok", "nodes", "edges",
+        "index_entries", "files", "problems"}."""
+        return self._call("POST", self._graph(graph) + "/fsck")["fsck"]
 
     def ingest(self, graph, path, wait=True):
         """Ingests the folder `path` (on the server's machine) into `graph`. wait=True blocks

@@ -63,6 +63,12 @@ _TOOLS = [
       "types": {"type": "array", "items": {"type": "string"},
                 "description": "edge types to follow, e.g. ['CALLS']"}},
      ["id"]),
+    ("codekg_check_api",
+     "Check Python code you are about to write against the codebase: every module, class, "
+     "function, method and attribute it names is reported as resolved, not found (with the "
+     "nearest real names) or unresolvable, plus wrong argument counts.",
+     {"code": {"type": "string", "description": "a Python snippet"}},
+     ["code"]),
 ]
 
 
@@ -163,6 +169,23 @@ def call_tool(client, name, arguments, graph=None, max_rows=50, max_chars=8000):
                                direction=args.get("direction"), types=args.get("types"),
                                format="text")
             return _cap(text, max_chars)
+        if name == "codekg_check_api":
+            res = client.check(g, args["code"])
+            lines = ["ok" if res.get("ok") else "problems found"]
+            for ref in res.get("references", []):
+                if ref.get("status") == "resolved" and not ref.get("arity"):
+                    continue
+                line = "line %s: %s %s: %s" % (ref.get("line"), ref.get("kind"), ref.get("name"),
+                                               ref.get("status"))
+                if ref.get("arity"):
+                    line += " (arguments: expected %s, given %s)" % (ref["arity"].get("expected"),
+                                                                   ref["arity"].get("given"))
+                if ref.get("suggestions"):
+                    line += "; did you mean " + ", ".join(ref["suggestions"][:5])
+                lines.append(line)
+            if res.get("syntax_error"):
+                lines.append("syntax error: %s" % res["syntax_error"])
+            return _cap("\n".join(lines), max_chars)
         return "error: unknown tool %r (tools: %s)" % (name, ", ".join(t[0] for t in _TOOLS))
     except KeyError as e:
         return "error: missing argument %s" % e

@@ -114,14 +114,16 @@ def main():
                   ":format csv\n"
                   "MATCH (x RETURN x;\n"
                   "MATCH (m:Method {name: 'redeem'}) RETURN m.name;\n"
+                  "EXPLAIN MATCH (c:Class {name: 'Cart'})\n-[:HAS_METHOD]->(m) RETURN m.name;\n"
                   ":history\n")
         r = run("shell", "shop", stdin=script, expect=1)  # one statement failed
         assert "shop.models.GiftCard" in r.stdout, r.stdout
         assert "m.name\r\nredeem\r\n" in r.stdout, r.stdout
+        assert "plan\r\n" in r.stdout and "Expand" in r.stdout, r.stdout  # EXPLAIN's plan rows
         assert "expected ')'" in r.stderr, r.stderr
         assert "MATCH (c:Class {name: 'GiftCard'}) RETURN c.qualified_name" in r.stdout, r.stdout
         with open(env["CODEKG_HISTORY"]) as f:
-            assert len(f.read().splitlines()) == 3
+            assert len(f.read().splitlines()) == 4  # the statements that were sent
 
         # On a terminal the shell edits lines with libedit: the up arrow recalls the last
         # statement (kept with its ';'), so Enter runs it again.
@@ -146,6 +148,14 @@ def main():
         with open(out) as f:
             rows = [json.loads(l) for l in f]
         assert len(rows) == 7 and all(r["instruction"] and r["output"] for r in rows), rows
+
+        # Jobs: the ingests and the synthesis above, newest first, all succeeded.
+        r = run("jobs")
+        rows = [l.split("|") for l in r.stdout.splitlines()[2:] if "|" in l]
+        assert len(rows) >= 3 and all(c[3].strip() == "succeeded" for c in rows), r.stdout
+        assert {c[1].strip() for c in rows} == {"ingest", "synth"}, r.stdout
+        r = run("jobs", rows[0][0].strip())
+        assert "state:" in r.stdout and "succeeded" in r.stdout, r.stdout
 
         run("graphs", "shop", "--delete")
         r = run("query", "shop", "RETURN 1", expect=1)

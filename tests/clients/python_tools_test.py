@@ -59,7 +59,8 @@ def run_with_server(codekgd, root, data, Client, call_tool, run_agent, tool_defi
         free = tool_definitions()
         fixed = tool_definitions(graph="shop")
         assert {t["function"]["name"] for t in free} == {
-            "codekg_query", "codekg_search", "codekg_get_node", "codekg_traverse"}
+            "codekg_query", "codekg_search", "codekg_get_node", "codekg_traverse",
+            "codekg_check_api"}
         for t in free:
             p = t["function"]["parameters"]
             assert t["type"] == "function" and p["type"] == "object", t
@@ -82,6 +83,22 @@ def run_with_server(codekgd, root, data, Client, call_tool, run_agent, tool_defi
         text = call_tool(kg, "codekg_traverse", {"id": "shop/models.py:GiftCard", "depth": 1,
                                                  "types": ["HAS_METHOD"]}, graph="shop")
         assert "-[HAS_METHOD]-> shop/models.py:GiftCard.redeem (Method)" in text, text
+        text = call_tool(kg, "codekg_check_api", {"code": "from shop.models import GiftCard\n"
+                                                          "GiftCard('sku').redeem()\n"
+                                                          "from shop.models import GiftCrad\n"},
+                         graph="shop")
+        assert text.startswith("problems found"), text
+        assert "expected" in text and "GiftCrad" in text, text
+
+        # The client's other typed methods.
+        assert any(r["path"] == "/v1/graphs/{graph}/check" for r in kg.routes())
+        assert kg.openapi()["openapi"].startswith("3."), "openapi"
+        assert kg.create_graph("empty")["node_count"] == 0
+        assert kg.fsck("shop")["ok"] is True
+        ok = kg.check("shop", "from shop.models import GiftCard\nGiftCard('a', None).redeem(None)\n")
+        assert ok["ok"] is True and ok["counts"]["resolved"] >= 2, ok
+        kg.delete_graph("empty")
+
         # Errors come back as text the model can act on, never as exceptions.
         text = call_tool(kg, "codekg_query", {"query": "MATCH (c:Class RETURN c"}, graph="shop")
         assert text.startswith("error: invalid_argument: ") and "line 1, column" in text, text
