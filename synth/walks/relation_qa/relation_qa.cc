@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "synth/prng.h"
+#include "synth/text.h"
 #include "synth/walk_query.h"
 #include "synth/walks/relation_qa/templates.h"
 
@@ -84,30 +85,10 @@ struct NegativeSeed {
 // Relation + "/fwd" -> distinct target names; + "/bwd" -> distinct source names.
 using Pools = std::map<std::string, std::vector<std::string>>;
 
-using Vars = std::vector<std::pair<std::string_view, std::string>>;
+using Vars = TemplateVars;
 
-// Replaces {name} placeholders found in `vars`; anything else is copied as written.
-std::string Fill(std::string_view text, const Vars& vars) {
-  std::string out;
-  size_t i = 0;
-  while (i < text.size()) {
-    if (text[i] == '{') {
-      size_t close = text.find('}', i);
-      if (close != std::string_view::npos) {
-        std::string_view name = text.substr(i + 1, close - i - 1);
-        auto it =
-            std::find_if(vars.begin(), vars.end(), [&](const auto& v) { return v.first == name; });
-        if (it != vars.end()) {
-          out += it->second;
-          i = close + 1;
-          continue;
-        }
-      }
-    }
-    out.push_back(text[i++]);
-  }
-  return out;
-}
+// The walks' shared template filling (synth/text.h).
+std::string Fill(std::string_view text, const Vars& vars) { return FillTemplate(text, vars); }
 
 std::string Trim(std::string_view s) {
   size_t b = 0, e = s.size();
