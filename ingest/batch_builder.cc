@@ -8,19 +8,10 @@
 #include <utility>
 
 #include "ingest/sha256.h"
+#include "ingest/walk.h"
 
 namespace kg::ingest {
 namespace {
-
-std::string_view ParentDir(std::string_view path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
-}
-
-std::string_view BaseName(std::string_view path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
 
 ValueList ToList(const std::vector<std::string>& items) {
   ValueList out;

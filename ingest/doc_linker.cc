@@ -6,18 +6,10 @@
 #include <cctype>
 #include <set>
 
+#include "ingest/walk.h"
+
 namespace kg::ingest {
 namespace {
-
-std::string_view ParentDir(std::string_view path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
-}
-
-std::string_view BaseName(std::string_view path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
 
 std::string DirId(std::string_view dir) {
   return dir.empty() ? std::string("dir:/") : "dir:" + std::string(dir);

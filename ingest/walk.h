@@ -31,6 +31,17 @@ struct WalkResult {
   std::vector<WalkIssue> skipped;  // wanted-looking entries not taken, with the reason
 };
 
+// Parts of a '/'-separated relative path as stored in the graph: "a/b/c.py" -> "a/b" and
+// "c.py"; a path without '/' has ParentDir "" and is its own BaseName.
+inline std::string_view ParentDir(std::string_view path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+}
+inline std::string_view BaseName(std::string_view path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
 // Lists the wanted regular files under `root`. Symbolic links are never followed: a link whose
 // target is inside the root is skipped because the target is walked at its real path ("symlink
 // to 'x' inside the root"), a link to an ancestor is reported as "symlink loop (...)", a link
