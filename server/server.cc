@@ -260,6 +260,9 @@ Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
+  // Small JSON answers must not wait for Nagle's algorithm and the client's delayed ACK (about
+  // 40 ms per keep-alive request otherwise).
+  http.set_tcp_nodelay(true);
   http.set_keep_alive_timeout(options.keep_alive_s);
   // A keep-alive connection holds a request thread; it is closed after this many requests (the
   // client reconnects) so that waiting connections get a turn. httplib's default of 5 would make

@@ -69,6 +69,7 @@ HttpClient::HttpClient(std::string base_url, std::string token)
   client_->set_read_timeout(600, 0);  // a synchronous ingest of a large tree takes a while
   client_->set_write_timeout(60, 0);
   client_->set_keep_alive(true);
+  client_->set_tcp_nodelay(true);  // a request's header and body must not wait for Nagle
   if (!token_.empty()) client_->set_bearer_token_auth(token_);
 }
 
