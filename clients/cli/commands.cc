@@ -59,7 +59,13 @@ bool Parse(const Args& args, const std::set<std::string>& with_value,
            const std::set<std::string>& flags, ParsedArgs* out, std::string* error) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a.size() > 2 && a.rfind("--", 0) == 0) {
+    if (a.size() == 2 && a[0] == '-' && with_value.count(a)) {  // short forms: -g G, -o FILE
+      if (i + 1 >= args.size()) {
+        *error = a + " needs a value";
+        return false;
+      }
+      out->options[a].push_back(args[++i]);
+    } else if (a.size() > 2 && a.rfind("--", 0) == 0) {
       std::string name = a, value;
       bool has_inline = false;
       if (size_t eq = a.find('='); eq != std::string::npos) {

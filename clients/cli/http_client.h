@@ -24,7 +24,7 @@ class Client;
 
 namespace kg::clients::cli {
 
-using Json = nlohmann::json;
+using Json = nlohmann::ordered_json;  // keeps the server's key order
 
 class HttpClient {
  public:

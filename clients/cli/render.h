@@ -15,7 +15,7 @@
 
 namespace kg::clients::cli {
 
-using Json = nlohmann::json;
+using Json = nlohmann::ordered_json;  // keeps the server's key order
 
 // One cell as text: strings as-is, null as "null", nodes `{"_id", "_labels"}` as
 // `(:Label id)`, relationships `{"_type", "_src", "_dst"}` as `[:TYPE src->dst]`, other values
