@@ -2904,17 +2904,27 @@ Result<uint64_t> CountGraphKeys(GraphStore& store, GraphId graph) {
 
 std::string EncodeFormatVersion(uint32_t version) { return U32Value(version); }
 
-Status OverwriteFormatVersion(const std::string& dir, std::string_view raw_value) {
-  std::vector<std::string> names;
-  rocksdb::Status s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names);
+// Opens the database in `dir` bypassing every codekg check, with all its column families
+// (`names[i]` is the name of `handles[i]`); the caller destroys the handles before `db`.
+Status OpenRawWithAllCfs(const std::string& dir, std::vector<std::string>* names,
+                         std::vector<rocksdb::ColumnFamilyHandle*>* handles,
+                         std::unique_ptr<rocksdb::DB>* db) {
+  rocksdb::Status s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, names);
   if (!s.ok()) return FromRocks(s, "list column families");
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const std::string& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  for (const std::string& n : *names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
   rocksdb::DB* raw = nullptr;
-  s = rocksdb::DB::Open(rocksdb::DBOptions(), dir, descriptors, &handles, &raw);
+  s = rocksdb::DB::Open(rocksdb::DBOptions(), dir, descriptors, handles, &raw);
   if (!s.ok()) return FromRocks(s, "open");
-  std::unique_ptr<rocksdb::DB> db(raw);
+  db->reset(raw);
+  return Status::OK();
+}
+
+Status OverwriteFormatVersion(const std::string& dir, std::string_view raw_value) {
+  std::vector<std::string> names;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  std::unique_ptr<rocksdb::DB> db;
+  KG_RETURN_IF_ERROR(OpenRawWithAllCfs(dir, &names, &handles, &db));
   rocksdb::ColumnFamilyHandle* meta = nullptr;
   for (size_t i = 0; i < names.size(); ++i) {
     if (names[i] == CfName(Cf::kMeta)) meta = handles[i];
@@ -2933,15 +2943,9 @@ Status OverwriteFormatVersion(const std::string& dir, std::string_view raw_value
 
 Status DropColumnFamilies(const std::string& dir, const std::vector<std::string>& drop) {
   std::vector<std::string> names;
-  rocksdb::Status s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names);
-  if (!s.ok()) return FromRocks(s, "list column families");
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const std::string& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  s = rocksdb::DB::Open(rocksdb::DBOptions(), dir, descriptors, &handles, &raw);
-  if (!s.ok()) return FromRocks(s, "open");
-  std::unique_ptr<rocksdb::DB> db(raw);
+  std::unique_ptr<rocksdb::DB> db;
+  KG_RETURN_IF_ERROR(OpenRawWithAllCfs(dir, &names, &handles, &db));
   Status result;
   for (size_t i = 0; i < names.size(); ++i) {
     if (result.ok() && std::find(drop.begin(), drop.end(), names[i]) != drop.end()) {

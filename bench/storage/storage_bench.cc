@@ -256,23 +256,28 @@ Figures RunCodekg(const Graph& g, const Probes& probes, const Config& cfg) {
   out["lookup_p99_us"] = lookup.P(0.99);
   out["lookup_rows"] = static_cast<double>(found);
 
+  // The nodes reached from generated node `n` over exactly `hops` CALLS edges (with repeats).
+  auto Walk = [&](uint32_t n, int hops) {
+    auto start = snap->FindNode(NodeId(g, n));
+    if (!start.ok() || !start.value()) Die("start node missing");
+    std::vector<storage::NodeKey> frontier{*start.value()}, next;
+    for (int h = 0; h < hops; ++h) {
+      next.clear();
+      for (storage::NodeKey k : frontier) {
+        auto c = snap->ExpandKeys(k, storage::Direction::kOut, calls);
+        storage::EdgeRecord e;
+        while (c->Next(&e)) next.push_back(e.dst);
+      }
+      frontier.swap(next);
+    }
+    return frontier;
+  };
   for (int hops = 1; hops <= 3; ++hops) {
     Lat lat;
     uint64_t paths = 0;
     for (uint32_t n : probes.hop_starts) {
       lat.us.push_back(TimeUs([&] {
-        auto start = snap->FindNode(NodeId(g, n));
-        if (!start.ok() || !start.value()) Die("start node missing");
-        std::vector<storage::NodeKey> frontier{*start.value()}, next;
-        for (int h = 0; h < hops; ++h) {
-          next.clear();
-          for (storage::NodeKey k : frontier) {
-            auto c = snap->ExpandKeys(k, storage::Direction::kOut, calls);
-            storage::EdgeRecord e;
-            while (c->Next(&e)) next.push_back(e.dst);
-          }
-          frontier.swap(next);
-        }
+        std::vector<storage::NodeKey> frontier = Walk(n, hops);
         paths += frontier.size();
       }));
     }
@@ -287,18 +292,7 @@ Figures RunCodekg(const Graph& g, const Probes& probes, const Config& cfg) {
     uint64_t name_bytes = 0;
     for (uint32_t n : probes.hop_starts) {
       lat.us.push_back(TimeUs([&] {
-        auto start = snap->FindNode(NodeId(g, n));
-        if (!start.ok() || !start.value()) Die("start node missing");
-        std::vector<storage::NodeKey> frontier{*start.value()}, next;
-        for (int h = 0; h < hops; ++h) {
-          next.clear();
-          for (storage::NodeKey k : frontier) {
-            auto c = snap->ExpandKeys(k, storage::Direction::kOut, calls);
-            storage::EdgeRecord e;
-            while (c->Next(&e)) next.push_back(e.dst);
-          }
-          frontier.swap(next);
-        }
+        std::vector<storage::NodeKey> frontier = Walk(n, hops);
         if (!snap->GetNodes(frontier, &recs).ok()) Die("GetNodes failed");
         for (const auto& rec : recs) {
           if (rec) name_bytes += rec->props.at("name").as_string().size();
