@@ -9,26 +9,18 @@
 #include "storage/graph_store.h"
 #include "storage/key_codec.h"
 #include "storage/test_hooks.h"
+#include "tests/storage/store_fixture.h"
 #include "tests/storage/temp_dir.h"
 
 namespace kg::storage {
 namespace {
 
-NodeFact Sym(std::string id, std::string label, Properties props) {
-  NodeFact n;
-  n.id = std::move(id);
-  n.labels = {std::move(label)};
-  n.props = std::move(props);
-  return n;
-}
+using testing::Sym;
 
 class FsckTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Options o;
-    o.sync_writes = false;
-    o.block_cache_bytes = 4u << 20;
-    auto r = GraphStore::Open(dir_.sub("db"), o);
+    auto r = GraphStore::Open(dir_.sub("db"), testing::FastOptions());
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     store_ = std::move(r).value();
     ASSERT_TRUE(store_->CreateGraph("g").ok());

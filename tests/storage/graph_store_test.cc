@@ -15,6 +15,7 @@
 
 #include "storage/key_codec.h"
 #include "storage/test_hooks.h"
+#include "tests/storage/store_fixture.h"
 #include "tests/storage/temp_dir.h"
 
 namespace kg::storage {
@@ -55,12 +56,7 @@ FactBatch Batch(std::string path, std::vector<NodeFact> nodes, std::vector<EdgeF
   return b;
 }
 
-Options TestOptions() {
-  Options o;
-  o.sync_writes = false;  // tests do not need fsync; one test checks sync_writes=true
-  o.block_cache_bytes = 4u << 20;
-  return o;
-}
+Options TestOptions() { return testing::FastOptions(); }
 
 class GraphStoreTest : public ::testing::Test {
  protected:

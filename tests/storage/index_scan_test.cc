@@ -14,18 +14,13 @@
 #include "common/schema.h"
 #include "storage/graph_store.h"
 #include "storage/test_hooks.h"
+#include "tests/storage/store_fixture.h"
 #include "tests/storage/temp_dir.h"
 
 namespace kg::storage {
 namespace {
 
-NodeFact Sym(std::string id, std::string label, Properties props) {
-  NodeFact n;
-  n.id = std::move(id);
-  n.labels = {std::move(label)};
-  n.props = std::move(props);
-  return n;
-}
+using testing::Sym;
 
 Properties Def(std::string name, std::string qn, std::string path, int64_t start, int64_t end) {
   return {{"name", name},
@@ -58,10 +53,7 @@ FactBatch ShapesFile() {
 class IndexScanTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Options o;
-    o.sync_writes = false;
-    o.block_cache_bytes = 4u << 20;
-    auto r = GraphStore::Open(dir_.sub("db"), o);
+    auto r = GraphStore::Open(dir_.sub("db"), testing::FastOptions());
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     store_ = std::move(r).value();
     ASSERT_TRUE(store_->CreateGraph("g").ok());

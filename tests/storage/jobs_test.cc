@@ -10,20 +10,14 @@
 #include "storage/graph_store.h"
 #include "storage/key_codec.h"
 #include "storage/test_hooks.h"
+#include "tests/storage/store_fixture.h"
 #include "tests/storage/temp_dir.h"
 
 namespace kg::storage {
 namespace {
 
-Options Fast() {
-  Options o;
-  o.sync_writes = false;  // job writes are synced regardless
-  o.block_cache_bytes = 4u << 20;
-  return o;
-}
-
 std::unique_ptr<GraphStore> OpenOrDie(const std::string& dir) {
-  auto r = GraphStore::Open(dir, Fast());
+  auto r = GraphStore::Open(dir, testing::FastOptions());
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   return r.ok() ? std::move(r).value() : nullptr;
 }
@@ -139,14 +133,14 @@ TEST(FormatV1Test, AFormat1DatabaseIsRefusedWithAReingestMessage) {
   }
   ASSERT_TRUE(test_hooks::DropColumnFamilies(path, v2_cfs).ok());
   ASSERT_TRUE(test_hooks::OverwriteFormatVersion(path, test_hooks::EncodeFormatVersion(1)).ok());
-  auto r = GraphStore::Open(path, Fast());
+  auto r = GraphStore::Open(path, testing::FastOptions());
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(r.status().IsCorruption()) << r.status().ToString();
   EXPECT_NE(r.status().message().find("format version 1"), std::string::npos)
       << r.status().message();
   EXPECT_NE(r.status().message().find("Re-ingest"), std::string::npos) << r.status().message();
   // Refusing did not modify it: still refused the same way.
-  auto again = GraphStore::Open(path, Fast());
+  auto again = GraphStore::Open(path, testing::FastOptions());
   ASSERT_FALSE(again.ok());
   EXPECT_TRUE(again.status().IsCorruption());
 }
