@@ -167,6 +167,15 @@ class Snapshot {
   virtual Status GetNodes(const std::vector<NodeKey>& keys,
                           std::vector<std::optional<NodeRecord>>* out) = 0;
 
+  // A projection of many nodes (added in session 3; much cheaper than GetNodes when a query
+  // needs a few properties, e.g. RETURN n.name, n.start_line): on success (*out)[i] is nullopt
+  // when keys[i] is absent, else one Value per entry of `names`, in that order: the property's
+  // value, or null when the node lacks it; the name "id" yields the node's string id. *out is
+  // resized to keys.size(). One batched read, like GetNodes. IOError/Corruption on failure.
+  virtual Status GetNodeValues(const std::vector<NodeKey>& keys,
+                               const std::vector<std::string>& names,
+                               std::vector<std::optional<std::vector<Value>>>* out) = 0;
+
   // All nodes (key order), nodes with a label, nodes with a label and exact name property, or
   // with lower-cased name equal to ToLowerAscii(name) when case_insensitive.
   virtual std::unique_ptr<NodeCursor> ScanAll() = 0;
@@ -218,6 +227,17 @@ class Snapshot {
   // traversals that need only endpoints, types and seqs.
   virtual std::unique_ptr<EdgeCursor> ExpandKeys(NodeKey node, Direction dir,
                                                  std::optional<EdgeTypeId> type = std::nullopt) = 0;
+  // One traversal step for many nodes at once (added in session 3; the fastest way to expand a
+  // frontier): for each i, the neighbours of nodes[i] over its visible (non-dangling) edges in
+  // `dir`, optionally only of `type`, are (*neighbors)[(*offsets)[i] .. (*offsets)[i+1]), in the
+  // order ExpandKeys yields the edges (kOut: targets; kIn: sources; kBoth: targets then sources;
+  // a neighbour appears once per edge, so parallel edges repeat it). *offsets gets
+  // nodes.size() + 1 entries; both vectors are replaced. A key repeated in `nodes` is read once.
+  // Keys of absent nodes yield nothing. IOError/Corruption on failure (then the outputs are
+  // unspecified). Edge properties and seqs are not read.
+  virtual Status ExpandNeighbors(const std::vector<NodeKey>& nodes, Direction dir,
+                                 std::optional<EdgeTypeId> type, std::vector<NodeKey>* neighbors,
+                                 std::vector<size_t>* offsets) = 0;
 
   // Exact statistics for the planner (kept up to date by every write). Edges count only visible
   // (non-dangling) edges, i.e. what Expand yields.
@@ -238,13 +258,24 @@ class Snapshot {
 
 // Loads many files' facts fast: the first ingest of a repository, imports, benchmarks. Made by
 // GraphStore::NewBulkWriter. Each Add() has exactly the effect of ApplyBatch() with the same
-// batch (same validation and errors, same resulting graph), but facts skip the write-ahead log
-// and the label indexes and file texts are written as sorted files at the end, so that:
-//  - nothing is durable until Finish() returns OK: a crash before it may leave any part of what
-//    was added since the writer was made (never older data) missing, so the graph may be
-//    inconsistent; drop it and load it again;
-//  - readers may see the graph half-loaded (e.g. nodes not yet in their label index) until
-//    Finish() returns.
+// batch (same validation and errors, same resulting graph: the same NodeKeys, seqs, index
+// entries and counts), but is much cheaper. Two modes, chosen by NewBulkWriter:
+//  - Fresh load (the graph is empty: no node key ever allocated and no file stored). Add() reads
+//    nothing from RocksDB: the writer keeps the graph's ids, node records and edge endpoints in
+//    memory and buffers every key it writes, spilling sorted runs to a temporary folder inside
+//    the database folder (memory stays bounded: about 100 bytes per node and 20 per edge, plus
+//    a 128 MiB buffer). Finish() merges the runs into one sorted SST file per column family,
+//    sets every dangling flag and count from the final node set, and ingests all files in one
+//    atomic step (a small load: one synced WriteBatch, as atomic). Readers see the graph empty
+//    until then. A crash or kill before Finish() returns leaves the graph EMPTY (as it was;
+//    leftover run files are deleted at the next Open), never partial. If a batch replaces a file
+//    added earlier in the same load, the writer first stores what it holds (as Finish() would) and
+//    continues in the general mode.
+//  - General (the graph has content): facts skip the write-ahead log and the indexes and file
+//    texts are written as sorted files; nothing is durable until Finish() returns OK: a crash
+//    before it may leave any part of what was added since the writer was made (never older
+//    data) missing, so the graph may be inconsistent; drop it and load it again. Readers may see
+//    the graph half-loaded (e.g. nodes not yet in their label index) until Finish() returns.
 // The writer holds the store's write lock from NewBulkWriter until Finish() or destruction:
 // every other write of the store waits meanwhile. Not thread-safe; use it from one thread.
 // REQUIRES: the thread that owns a BulkWriter does not write through the GraphStore directly.
@@ -257,9 +288,10 @@ class BulkWriter {
   // Applies one batch as ApplyBatch() would (errors likewise; on error nothing of that batch
   // is applied and earlier batches stay). InvalidArgument after Finish().
   virtual Status Add(const FactBatch& batch) = 0;
-  // Completes and persists everything added (writes the buffered indexes, flushes memtables to
-  // synced files, compacts the graph's key range so that reads find one sorted run per column
-  // family) and releases the write lock. IOError/Corruption on failure. Idempotent.
+  // Completes and persists everything added and releases the write lock: a fresh load ingests
+  // its sorted files (one per column family, so reads find one sorted run); a general load
+  // writes the buffered indexes, flushes memtables to synced files and compacts the graph's key
+  // range. IOError/Corruption on failure (a fresh load then leaves the graph empty). Idempotent.
   virtual Status Finish() = 0;
 
  protected:

@@ -16,6 +16,8 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <limits>
@@ -23,6 +25,7 @@
 #include <mutex>
 #include <set>
 #include <shared_mutex>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -39,6 +42,14 @@ constexpr size_t kMaxGraphName = 64;
 constexpr size_t kMaxTypeName = 128;         // label and edge-type names
 constexpr size_t kMaxIdBytes = 16u << 10;    // node ids and file paths
 constexpr GraphId kMaxGraphId = 0xfffffffe;  // so that graph id + 1 still bounds a range
+// out_edges / in_edges keys: graph u32, a u64, type u16, b u64, seq u32 (b at bytes 14..21).
+constexpr size_t kEdgeKeyBytes = 26;
+// Temporary folders of bulk loads inside the database folder: kBulkTmpPrefix + graph id.
+constexpr char kBulkTmpPrefix[] = "bulk-tmp-";
+// Bytes a fresh bulk load buffers in memory before it spills a sorted run (test_hooks.h).
+std::atomic<size_t> fresh_spill_bytes{128u << 20};
+// A fresh load that spilled nothing and buffers less than this is stored with one WriteBatch.
+constexpr size_t kSmallFreshLoadBytes = 16u << 20;
 
 rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 std::string_view ToView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
@@ -658,6 +669,37 @@ class SnapshotImpl final : public Snapshot {
     return Status::OK();
   }
 
+  Status GetNodeValues(const std::vector<NodeKey>& keys, const std::vector<std::string>& names,
+                       std::vector<std::optional<std::vector<Value>>>* out) override {
+    out->clear();
+    out->resize(keys.size());
+    constexpr size_t kChunk = 256;
+    std::array<std::string, kChunk> enc;
+    std::array<rocksdb::Slice, kChunk> slices;
+    std::array<rocksdb::PinnableSlice, kChunk> values;
+    std::array<rocksdb::Status, kChunk> statuses;
+    rocksdb::ReadOptions ro = ctx_->Options();
+    for (size_t start = 0; start < keys.size(); start += kChunk) {
+      const size_t n = std::min(kChunk, keys.size() - start);
+      for (size_t i = 0; i < n; ++i) {
+        enc[i].clear();
+        EncodeNodeRecordKey(&enc[i], g_, keys[start + i]);
+        slices[i] = ToSlice(enc[i]);
+        values[i].Reset();
+      }
+      ctx_->db()->MultiGet(ro, ctx_->cf(Cf::kNodes), n, slices.data(), values.data(),
+                           statuses.data());
+      for (size_t i = 0; i < n; ++i) {
+        if (statuses[i].IsNotFound()) continue;
+        KG_RETURN_IF_ERROR(FromRocks(statuses[i], "read nodes"));
+        KG_RETURN_IF_ERROR(
+            DecodeStoredNodeValues(ToView(values[i]), names, &(*out)[start + i].emplace())
+                .WithContext("node " + std::to_string(keys[start + i]) + " of graph " + name_));
+      }
+    }
+    return Status::OK();
+  }
+
   Result<std::optional<NodeKey>> FindNode(std::string_view id) override {
     std::string k;
     EncodeIdKey(&k, g_, id);
@@ -760,6 +802,84 @@ class SnapshotImpl final : public Snapshot {
   std::unique_ptr<EdgeCursor> ExpandKeys(NodeKey node, Direction dir,
                                          std::optional<EdgeTypeId> type) override {
     return std::make_unique<ExpandCursor>(ctx_, g_, node, dir, type, /*with_props=*/false);
+  }
+
+  // Sorted, deduplicated seeks on one iterator per direction: consecutive keys often share a
+  // data block, which RocksDB then re-seeks without searching the index.
+  Status ExpandNeighbors(const std::vector<NodeKey>& nodes, Direction dir,
+                         std::optional<EdgeTypeId> type, std::vector<NodeKey>* neighbors,
+                         std::vector<size_t>* offsets) override {
+    std::vector<std::pair<NodeKey, uint32_t>> order(nodes.size());  // (key, input position)
+    for (size_t i = 0; i < nodes.size(); ++i) order[i] = {nodes[i], static_cast<uint32_t>(i)};
+    std::sort(order.begin(), order.end());
+    // Per distinct key: its neighbours in `found`, from found_start[d] to found_start[d + 1].
+    std::vector<NodeKey> found;
+    std::vector<size_t> found_start;
+    std::vector<uint32_t> distinct_of(nodes.size());
+    std::vector<NodeKey> distinct;
+    for (const auto& [key, i] : order) {
+      if (distinct.empty() || distinct.back() != key) distinct.push_back(key);
+      distinct_of[i] = static_cast<uint32_t>(distinct.size() - 1);
+    }
+    std::array<std::unique_ptr<BoundedIterator>, 2> its;
+    const bool out = dir != Direction::kIn, in = dir != Direction::kOut;
+    std::string graph_prefix, prefix;
+    EncodeGraphPrefix(&graph_prefix, g_);
+    for (int d = 0; d < 2; ++d) {
+      if (d == 0 ? !out : !in) continue;
+      its[d] = ctx_->TakeIterator(d == 0 ? Cf::kOutEdges : Cf::kInEdges);
+      its[d]->upper = PrefixSuccessor(graph_prefix);
+      its[d]->upper_slice = rocksdb::Slice(its[d]->upper);
+    }
+    Status status;
+    found_start.reserve(distinct.size() + 1);
+    for (NodeKey key : distinct) {
+      found_start.push_back(found.size());
+      for (int d = 0; d < 2 && status.ok(); ++d) {
+        if (!its[d]) continue;
+        rocksdb::Iterator* it = its[d]->it.get();
+        prefix.clear();
+        if (type) {
+          EncodeEdgePrefix(&prefix, g_, key, *type);
+        } else {
+          EncodeEdgePrefix(&prefix, g_, key);
+        }
+        for (it->Seek(ToSlice(prefix)); it->Valid() && it->key().starts_with(ToSlice(prefix));
+             it->Next()) {
+          const rocksdb::Slice k = it->key(), v = it->value();
+          if (k.size() != kEdgeKeyBytes || v.empty()) {
+            status = Status::Corruption("malformed edge record");
+            break;
+          }
+          const uint8_t flags = static_cast<uint8_t>(v[0]);
+          if ((flags & ~kEdgeDangling) != 0) {
+            status = Status::Corruption("unknown edge flags " + std::to_string(flags));
+            break;
+          }
+          if (flags != 0) continue;  // dangling
+          NodeKey other = 0;
+          for (size_t b = 14; b < 22; ++b) other = other << 8 | static_cast<uint8_t>(k[b]);
+          found.push_back(other);
+        }
+        if (status.ok()) status = FromRocks(it->status(), "expand");
+      }
+      if (!status.ok()) break;
+    }
+    found_start.push_back(found.size());
+    for (int d = 0; d < 2; ++d) {
+      if (its[d]) ctx_->ReturnIterator(d == 0 ? Cf::kOutEdges : Cf::kInEdges, std::move(its[d]));
+    }
+    KG_RETURN_IF_ERROR(status);
+    neighbors->clear();
+    offsets->assign(1, 0);
+    offsets->reserve(nodes.size() + 1);
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      const uint32_t d = distinct_of[i];
+      neighbors->insert(neighbors->end(), found.begin() + static_cast<ptrdiff_t>(found_start[d]),
+                        found.begin() + static_cast<ptrdiff_t>(found_start[d + 1]));
+      offsets->push_back(neighbors->size());
+    }
+    return Status::OK();
   }
 
   Result<uint64_t> CountNodes() override { return ctx_->GetCount(g_, CountKind::kNodes, 0); }
@@ -928,6 +1048,312 @@ class SideTables {
   uint64_t file_seq_ = 0;
 };
 
+// ---- Bulk loads into an empty graph ("fresh" loads, see FORMAT.md "Bulk loads") ----
+
+// Key-value operations per column family buffered in memory, or spilled to sorted run files,
+// until a fresh load is materialized. Later operations on a key win over earlier ones.
+// REQUIRES: all keys of one column family start with the same 4 bytes (one graph's id).
+// Thread-safety: Merge() may run concurrently for different column families; nothing else may.
+class RunBuffer {
+ public:
+  explicit RunBuffer(std::string dir) : dir_(std::move(dir)) {}
+  ~RunBuffer() { RemoveFiles(); }
+  RunBuffer(const RunBuffer&) = delete;
+  RunBuffer& operator=(const RunBuffer&) = delete;
+
+  void Add(Cf c, std::string_view key, std::string_view value, bool del) {
+    PerCf& p = mem_[static_cast<size_t>(c)];
+    p.ops.push_back(Op{Hint(key, 4), Hint(key, 12), p.arena.size(),
+                       static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size()),
+                       del});
+    p.arena.append(key);
+    p.arena.append(value);
+    bytes_ += key.size() + value.size() + sizeof(Op);
+  }
+  size_t bytes() const { return bytes_; }
+
+  // Sorts what is in memory and writes it as one run file per column family.
+  Status Spill() {
+    std::error_code ec;
+    std::filesystem::create_directories(dir_, ec);
+    if (ec) return Status::IOError("bulk load: create '" + dir_ + "': " + ec.message());
+    for (size_t c = 0; c < kNumCfs; ++c) {
+      PerCf& p = mem_[c];
+      if (p.ops.empty()) continue;
+      std::vector<uint32_t> order = SortedSurvivors(p);
+      std::string file = dir_ + "/run-" + std::to_string(c) + "-" + std::to_string(runs_[c].size());
+      std::FILE* f = std::fopen(file.c_str(), "wb");
+      if (f == nullptr) return Status::IOError("bulk load: cannot create '" + file + "'");
+      runs_[c].push_back(file);
+      std::string buf;
+      bool ok = true;
+      for (uint32_t i : order) {
+        const Op& op = p.ops[i];
+        PutVarint64(&buf, op.key_len);
+        buf.append(p.arena, op.off, op.key_len);
+        buf.push_back(op.del ? 1 : 0);
+        PutVarint64(&buf, op.val_len);
+        buf.append(p.arena, op.off + op.key_len, op.val_len);
+        if (buf.size() >= (1u << 20)) {
+          ok = ok && std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
+          buf.clear();
+        }
+      }
+      ok = ok && std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
+      ok = std::fclose(f) == 0 && ok;
+      if (!ok) return Status::IOError("bulk load: cannot write '" + file + "'");
+      p = PerCf();
+    }
+    bytes_ = 0;
+    return Status::OK();
+  }
+
+  // Calls fn(key, value) for the final state of every key of column family `c` (deleted keys
+  // are left out), in key order. `fn` may change the value in place.
+  Status Merge(Cf c, const std::function<Status(std::string_view, std::string*)>& fn) {
+    struct Source {
+      std::FILE* f = nullptr;
+      std::unique_ptr<Reader> reader;
+      std::string key, value;
+      bool del = false;
+      // In memory: positions in `order`.
+      size_t pos = 0;
+    };
+    PerCf& p = mem_[static_cast<size_t>(c)];
+    std::vector<uint32_t> order = SortedSurvivors(p);
+    const std::vector<std::string>& files = runs_[static_cast<size_t>(c)];
+    std::vector<Source> src(files.size() + 1);
+    Status status;
+    auto read_file = [&](Source& s) -> bool {  // false at the end or on error
+      uint64_t klen = 0, vlen = 0;
+      if (!s.reader->Varint(&klen)) return false;
+      uint8_t del = 0;
+      if (!s.reader->Bytes(klen, &s.key) || !s.reader->Byte(&del) || !s.reader->Varint(&vlen) ||
+          !s.reader->Bytes(vlen, &s.value)) {
+        status = Status::IOError("bulk load: truncated run file");
+        return false;
+      }
+      s.del = del != 0;
+      return true;
+    };
+    auto advance = [&](size_t i) -> bool {
+      Source& s = src[i];
+      if (i < files.size()) return read_file(s);
+      if (s.pos >= order.size()) return false;
+      const Op& op = p.ops[order[s.pos++]];
+      s.key.assign(p.arena, op.off, op.key_len);
+      s.value.assign(p.arena, op.off + op.key_len, op.val_len);
+      s.del = op.del;
+      return true;
+    };
+    // A min-heap of sources by (key, newest source first).
+    auto later = [&](size_t a, size_t b) {
+      int cmp = src[a].key.compare(src[b].key);
+      return cmp != 0 ? cmp > 0 : a < b;
+    };
+    std::vector<size_t> heap;
+    for (size_t i = 0; i < src.size(); ++i) {
+      if (i < files.size()) {
+        src[i].f = std::fopen(files[i].c_str(), "rb");
+        if (src[i].f == nullptr) {
+          status = Status::IOError("bulk load: cannot read run file");
+        } else {
+          src[i].reader = std::make_unique<Reader>(src[i].f);
+        }
+      }
+      if (status.ok() && advance(i)) heap.push_back(i);
+    }
+    std::make_heap(heap.begin(), heap.end(), later);
+    std::string key;
+    while (status.ok() && !heap.empty()) {
+      std::pop_heap(heap.begin(), heap.end(), later);
+      size_t top = heap.back();
+      heap.pop_back();
+      Source& s = src[top];
+      key.swap(s.key);
+      if (!s.del) status = fn(key, &s.value);
+      if (status.ok() && advance(top)) {
+        heap.push_back(top);
+        std::push_heap(heap.begin(), heap.end(), later);
+      }
+      // Older operations on the same key lose.
+      while (status.ok() && !heap.empty() && src[heap.front()].key == key) {
+        std::pop_heap(heap.begin(), heap.end(), later);
+        size_t i = heap.back();
+        heap.pop_back();
+        if (advance(i)) {
+          heap.push_back(i);
+          std::push_heap(heap.begin(), heap.end(), later);
+        }
+      }
+    }
+    for (Source& s : src) {
+      if (s.f != nullptr) std::fclose(s.f);
+    }
+    return status;
+  }
+
+  const std::string& dir() const { return dir_; }
+  bool spilled() const {
+    return std::any_of(runs_.begin(), runs_.end(), [](const auto& r) { return !r.empty(); });
+  }
+  void RemoveFiles() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+    for (auto& r : runs_) r.clear();
+  }
+
+ private:
+  struct Op {
+    uint64_t hint1, hint2;  // key bytes 4..11 and 12..19, see Hint()
+    size_t off;
+    uint32_t key_len, val_len;
+    bool del;
+  };
+  struct PerCf {
+    std::string arena;
+    std::vector<Op> ops;
+  };
+
+  // Key bytes from..from+7, big-endian, zero-padded. Ordering by the bytes after the graph id
+  // (which every key here starts with) first settles most comparisons without a memcmp.
+  static uint64_t Hint(std::string_view key, size_t from) {
+    uint64_t h = 0;
+    for (size_t i = from; i < from + 8; ++i) {
+      h = h << 8 | (i < key.size() ? static_cast<uint8_t>(key[i]) : 0);
+    }
+    return h;
+  }
+
+  // Sequential reads of a run file.
+  class Reader {
+   public:
+    explicit Reader(std::FILE* f) : f_(f) {}
+    bool Byte(uint8_t* b) {
+      if (pos_ == len_ && !Fill()) return false;
+      *b = static_cast<uint8_t>(buf_[pos_++]);
+      return true;
+    }
+    bool Varint(uint64_t* v) {
+      *v = 0;
+      for (int shift = 0; shift < 64; shift += 7) {
+        uint8_t b = 0;
+        if (!Byte(&b)) return false;
+        *v |= uint64_t{b & 0x7fu} << shift;
+        if ((b & 0x80) == 0) return true;
+      }
+      return false;
+    }
+    bool Bytes(size_t n, std::string* out) {
+      out->clear();
+      while (n > 0) {
+        if (pos_ == len_ && !Fill()) return false;
+        size_t take = std::min(n, len_ - pos_);
+        out->append(buf_.data() + pos_, take);
+        pos_ += take;
+        n -= take;
+      }
+      return true;
+    }
+
+   private:
+    bool Fill() {
+      len_ = std::fread(buf_.data(), 1, buf_.size(), f_);
+      pos_ = 0;
+      return len_ > 0;
+    }
+    std::FILE* f_;
+    std::vector<char> buf_ = std::vector<char>(1u << 20);
+    size_t pos_ = 0, len_ = 0;
+  };
+
+  // Sorts p.ops by key (stable: operations on one key stay in the order made) and keeps only
+  // the last operation per key; returns the positions of the survivors.
+  static std::vector<uint32_t> SortedSurvivors(PerCf& p) {
+    const char* arena = p.arena.data();
+    std::stable_sort(p.ops.begin(), p.ops.end(), [arena](const Op& a, const Op& b) {
+      if (a.hint1 != b.hint1) return a.hint1 < b.hint1;
+      if (a.hint2 != b.hint2) return a.hint2 < b.hint2;
+      return std::string_view(arena + a.off, a.key_len) <
+             std::string_view(arena + b.off, b.key_len);
+    });
+    auto key = [&p](size_t i) {
+      return std::string_view(p.arena.data() + p.ops[i].off, p.ops[i].key_len);
+    };
+    std::vector<uint32_t> order;
+    order.reserve(p.ops.size());
+    for (size_t i = 0; i < p.ops.size(); ++i) {
+      if (i + 1 < p.ops.size() && key(i + 1) == key(i)) continue;
+      order.push_back(static_cast<uint32_t>(i));
+    }
+    return order;
+  }
+
+  std::string dir_;
+  std::array<PerCf, kNumCfs> mem_;
+  std::array<std::vector<std::string>, kNumCfs> runs_;
+  size_t bytes_ = 0;
+};
+
+// What a fresh load knows about the graph it is loading: everything in it, since the graph was
+// empty when the load began and nothing else writes meanwhile. FactWriter answers its reads from
+// here instead of RocksDB, and its writes go to `runs`.
+struct FreshGraph {
+  explicit FreshGraph(std::string run_dir) : runs(std::move(run_dir)) {}
+
+  static constexpr uint32_t kAbsent = std::numeric_limits<uint32_t>::max();
+
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+
+  NodeKey next_key = 1;
+  std::unordered_map<std::string, NodeKey, StringHash, std::equal_to<>> ids;
+  // The stored record of each node (index = NodeKey): bytes in `arena`, or kAbsent.
+  std::string arena;
+  std::vector<uint64_t> rec_off;
+  std::vector<uint32_t> rec_len;
+  std::unordered_set<std::string> paths;  // files loaded so far
+  // Every stored edge, listed per source (for the seq of the next parallel edge).
+  struct OutEdge {
+    NodeKey dst;
+    uint32_t next;  // index + 1 of the source's previous edge; 0 ends the list
+    EdgeTypeId type;
+  };
+  std::vector<OutEdge> edges;
+  std::vector<uint32_t> last_edge;  // per NodeKey: index + 1 of its latest out-edge, or 0
+  RunBuffer runs;
+
+  bool Exists(NodeKey k) const { return k < rec_len.size() && rec_len[k] != kAbsent; }
+  std::string_view Record(NodeKey k) const {
+    return std::string_view(arena.data() + rec_off[k], rec_len[k]);
+  }
+  void SetRecord(NodeKey k, std::string_view rec) {
+    if (k >= rec_len.size()) {
+      rec_len.resize(k + 1 + k / 4, kAbsent);
+      rec_off.resize(rec_len.size(), 0);
+    }
+    rec_off[k] = arena.size();
+    rec_len[k] = static_cast<uint32_t>(rec.size());
+    arena.append(rec);
+  }
+  // Stored edges of (src, type, dst); the next seq of the triple (seqs are dense: a fresh load
+  // never deletes an edge).
+  uint64_t CountTriple(NodeKey src, EdgeTypeId type, NodeKey dst) const {
+    uint64_t n = 0;
+    for (uint32_t i = src < last_edge.size() ? last_edge[src] : 0; i != 0; i = edges[i - 1].next) {
+      n += edges[i - 1].dst == dst && edges[i - 1].type == type;
+    }
+    return n;
+  }
+  void AddEdge(NodeKey src, EdgeTypeId type, NodeKey dst) {
+    if (src >= last_edge.size()) last_edge.resize(src + 1 + src / 4, 0);
+    edges.push_back(OutEdge{dst, last_edge[src], type});
+    last_edge[src] = static_cast<uint32_t>(edges.size());
+  }
+};
+
 // The writes of one batch, buffered per column family and handed to RocksDB sorted by key, with
 // only the last operation per key kept (the semantics of applying them in order). Sorted inserts
 // are much cheaper for RocksDB's skiplist memtable than the interleaved order facts come in.
@@ -936,6 +1362,17 @@ class SortedOps {
  public:
   void Put(Cf cf, std::string_view key, std::string_view value) { Add(cf, key, value, false); }
   void Delete(Cf cf, std::string_view key) { Add(cf, key, {}, true); }
+
+  // Hands every operation, in the order made, to `runs`.
+  void AppendTo(RunBuffer* runs) const {
+    for (size_t c = 0; c < kNumCfs; ++c) {
+      const PerCf& p = per_cf_[c];
+      for (const Op& op : p.ops) {
+        runs->Add(static_cast<Cf>(c), std::string_view(p.arena.data() + op.key_off, op.key_len),
+                  std::string_view(p.arena.data() + op.val_off, op.val_len), op.del);
+      }
+    }
+  }
 
   // Appends the surviving operations to `wb`, except those of column families that `side`
   // takes (when given), which go to `side` instead.
@@ -1010,6 +1447,10 @@ class FactWriter {
   // With `side`, the operations of the column families it takes go there instead of wb().
   Status Build(SideTables* side = nullptr);
   rocksdb::WriteBatch* wb() { return &wb_; }
+  // Makes the writer read and write `fresh` (a fresh bulk load) instead of RocksDB: Build() then
+  // leaves wb() without graph data and CommitFresh() applies the batch to `fresh`.
+  void set_fresh(FreshGraph* fresh) { fresh_ = fresh; }
+  void CommitFresh();
   PendingNames* pending() { return &pending_; }
   // Records in the graph's write state what the batch wrote, once wb() is durable; or, when the
   // write failed (ok false), forgets the cached counts.
@@ -1100,6 +1541,10 @@ class FactWriter {
   std::vector<std::pair<uint64_t, uint64_t>> new_counts_;  // slot -> value after the batch
   std::string key_buf_, val_buf_;
   rocksdb::PinnableSlice pin_;
+
+  FreshGraph* fresh_ = nullptr;
+  std::vector<std::pair<NodeKey, std::string>> fresh_records_;  // records this batch wrote
+  std::vector<Triple> fresh_edges_;                             // edges this batch wrote
 };
 
 class RocksGraphStore final : public GraphStore {
@@ -1324,6 +1769,20 @@ Status FactWriter::ResolveKeys() {
   }
   std::vector<std::string> enc(ids.size());
   for (size_t i = 0; i < ids.size(); ++i) EncodeIdKey(&enc[i], g_, ids[i]);
+  if (fresh_ != nullptr) {
+    for (size_t i = 0; i < ids.size(); ++i) {
+      auto it = fresh_->ids.find(ids[i]);
+      NodeKey key = 0;
+      if (it != fresh_->ids.end()) {
+        key = it->second;
+      } else {
+        key = next_key_++;
+        ops_.Put(Cf::kIds, enc[i], U64Value(key));
+      }
+      keys_[ids[i]] = key;
+    }
+    return Status::OK();
+  }
   return MultiGet(Cf::kIds, enc, [&](size_t i, bool found, std::string_view v) -> Status {
     NodeKey key = 0;
     if (found) {
@@ -1358,6 +1817,16 @@ Status FactWriter::PrefetchNodes() {
 
 Status FactWriter::FetchNodes(std::vector<NodeKey>* keys) {
   if (keys->empty()) return Status::OK();
+  if (fresh_ != nullptr) {
+    for (NodeKey k : *keys) {
+      const bool found = fresh_->Exists(k);
+      exists_before_[k] = found;
+      if (found && (merged_keys_.count(k) != 0 || old_nodes_.count(k) != 0)) {
+        records_.emplace(k, std::string(fresh_->Record(k)));
+      }
+    }
+    return Status::OK();
+  }
   std::sort(keys->begin(), keys->end());
   std::vector<std::string> enc(keys->size());
   for (size_t i = 0; i < keys->size(); ++i) EncodeNodeRecordKey(&enc[i], g_, (*keys)[i]);
@@ -1377,13 +1846,19 @@ Result<NodeKey> FactWriter::KeyFor(std::string_view id) {
   key_buf_.clear();
   EncodeIdKey(&key_buf_, g_, id);
   bool found = false;
-  KG_RETURN_IF_ERROR(Get(Cf::kIds, key_buf_, &pin_, &found));
   NodeKey key = 0;
-  if (found) {
+  if (fresh_ != nullptr) {
+    auto known = fresh_->ids.find(id);
+    found = known != fresh_->ids.end();
+    if (found) key = known->second;
+  } else {
+    KG_RETURN_IF_ERROR(Get(Cf::kIds, key_buf_, &pin_, &found));
+  }
+  if (found && fresh_ == nullptr) {
     if (!DecodeU64Value(ToView(pin_), &key) || key == 0) {
       return Status::Corruption("corrupt ids entry for '" + std::string(id) + "'");
     }
-  } else {
+  } else if (!found) {
     key = next_key_++;
     ops_.Put(Cf::kIds, key_buf_, U64Value(key));
   }
@@ -1398,7 +1873,11 @@ Result<bool> FactWriter::ExistsBefore(NodeKey k) {
   key_buf_.clear();
   EncodeNodeRecordKey(&key_buf_, g_, k);
   bool found = false;
-  KG_RETURN_IF_ERROR(Get(Cf::kNodes, key_buf_, &pin_, &found));
+  if (fresh_ != nullptr) {
+    found = fresh_->Exists(k);
+  } else {
+    KG_RETURN_IF_ERROR(Get(Cf::kNodes, key_buf_, &pin_, &found));
+  }
   exists_before_.emplace(k, found);
   return found;
 }
@@ -1423,12 +1902,18 @@ Result<std::optional<StoredNode>> FactWriter::LoadNode(NodeKey k) {
   key_buf_.clear();
   EncodeNodeRecordKey(&key_buf_, g_, k);
   bool found = false;
-  KG_RETURN_IF_ERROR(Get(Cf::kNodes, key_buf_, &pin_, &found));
+  std::string_view record;
+  if (fresh_ != nullptr) {
+    found = fresh_->Exists(k);
+    if (found) record = fresh_->Record(k);
+  } else {
+    KG_RETURN_IF_ERROR(Get(Cf::kNodes, key_buf_, &pin_, &found));
+    record = ToView(pin_);
+  }
   exists_before_[k] = found;
   if (!found) return std::optional<StoredNode>();
   StoredNode node;
-  KG_RETURN_IF_ERROR(
-      DecodeStoredNode(ToView(pin_), &node).WithContext("node " + std::to_string(k)));
+  KG_RETURN_IF_ERROR(DecodeStoredNode(record, &node).WithContext("node " + std::to_string(k)));
   return std::optional<StoredNode>(std::move(node));
 }
 
@@ -1507,6 +1992,7 @@ void FactWriter::WriteNode(NodeKey k, std::string_view id, std::string_view owne
   val_buf_.clear();
   EncodeStoredNode(id, owner, labels, props, &val_buf_);
   ops_.Put(Cf::kNodes, key_buf_, val_buf_);
+  if (fresh_ != nullptr) fresh_records_.emplace_back(k, val_buf_);
   PropertyIndexEntries(k, labels, props, /*put=*/true);
   const std::string* name = NameOf(props);
   std::string lower = name != nullptr ? schema::ToLowerAscii(*name) : std::string();
@@ -1588,7 +2074,10 @@ Status FactWriter::WriteMergedNodes() {
 Result<uint64_t> FactWriter::NextSeq(NodeKey src, EdgeTypeId type, NodeKey dst) {
   auto [it, inserted] = next_seq_.try_emplace(Triple{src, type, dst}, 0);
   // No stored edge can have an end allocated by this batch, or a source that never had edges.
-  if (inserted && src < first_fresh_ && dst < first_fresh_ && state_->MayHaveOutEdges(src)) {
+  if (inserted && src < first_fresh_ && dst < first_fresh_ && state_->MayHaveOutEdges(src) &&
+      fresh_ != nullptr) {
+    it->second = fresh_->CountTriple(src, type, dst);  // no old edges: a fresh load replaces none
+  } else if (inserted && src < first_fresh_ && dst < first_fresh_ && state_->MayHaveOutEdges(src)) {
     std::string prefix;
     EncodeEdgePrefix(&prefix, g_, src, type, dst);
     if (!seq_it_)
@@ -1649,6 +2138,7 @@ Status FactWriter::WriteEdges() {
     EncodeInEdgeKey(&key_buf_, g_, e);
     ops_.Put(Cf::kInEdges, key_buf_, val_buf_);
     if (!path_.empty()) new_manifest_.edges.push_back(e);
+    if (fresh_ != nullptr) fresh_edges_.push_back(Triple{e.src, e.type, e.dst});
   }
   // Conservatively (even if this batch fails later): these keys may now have out-edges.
   for (const auto& [t, next] : next_seq_) state_->MarkOutEdges(t.src);
@@ -1659,6 +2149,8 @@ Status FactWriter::WriteEdges() {
 // of their endpoints. Exactly those edges (incident to a node whose existence changes) are found
 // here; their dangling flags are rewritten and the edge counts adjusted.
 Status FactWriter::AdjustExternalEdges() {
+  // A fresh load sets every dangling flag (and the edge counts) once, when it is materialized.
+  if (fresh_ != nullptr) return Status::OK();
   std::vector<NodeKey> changed;
   for (NodeKey k : old_manifest_.nodes) {
     if (merged_keys_.count(k) == 0) changed.push_back(k);  // deleted by this batch
@@ -1759,6 +2251,8 @@ Status FactWriter::WriteCountsAndFile() {
       if (!had_file_) AddCount(CountKind::kFiles, 0, 1);
     }
   }
+  // A fresh load counts everything once, when it is materialized.
+  if (fresh_ != nullptr) return Status::OK();
   for (const auto& [k, delta] : count_deltas_) {
     if (delta == 0) continue;
     key_buf_.clear();
@@ -1803,8 +2297,8 @@ Status FactWriter::WriteCountsAndFile() {
 Status FactWriter::Build(SideTables* side) {
   KG_RETURN_IF_ERROR(ValidateAndMerge());
 
-  // The file's previous facts.
-  if (!path_.empty()) {
+  // The file's previous facts (a fresh load never replaces a file: see RocksBulkWriter::Add).
+  if (!path_.empty() && fresh_ == nullptr) {
     std::string fkey;
     EncodeFileKey(&fkey, g_, path_);
     bool found = false;
@@ -1827,7 +2321,11 @@ Status FactWriter::Build(SideTables* side) {
   key_buf_.clear();
   EncodeMetaGraphCounterKey(&key_buf_, g_, GraphCounter::kNextNodeKey);
   bool found = false;
-  KG_RETURN_IF_ERROR(Get(Cf::kMeta, key_buf_, &pin_, &found));
+  if (fresh_ != nullptr) {
+    first_fresh_ = fresh_->next_key;
+  } else {
+    KG_RETURN_IF_ERROR(Get(Cf::kMeta, key_buf_, &pin_, &found));
+  }
   if (found && (!DecodeU64Value(ToView(pin_), &first_fresh_) || first_fresh_ == 0)) {
     return Status::Corruption("corrupt node key counter");
   }
@@ -1844,8 +2342,19 @@ Status FactWriter::Build(SideTables* side) {
   KG_RETURN_IF_ERROR(WriteEdges());
   KG_RETURN_IF_ERROR(AdjustExternalEdges());
   KG_RETURN_IF_ERROR(WriteCountsAndFile());
-  ops_.AppendTo(&wb_, store_->cfs(), side);
+  if (fresh_ == nullptr) ops_.AppendTo(&wb_, store_->cfs(), side);
   return Status::OK();
+}
+
+void FactWriter::CommitFresh() {
+  ops_.AppendTo(&fresh_->runs);
+  for (const auto& [id, key] : keys_) {
+    if (key >= first_fresh_) fresh_->ids.emplace(std::string(id), key);
+  }
+  for (const auto& [key, record] : fresh_records_) fresh_->SetRecord(key, record);
+  for (const Triple& t : fresh_edges_) fresh_->AddEdge(t.src, t.type, t.dst);
+  if (!path_.empty()) fresh_->paths.emplace(path_);
+  fresh_->next_key = next_key_;
 }
 
 // ---- RocksGraphStore ----
@@ -2089,24 +2598,51 @@ Status RocksGraphStore::ApplyBatch(std::string_view graph, const FactBatch& batc
 
 class RocksBulkWriter final : public BulkWriter {
  public:
-  RocksBulkWriter(RocksGraphStore* store, std::unique_lock<std::mutex> lock, GraphId g)
+  // With `fresh`, the graph is empty and the load starts as a fresh load (see FORMAT.md).
+  RocksBulkWriter(RocksGraphStore* store, std::unique_lock<std::mutex> lock, GraphId g, bool fresh)
       : store_(store), lock_(std::move(lock)), g_(g) {
     write_options_.disableWAL = true;  // Finish() flushes the memtables instead
+    if (fresh) {
+      fresh_ = std::make_unique<FreshGraph>(store_->db_->GetName() + "/" + kBulkTmpPrefix +
+                                            std::to_string(g));
+      fresh_->runs.RemoveFiles();  // a crashed load's leftovers
+      store_->write_state_.erase(g_);
+    }
   }
   ~RocksBulkWriter() override { Finish(); }
 
   Status Add(const FactBatch& batch) override {
     if (!lock_.owns_lock()) return Status::InvalidArgument("bulk writer already finished");
+    if (fresh_ && !batch.path.empty() && fresh_->paths.count(batch.path) != 0) {
+      // Replacing a file deletes facts, which only the general path handles: store what the
+      // fresh load holds and continue as a load into a non-empty graph.
+      KG_RETURN_IF_ERROR(Materialize());
+    }
     FactWriter writer(store_, &store_->write_state_[g_], g_, batch.path, &batch);
-    Status s = writer.Build(&side_);
+    if (fresh_) writer.set_fresh(fresh_.get());
+    Status s = writer.Build(fresh_ ? nullptr : &side_);
     if (!s.ok()) return batch.path.empty() ? s : s.WithContext("batch of '" + batch.path + "'");
     PutPendingNames(writer.wb(), store_->cf(Cf::kMeta), *writer.pending());
-    Status written =
-        FromRocks(store_->db_->Write(write_options_, writer.wb()), "bulk load: write batch");
+    Status written;
+    if (!fresh_) {
+      written =
+          FromRocks(store_->db_->Write(write_options_, writer.wb()), "bulk load: write batch");
+    } else if (writer.wb()->Count() > 0) {
+      // Only new label and type names: synced now, as the graph that uses them is durable the
+      // moment it is ingested.
+      rocksdb::WriteOptions names;
+      names.sync = true;
+      written = FromRocks(store_->db_->Write(names, writer.wb()), "bulk load: write names");
+    }
     writer.Finished(written.ok());
     KG_RETURN_IF_ERROR(written);
     store_->Publish(*writer.pending());
-    if (side_.bytes() > kSideBytes) {
+    if (fresh_) {
+      writer.CommitFresh();
+      if (fresh_->runs.bytes() > fresh_spill_bytes.load()) {
+        KG_RETURN_IF_ERROR(fresh_->runs.Spill());
+      }
+    } else if (side_.bytes() > kSideBytes) {
       KG_RETURN_IF_ERROR(side_.Ingest(store_->db_, store_->cfs_));
     }
     return Status::OK();
@@ -2114,6 +2650,12 @@ class RocksBulkWriter final : public BulkWriter {
 
   Status Finish() override {
     if (!lock_.owns_lock()) return finish_status_;
+    if (fresh_) {
+      finish_status_ = Materialize();
+      fresh_.reset();
+      lock_.unlock();
+      return finish_status_;
+    }
     finish_status_ = side_.Ingest(store_->db_, store_->cfs_);
     rocksdb::FlushOptions flush;
     flush.wait = true;
@@ -2140,18 +2682,200 @@ class RocksBulkWriter final : public BulkWriter {
  private:
   static constexpr size_t kSideBytes = 128u << 20;  // buffered index bytes before an ingest
 
+  // Ends the fresh load: merges each column family's runs into one SST file, with the dangling
+  // flags and the counts computed from the final node set, and ingests all of them (and the
+  // graph's counts and key counter) in one atomic IngestExternalFiles. Afterwards the writer
+  // continues as a load into a non-empty graph.
+  Status Materialize() {
+    std::unique_ptr<FreshGraph> fresh = std::move(fresh_);
+    store_->write_state_.erase(g_);
+    FreshGraph& f = *fresh;
+    const std::string& dir = f.runs.dir();
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Status::IOError("bulk load: create '" + dir + "': " + ec.message());
+    using Counts = std::map<std::pair<uint8_t, uint32_t>, uint64_t>;
+    // Writes column family c's final entries to an SST file; *arg is left without files when
+    // there are none.
+    // A small load (nothing spilled, little buffered) is stored with one synced WriteBatch
+    // instead: as atomic, and without an SST file, fsync and ingestion per column family.
+    const bool small = !f.runs.spilled() && f.runs.bytes() < kSmallFreshLoadBytes;
+    rocksdb::WriteBatch small_batch;
+    using Put = std::function<Status(std::string_view, std::string_view)>;
+    auto sst = [&](Cf c, rocksdb::IngestExternalFileArg* arg,
+                   const std::function<Status(const Put&, bool*)>& fill) {
+      bool any = false;
+      if (small) {
+        return fill(
+            [&](std::string_view key, std::string_view value) {
+              return FromRocks(small_batch.Put(store_->cf(c), ToSlice(key), ToSlice(value)),
+                               "bulk load: batch");
+            },
+            &any);
+      }
+      std::string file = dir + "/" + std::string(CfName(c)) + ".sst";
+      rocksdb::Options options(store_->db_->GetDBOptions(), store_->db_->GetOptions(store_->cf(c)));
+      rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, store_->cf(c));
+      KG_RETURN_IF_ERROR(FromRocks(writer.Open(file), "bulk load: create sst"));
+      KG_RETURN_IF_ERROR(fill(
+          [&](std::string_view key, std::string_view value) {
+            return FromRocks(writer.Put(ToSlice(key), ToSlice(value)), "bulk load: write sst");
+          },
+          &any));
+      if (!any) return Status::OK();  // nothing to ingest (the file is removed with the dir)
+      KG_RETURN_IF_ERROR(FromRocks(writer.Finish(), "bulk load: finish sst"));
+      arg->column_family = store_->cf(c);
+      arg->external_files.push_back(file);
+      arg->options.move_files = true;
+      return Status::OK();
+    };
+    auto merge_cf = [&](Cf c, Counts* counts, rocksdb::IngestExternalFileArg* arg) {
+      return sst(c, arg, [&](const Put& put, bool* any) {
+        return f.runs.Merge(c, [&](std::string_view key, std::string* value) -> Status {
+          switch (c) {
+            case Cf::kNodes:
+              ++(*counts)[{static_cast<uint8_t>(CountKind::kNodes), 0}];
+              break;
+            case Cf::kFiles:
+              ++(*counts)[{static_cast<uint8_t>(CountKind::kFiles), 0}];
+              break;
+            case Cf::kLabelIndex:
+              if (key.size() < 6) return Status::Corruption("bulk load: short label key");
+              ++(*counts)[{
+                  static_cast<uint8_t>(CountKind::kLabel),
+                  uint32_t{static_cast<uint8_t>(key[4])} << 8 | static_cast<uint8_t>(key[5])}];
+              break;
+            case Cf::kNameTrigrams:
+              if (key.size() < 7) return Status::Corruption("bulk load: short trigram key");
+              ++(*counts)[{static_cast<uint8_t>(CountKind::kTrigram),
+                           uint32_t{static_cast<uint8_t>(key[4])} << 16 |
+                               uint32_t{static_cast<uint8_t>(key[5])} << 8 |
+                               static_cast<uint8_t>(key[6])}];
+              break;
+            case Cf::kOutEdges:
+            case Cf::kInEdges: {
+              GraphId g = 0;
+              NodeKey a = 0, b = 0;
+              EdgeTypeId type = 0;
+              uint32_t seq = 0;
+              if (!DecodeEdgeKey(key, &g, &a, &type, &b, &seq) || value->empty()) {
+                return Status::Corruption("bulk load: malformed edge");
+              }
+              const bool visible = f.Exists(a) && f.Exists(b);
+              (*value)[0] = static_cast<char>(visible ? 0 : kEdgeDangling);
+              if (visible && c == Cf::kOutEdges) {
+                ++(*counts)[{static_cast<uint8_t>(CountKind::kEdges), 0}];
+                ++(*counts)[{static_cast<uint8_t>(CountKind::kEdgeType), type}];
+              }
+              break;
+            }
+            default:
+              break;
+          }
+          *any = true;
+          return put(key, *value);
+        });
+      });
+    };
+    // The column families of the graph's data, largest first, merged by two threads.
+    std::vector<Cf> todo = {
+        Cf::kOutEdges,      Cf::kInEdges,          Cf::kNameTrigrams, Cf::kNodes,
+        Cf::kIds,           Cf::kFileFacts,        Cf::kLabelName,    Cf::kLabelNameCi,
+        Cf::kQualifiedName, Cf::kQualifiedNameRev, Cf::kLineIndex,    Cf::kPathIndex,
+        Cf::kLabelIndex,    Cf::kFileTexts,        Cf::kFiles};
+    std::vector<Counts> counts_of(todo.size());
+    std::vector<rocksdb::IngestExternalFileArg> args(todo.size() + 2);
+    std::vector<Status> status_of(todo.size());
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t i; (i = next.fetch_add(1)) < todo.size();) {
+        status_of[i] = merge_cf(todo[i], &counts_of[i], &args[i]);
+      }
+    };
+    if (small) {
+      work();  // one thread: the WriteBatch is not thread-safe
+    } else {
+      std::thread helper(work);
+      work();
+      helper.join();
+    }
+    for (const Status& st : status_of) KG_RETURN_IF_ERROR(st);
+    Counts counts;
+    for (const Counts& part : counts_of) {
+      for (const auto& [k, n] : part) counts[k] += n;
+    }
+    KG_RETURN_IF_ERROR(
+        sst(Cf::kCounts, &args[todo.size()], [&](const Put& put, bool* any) -> Status {
+          std::vector<std::pair<std::string, uint64_t>> sorted;
+          for (const auto& [k, n] : counts) {
+            std::string key;
+            EncodeCountKey(&key, g_, static_cast<CountKind>(k.first), k.second);
+            sorted.emplace_back(std::move(key), n);
+          }
+          std::sort(sorted.begin(), sorted.end());
+          std::string value;
+          for (const auto& [key, n] : sorted) {
+            value.clear();
+            PutFixed64(&value, n);
+            KG_RETURN_IF_ERROR(put(key, value));
+            *any = true;
+          }
+          return Status::OK();
+        }));
+    KG_RETURN_IF_ERROR(
+        sst(Cf::kMeta, &args[todo.size() + 1], [&](const Put& put, bool* any) -> Status {
+          if (f.next_key == 1) return Status::OK();
+          std::string key;
+          EncodeMetaGraphCounterKey(&key, g_, GraphCounter::kNextNodeKey);
+          *any = true;
+          return put(key, U64Value(f.next_key));
+        }));
+    args.erase(std::remove_if(args.begin(), args.end(),
+                              [](const auto& a) { return a.external_files.empty(); }),
+               args.end());
+    Status s;
+    if (small) {
+      rocksdb::WriteOptions sync;
+      sync.sync = true;
+      s = FromRocks(store_->db_->Write(sync, &small_batch), "bulk load: write");
+    } else if (!args.empty()) {
+      s = FromRocks(store_->db_->IngestExternalFiles(args), "bulk load: ingest");
+    }
+    f.runs.RemoveFiles();
+    return s;
+  }
+
   RocksGraphStore* store_;
   std::unique_lock<std::mutex> lock_;  // write_mu_ until Finish()
   GraphId g_;
   rocksdb::WriteOptions write_options_;
   SideTables side_;
+  std::unique_ptr<FreshGraph> fresh_;  // while the load is a fresh load
   Status finish_status_;
 };
 
 Result<std::unique_ptr<BulkWriter>> RocksGraphStore::NewBulkWriter(std::string_view graph) {
   std::unique_lock<std::mutex> lock(write_mu_);
   KG_ASSIGN_OR_RETURN(GraphId g, RequireGraph(graph));
-  return std::unique_ptr<BulkWriter>(std::make_unique<RocksBulkWriter>(this, std::move(lock), g));
+  // Empty: no NodeKey was ever allocated (so no node, edge or id: the counter is absent or 1, as
+  // CreateGraph writes it) and no file is stored.
+  std::string key;
+  EncodeMetaGraphCounterKey(&key, g, GraphCounter::kNextNodeKey);
+  rocksdb::PinnableSlice v;
+  rocksdb::Status st = db_->Get(rocksdb::ReadOptions(), cf(Cf::kMeta), ToSlice(key), &v);
+  if (!st.ok() && !st.IsNotFound()) return FromRocks(st, "read meta");
+  uint64_t next_key = 1;
+  if (st.ok() && (!DecodeU64Value(ToView(v), &next_key) || next_key == 0)) {
+    return Status::Corruption("corrupt node key counter");
+  }
+  bool fresh = next_key == 1;
+  if (fresh) {
+    ReadContext ctx(db_, cfs_);
+    KG_ASSIGN_OR_RETURN(uint64_t files, ctx.GetCount(g, CountKind::kFiles, 0));
+    fresh = files == 0;
+  }
+  return std::unique_ptr<BulkWriter>(
+      std::make_unique<RocksBulkWriter>(this, std::move(lock), g, fresh));
 }
 
 Status RocksGraphStore::BulkLoad(std::string_view graph, const std::vector<FactBatch>& batches) {
@@ -2823,6 +3547,11 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf cf, const std::shared_ptr<rocksdb::Cac
       // Every hop and lookup reads these: a block-cache miss is then served from the OS page
       // cache without a decompression (these keys compress poorly anyway).
       o.compression = rocksdb::kNoCompression;
+      if (cf == Cf::kOutEdges || cf == Cf::kInEdges) {
+        // A hop seeks to a node's few edges: restart points every 4 keys (default 16) make the
+        // seek inside a data block a binary search over more points and a shorter linear scan.
+        table.block_restart_interval = 4;
+      }
       break;
     default:
       break;
@@ -2883,6 +3612,12 @@ Result<std::unique_ptr<GraphStore>> RocksGraphStore::OpenImpl(const std::string&
   store->cache_ = cache;
   store->write_options_.sync = options.sync_writes;
   KG_RETURN_IF_ERROR(store->CheckFormatVersion().WithContext("open '" + dir + "'"));
+  // A fresh bulk load killed before Finish() left its run files (never part of the database).
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().filename().string().rfind(kBulkTmpPrefix, 0) == 0) {
+      std::filesystem::remove_all(entry.path(), ec);
+    }
+  }
   KG_RETURN_IF_ERROR(store->LoadDictionaries().WithContext("open '" + dir + "'"));
   return std::unique_ptr<GraphStore>(std::move(store));
 }
@@ -2955,6 +3690,8 @@ Status DropColumnFamilies(const std::string& dir, const std::vector<std::string>
   for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
   return result;
 }
+
+size_t SetFreshLoadSpillBytes(size_t bytes) { return fresh_spill_bytes.exchange(bytes); }
 
 Status RawWrite(GraphStore& store, std::string_view cf_name, std::string_view key,
                 std::optional<std::string_view> value) {

@@ -38,4 +38,9 @@ Status DropColumnFamilies(const std::string& dir, const std::vector<std::string>
 Status RawWrite(GraphStore& store, std::string_view cf_name, std::string_view key,
                 std::optional<std::string_view> value);
 
+// Sets how many bytes a fresh bulk load (see BulkWriter) buffers before it spills a sorted run
+// to disk (default 128 MiB), so that tests can exercise the merge of many runs; returns the
+// previous value. Applies to every store of the process.
+size_t SetFreshLoadSpillBytes(size_t bytes);
+
 }  // namespace kg::storage::test_hooks

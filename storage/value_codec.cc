@@ -269,6 +269,51 @@ Status DecodeStoredNode(std::string_view in, StoredNode* out) {
   return Status::OK();
 }
 
+Status DecodeStoredNodeValues(std::string_view in, const std::vector<std::string>& names,
+                              std::vector<Value>* out) {
+  out->assign(names.size(), Value());
+  if (in.empty()) return Truncated("node record");
+  if (static_cast<uint8_t>(in[0]) != kNodeRecordV1) {
+    return Status::Corruption("unknown node record version " +
+                              std::to_string(static_cast<uint8_t>(in[0])));
+  }
+  in.remove_prefix(1);
+  std::string_view id, owner;
+  if (!GetLengthPrefixed(&in, &id) || !GetLengthPrefixed(&in, &owner)) {
+    return Truncated("node record");
+  }
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == "id") (*out)[i] = Value(std::string(id));
+  }
+  uint64_t n = 0;
+  if (!GetCount(&in, 1, &n)) return Status::Corruption("bad label count in node record");
+  for (uint64_t i = 0; i < n; ++i) {
+    uint64_t l = 0;
+    if (!GetVarint64(&in, &l)) return Truncated("node record labels");
+    if (l > std::numeric_limits<LabelId>::max()) {
+      return Status::Corruption("label id out of range in node record");
+    }
+  }
+  // Properties, as DecodeProperties reads them (writers store keys in ascending order, so a
+  // duplicate is adjacent).
+  if (!GetCount(&in, 2, &n)) return Status::Corruption("bad property count");
+  std::string_view prev;
+  Value scratch;
+  for (uint64_t p = 0; p < n; ++p) {
+    std::string_view key;
+    if (!GetLengthPrefixed(&in, &key)) return Truncated("property key");
+    if (p > 0 && key == prev) return Status::Corruption("duplicate map key in stored value");
+    prev = key;
+    size_t want = names.size();
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == key && names[i] != "id") want = i;
+    }
+    KG_RETURN_IF_ERROR(DecodeValue(&in, want < names.size() ? &(*out)[want] : &scratch));
+  }
+  if (!in.empty()) return Status::Corruption("trailing bytes after node record");
+  return Status::OK();
+}
+
 void EncodeEdgeValue(bool dangling, std::string_view encoded_props, std::string* out) {
   out->push_back(static_cast<char>(dangling ? kEdgeDangling : 0));
   out->append(encoded_props);

@@ -96,6 +96,12 @@ void EncodeStoredNode(std::string_view id, std::string_view owner,
                       const std::vector<LabelId>& labels, const Properties& props,
                       std::string* out);
 Status DecodeStoredNode(std::string_view in, StoredNode* out);  // whole input
+// A projection of a node record (whole input): (*out)[i] is the value of property names[i], or
+// null when the node has none; the name "id" yields the node's id. Corruption on a malformed
+// record, as DecodeStoredNode (a duplicate property key is detected when adjacent, as writers
+// store keys in ascending order). Builds no Properties map: the cheap path for a few properties.
+Status DecodeStoredNodeValues(std::string_view in, const std::vector<std::string>& names,
+                              std::vector<Value>* out);
 
 // files cf value.
 //   u8 kFileRecordV1, length-prefixed content_hash, length-prefixed language, varint size,

@@ -12,9 +12,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <random>
@@ -206,6 +208,84 @@ TEST(CrashTest, AcknowledgedBatchesSurviveSigkill) {
   std::printf("crash test: %d kills, %d during writes, %llu acknowledged generations checked\n",
               iterations, killed_mid_run, static_cast<unsigned long long>(total_acks));
   EXPECT_GT(killed_mid_run, 0);
+}
+
+// A bulk load into an empty graph killed at a random moment leaves the graph empty or complete,
+// never partial (FORMAT.md "Bulk loads"), and leaves no temporary files after reopening.
+TEST(CrashTest, FreshBulkLoadIsAllOrNothingUnderSigkill) {
+  TempDir dir;
+  const std::string db = dir.sub("db");
+  const std::string writer = std::string(CODEKG_BINARY_DIR) + "/tests/storage/storage_crash_writer";
+  const int iterations = std::max(4, Iterations() / 3);
+  std::mt19937 rng(
+      static_cast<uint32_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
+  const uint64_t want_nodes = uint64_t{crash::kBulkFiles} * crash::kBulkNodesPerFile;
+  int empty = 0, complete = 0, absent = 0;
+  int max_delay_ms = 400;
+  for (int iter = 0; iter < iterations; ++iter) {
+    SCOPED_TRACE("iteration " + std::to_string(iter));
+    const std::string graph = "bulk" + std::to_string(iter);
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      ::dup2(fds[1], STDOUT_FILENO);
+      ::close(fds[0]);
+      ::close(fds[1]);
+      // Odd iterations spill runs, so that Finish() ingests SST files.
+      ::execl(writer.c_str(), writer.c_str(), db.c_str(), "bulk", graph.c_str(),
+              iter % 2 == 1 ? "spill" : nullptr, nullptr);
+      ::_exit(127);
+    }
+    ::close(fds[1]);
+    const auto start = std::chrono::steady_clock::now();
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % max_delay_ms));
+    ASSERT_EQ(::kill(pid, SIGKILL), 0);
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "writer exited by itself, status " << status;
+    uint64_t acks = 0;
+    DrainAcks(fds[0], std::nullopt, &acks);
+    ::close(fds[0]);
+    // Aim the kills at the load: when it finished every time, kill sooner; when it never did,
+    // later.
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - start);
+    if (acks > 0) max_delay_ms = std::max(50, static_cast<int>(took.count()));
+    if (acks == 0 && iter % 2 == 1) max_delay_ms += max_delay_ms / 2;
+
+    Options options;
+    options.sync_writes = true;
+    auto store = GraphStore::Open(db, options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    for (const auto& entry : std::filesystem::directory_iterator(db)) {
+      EXPECT_EQ(entry.path().filename().string().rfind("bulk-tmp", 0), std::string::npos)
+          << entry.path() << " left behind";
+    }
+    auto info = (*store)->GetGraph(graph);
+    if (!info.ok()) {
+      ASSERT_TRUE(info.status().IsNotFound()) << info.status().ToString();
+      ASSERT_EQ(acks, 0u);
+      ++absent;
+      continue;
+    }
+    if (acks > 0) {
+      EXPECT_EQ(info->node_count, want_nodes);
+    } else {
+      EXPECT_TRUE(info->node_count == 0 || info->node_count == want_nodes) << info->node_count;
+    }
+    ++(info->node_count == 0 ? empty : complete);
+    EXPECT_EQ(info->file_count, info->node_count == 0 ? 0u : uint64_t{crash::kBulkFiles});
+    auto report = (*store)->Fsck(graph);
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    EXPECT_TRUE(report->ok()) << report->problems.front();
+    if (HasFailure()) break;
+  }
+  std::printf(
+      "bulk crash test: %d kills: %d before the graph existed, %d left it empty, %d "
+      "complete\n",
+      iterations, absent, empty, complete);
 }
 
 }  // namespace

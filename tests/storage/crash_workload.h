@@ -56,4 +56,34 @@ inline Status WriteGeneration(GraphStore& store, uint64_t gen) {
   return store.PutJob("progress", std::to_string(gen));
 }
 
+// ---- Bulk loads (crash_test.cc BulkLoadIsAllOrNothing): `storage_crash_writer DB bulk GRAPH`
+// creates GRAPH, loads kBulkFiles batches BulkBatchOf(0..) through one BulkWriter, and reports
+// one acknowledgement after Finish() returned. ----
+
+inline constexpr int kBulkFiles = 400;
+inline constexpr int kBulkNodesPerFile = 20;
+
+inline FactBatch BulkBatchOf(int file) {
+  FactBatch b;
+  b.path = "bulk/b" + std::to_string(file) + ".py";
+  b.content_hash = "bulk-" + std::to_string(file);
+  b.language = "python";
+  b.text = std::string(200, 'y');
+  for (int i = 0; i < kBulkNodesPerFile; ++i) {
+    NodeFact f;
+    f.id = b.path + ":n" + std::to_string(i);
+    f.labels = {i == 0 ? "Module" : "Function"};
+    f.props = {{"name", "bulk_fn_" + std::to_string(i)},
+               {"qualified_name", "b" + std::to_string(file) + ".n" + std::to_string(i)},
+               {"path", b.path},
+               {"start_line", int64_t{i + 1}}};
+    b.nodes.push_back(std::move(f));
+    if (i > 0) b.edges.push_back({b.path + ":n0", "CONTAINS", b.nodes.back().id, {}});
+  }
+  // Into the next file (dangling until that file is loaded).
+  b.edges.push_back(
+      {b.path + ":n1", "CALLS", "bulk/b" + std::to_string((file + 1) % kBulkFiles) + ".py:n2", {}});
+  return b;
+}
+
 }  // namespace kg::storage::crash

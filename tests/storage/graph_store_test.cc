@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <map>
 #include <random>
 #include <set>
@@ -1407,6 +1408,274 @@ TEST_F(GraphStoreTest, BulkLoadStopsAtTheFirstBadBatch) {
   writer->reset();
   Apply("bulk", batches[8]);  // the write lock is free again
   ExpectConsistent("bulk");
+}
+
+// Batches for a load into an empty graph: every file once, in an order where many edges point
+// at nodes of files that come later (dangling until then), shared nodes upserted by many files,
+// graph-level batches (one applied twice: parallel edges), label-less nodes, user labels/types
+// and trigram-heavy names.
+std::vector<FactBatch> FreshBatches(int files) {
+  std::vector<FactBatch> out;
+  auto id = [](int f, int i) { return "pkg/f" + std::to_string(f) + ".py:n" + std::to_string(i); };
+  FactBatch tree = Batch("", {Shared("repo", {"Repository"}, {{"name", "repo"}})});
+  for (int f = 0; f < files; ++f) {
+    tree.edges.push_back(E("repo", "CONTAINS", "pkg/f" + std::to_string(f) + ".py"));
+  }
+  out.push_back(tree);
+  for (int f = 0; f < files; ++f) {
+    FactBatch b =
+        Batch("pkg/f" + std::to_string(f) + ".py", {}, {}, "text of " + std::to_string(f));
+    b.nodes.push_back(N("pkg/f" + std::to_string(f) + ".py", {"File"},
+                        {{"name", "f" + std::to_string(f) + ".py"},
+                         {"path", "pkg/f" + std::to_string(f) + ".py"}}));
+    for (int i = 0; i < 6; ++i) {
+      std::vector<std::string> labels;
+      if (i % 5 != 4) labels.push_back(i % 3 == 0 ? "Function" : (i % 3 == 1 ? "Class" : "Widget"));
+      b.nodes.push_back(N(id(f, i), labels,
+                          {{"name", "handle_request_" + std::to_string((f + i) % 7)},
+                           {"qualified_name", "f" + std::to_string(f) + ".n" + std::to_string(i)},
+                           {"path", b.path},
+                           {"start_line", int64_t{i * 10 + 1}},
+                           {"end_line", int64_t{i * 10 + 9}}}));
+      b.edges.push_back(E(b.path, "CONTAINS", id(f, i)));
+    }
+    // Forward and backward references, a parallel pair, and a target that never exists.
+    b.edges.push_back(E(id(f, 1), "CALLS", id((f + 3) % files, 2), {{"line", int64_t{f}}}));
+    b.edges.push_back(E(id(f, 1), "CALLS", id((f + 3) % files, 2), {{"line", int64_t{f + 1}}}));
+    b.edges.push_back(E(id(f, 2), "CALLS", id((f + files - 1) % files, 0)));
+    b.edges.push_back(E(id(f, 3), "WIRES", "nowhere:" + std::to_string(f % 4)));
+    b.edges.push_back(E(id(f, 0), "IMPORTS", "ext:os"));
+    // Shared nodes: upserted by many files, with merged properties and united labels.
+    b.nodes.push_back(Shared("ext:os", {f % 2 == 0 ? "External" : "Module"},
+                             {{"name", "os"}, {"seen_by_" + std::to_string(f % 3), true}}));
+    out.push_back(std::move(b));
+    if (f == files / 2) {
+      FactBatch g = Batch("", {N("g:hub", {"Gadget"}, {{"name", "hub"}})},
+                          {E("g:hub", "CALLS", id(0, 1)), E("g:hub", "CALLS", id(files - 1, 1))});
+      out.push_back(g);
+      out.push_back(g);  // twice: parallel edges
+    }
+  }
+  return out;
+}
+
+TEST_F(GraphStoreTest, FreshBulkLoadEqualsApplyBatch) {
+  for (size_t spill : {size_t{1} << 30, size_t{4096}}) {  // in memory; many spilled runs
+    SCOPED_TRACE("spill bytes " + std::to_string(spill));
+    const size_t old = test_hooks::SetFreshLoadSpillBytes(spill);
+    const std::string one = "one" + std::to_string(spill), bulk = "bulk" + std::to_string(spill);
+    ASSERT_TRUE(store_->CreateGraph(one).ok());
+    ASSERT_TRUE(store_->CreateGraph(bulk).ok());
+    std::vector<FactBatch> batches = FreshBatches(40);
+    for (const FactBatch& b : batches) Apply(one, b);
+    auto writer = store_->NewBulkWriter(bulk);
+    ASSERT_TRUE(writer.ok());
+    for (size_t i = 0; i < batches.size(); ++i) {
+      ASSERT_TRUE((*writer)->Add(batches[i]).ok()) << i;
+      if (i == batches.size() / 2) {
+        // Readers see nothing of a fresh load before Finish().
+        auto mid = Snap(bulk);
+        ASSERT_NE(mid, nullptr);
+        EXPECT_EQ(Count(mid->CountNodes()), 0u);
+        NodeKey k = 0;
+        EXPECT_FALSE(mid->ScanAll()->Next(&k));
+      }
+    }
+    ASSERT_TRUE((*writer)->Finish().ok());
+    writer->reset();
+    test_hooks::SetFreshLoadSpillBytes(old);
+    auto a = Snap(one);
+    auto b = Snap(bulk);
+    ASSERT_TRUE(a && b);
+    const std::string want = DumpGraph(*store_, *a);
+    EXPECT_GT(want.size(), 5000u);
+    EXPECT_EQ(DumpGraph(*store_, *b), want);
+    ExpectConsistent(bulk);
+    // The same keys in every column family (same key allocation, same index entries).
+    auto ga = store_->GetGraph(one);
+    auto gb = store_->GetGraph(bulk);
+    ASSERT_TRUE(ga.ok() && gb.ok());
+    EXPECT_EQ(*test_hooks::CountGraphKeys(*store_, gb->id),
+              *test_hooks::CountGraphKeys(*store_, ga->id));
+    // Index scans answer alike.
+    EXPECT_EQ(IdsOf(*b, b->ScanQualifiedNameSuffix(".n3")),
+              IdsOf(*a, a->ScanQualifiedNameSuffix(".n3")));
+    EXPECT_EQ(IdsOf(*b, b->ScanNameTrigrams({"request_3"})),
+              IdsOf(*a, a->ScanNameTrigrams({"request_3"})));
+    EXPECT_EQ(IdsOf(*b, b->ScanAtLine("pkg/f7.py", 25)), IdsOf(*a, a->ScanAtLine("pkg/f7.py", 25)));
+    // Later writes keep working on a bulk-loaded graph (counts, seqs, dangling flags).
+    FactBatch again = batches[5];
+    again.edges.push_back(E(again.nodes[1].id, "CALLS", "late:node"));
+    Apply(one, again);
+    Apply(bulk, again);
+    Apply(one, Batch("late.py", {N("late:node", {"Function"}, {{"name", "late"}})}));
+    Apply(bulk, Batch("late.py", {N("late:node", {"Function"}, {{"name", "late"}})}));
+    ASSERT_TRUE(store_->DeleteFile(one, batches[7].path).ok());
+    ASSERT_TRUE(store_->DeleteFile(bulk, batches[7].path).ok());
+    a = Snap(one);
+    b = Snap(bulk);
+    EXPECT_EQ(DumpGraph(*store_, *b), DumpGraph(*store_, *a));
+    ExpectConsistent(bulk);
+  }
+  // Durable: the data survives reopening, and no temporary files are left behind.
+  std::string want = DumpGraph(*store_, *Snap("one4096"));
+  Reopen();
+  EXPECT_EQ(DumpGraph(*store_, *Snap("bulk4096")), want);
+  for (const auto& entry : std::filesystem::directory_iterator(db_path_)) {
+    EXPECT_EQ(entry.path().filename().string().rfind("bulk-tmp", 0), std::string::npos)
+        << entry.path();
+  }
+}
+
+TEST_F(GraphStoreTest, FreshBulkLoadThatReplacesAFileEqualsApplyBatch) {
+  // A file added twice in one load ends the fresh path mid-load (what it holds is stored) and
+  // the rest goes through the general path; the result is still exactly ApplyBatch's.
+  ASSERT_TRUE(store_->CreateGraph("one").ok());
+  ASSERT_TRUE(store_->CreateGraph("bulk").ok());
+  std::vector<FactBatch> batches = FreshBatches(12);
+  FactBatch replaced = batches[3];
+  replaced.nodes.pop_back();
+  replaced.nodes[1].props["name"] = "renamed";
+  replaced.edges.pop_back();
+  batches.push_back(replaced);
+  batches.push_back(batches[8]);  // unchanged
+  for (const FactBatch& b : batches) Apply("one", b);
+  ASSERT_TRUE(store_->BulkLoad("bulk", batches).ok());
+  EXPECT_EQ(DumpGraph(*store_, *Snap("bulk")), DumpGraph(*store_, *Snap("one")));
+  ExpectConsistent("bulk");
+}
+
+TEST_F(GraphStoreTest, FreshBulkLoadErrorsLeaveEarlierBatches) {
+  ASSERT_TRUE(store_->CreateGraph("one").ok());
+  ASSERT_TRUE(store_->CreateGraph("bulk").ok());
+  std::vector<FactBatch> batches = FreshBatches(8);
+  for (size_t i = 0; i < 5; ++i) Apply("one", batches[i]);
+  auto writer = store_->NewBulkWriter("bulk");
+  ASSERT_TRUE(writer.ok());
+  for (size_t i = 0; i < 5; ++i) ASSERT_TRUE((*writer)->Add(batches[i]).ok());
+  // Claims a node another file owns: refused, nothing of it applied (its new id neither).
+  FactBatch bad = Batch("bad.py", {N("bad.py:fresh", {"Function"}), N(batches[2].nodes[1].id, {})});
+  EXPECT_TRUE((*writer)->Add(bad).IsInvalidArgument());
+  EXPECT_TRUE((*writer)->Add(Batch("bad2.py", {N("", {})})).IsInvalidArgument());
+  ASSERT_TRUE((*writer)->Finish().ok());
+  writer->reset();
+  EXPECT_EQ(DumpGraph(*store_, *Snap("bulk")), DumpGraph(*store_, *Snap("one")));
+  auto ga = store_->GetGraph("one");
+  auto gb = store_->GetGraph("bulk");
+  ASSERT_TRUE(ga.ok() && gb.ok());
+  EXPECT_EQ(*test_hooks::CountGraphKeys(*store_, gb->id),
+            *test_hooks::CountGraphKeys(*store_, ga->id));
+  ExpectConsistent("bulk");
+}
+
+// ExpandNeighbors gives, per node, exactly the other ends of what ExpandKeys yields, in the same
+// order: parallel edges repeated, dangling edges skipped, self-loops, duplicates and absent keys.
+TEST_F(GraphStoreTest, ExpandNeighborsMatchesExpandKeys) {
+  ASSERT_TRUE(store_->CreateGraph("g").ok());
+  std::mt19937 rng(11);
+  for (int f = 0; f < 6; ++f) {
+    FactBatch b = Batch("m" + std::to_string(f) + ".py", {});
+    for (int i = 0; i < 10; ++i) {
+      b.nodes.push_back(N("m" + std::to_string(f) + ":" + std::to_string(i), {"Function"}));
+    }
+    for (int e = 0; e < 40; ++e) {
+      std::string src = "m" + std::to_string(f) + ":" + std::to_string(rng() % 10);
+      std::string dst = "m" + std::to_string(rng() % 7) + ":" + std::to_string(rng() % 10);
+      b.edges.push_back(E(src, e % 3 == 0 ? "CALLS" : (e % 3 == 1 ? "IMPORTS" : "WIRES"), dst));
+      if (e % 7 == 0) b.edges.push_back(E(src, "CALLS", src));  // self-loop
+    }
+    Apply("g", b);
+  }
+  auto s = Snap("g");
+  ASSERT_NE(s, nullptr);
+  std::vector<NodeKey> all;
+  NodeKey k = 0;
+  for (auto c = s->ScanAll(); c->Next(&k);) all.push_back(k);
+  ASSERT_EQ(all.size(), 60u);
+  std::vector<NodeKey> nodes;
+  for (int i = 0; i < 200; ++i) nodes.push_back(all[rng() % all.size()]);  // with repeats
+  nodes.push_back(0);
+  nodes.push_back(1u << 30);
+  nodes.push_back(KeyOf(*s, "m0:0") + 1000);
+  size_t total = 0;
+  for (Direction dir : {Direction::kOut, Direction::kIn, Direction::kBoth}) {
+    for (std::optional<EdgeTypeId> type :
+         {std::optional<EdgeTypeId>(), std::optional<EdgeTypeId>(Type("CALLS"))}) {
+      std::vector<NodeKey> neighbors;
+      std::vector<size_t> offsets;
+      ASSERT_TRUE(s->ExpandNeighbors(nodes, dir, type, &neighbors, &offsets).ok());
+      ASSERT_EQ(offsets.size(), nodes.size() + 1);
+      ASSERT_EQ(offsets.back(), neighbors.size());
+      for (size_t i = 0; i < nodes.size(); ++i) {
+        // kBoth = the out-phase (targets) then the in-phase (sources).
+        std::vector<NodeKey> want;
+        for (Direction phase : {Direction::kOut, Direction::kIn}) {
+          if (dir != Direction::kBoth && dir != phase) continue;
+          auto c = s->ExpandKeys(nodes[i], phase, type);
+          EdgeRecord e;
+          while (c->Next(&e)) want.push_back(phase == Direction::kIn ? e.src : e.dst);
+          ASSERT_TRUE(c->status().ok());
+        }
+        std::vector<NodeKey> got(neighbors.begin() + static_cast<ptrdiff_t>(offsets[i]),
+                                 neighbors.begin() + static_cast<ptrdiff_t>(offsets[i + 1]));
+        EXPECT_EQ(got, want) << "node " << nodes[i] << " dir " << static_cast<int>(dir);
+        total += got.size();
+      }
+    }
+  }
+  EXPECT_GT(total, 1000u);
+  std::vector<NodeKey> neighbors = {1, 2, 3};
+  std::vector<size_t> offsets = {7};
+  ASSERT_TRUE(s->ExpandNeighbors({}, Direction::kOut, std::nullopt, &neighbors, &offsets).ok());
+  EXPECT_TRUE(neighbors.empty());
+  EXPECT_EQ(offsets, std::vector<size_t>{0});
+}
+
+TEST_F(GraphStoreTest, GetNodeValuesProjectsGetNodes) {
+  ASSERT_TRUE(store_->CreateGraph("g").ok());
+  FactBatch b = Batch("a.py", {});
+  for (int i = 0; i < 300; ++i) {
+    Properties props = {{"name", "n" + std::to_string(i % 7)}, {"i", i}};
+    if (i % 3 == 0) props["tags"] = Value(ValueList{Value("x"), Value(int64_t{i})});
+    if (i % 5 == 0) props.erase("name");
+    b.nodes.push_back(N("a.py:n" + std::to_string(i), {"Function"}, props));
+  }
+  Apply("g", b);
+  auto s = Snap("g");
+  ASSERT_NE(s, nullptr);
+  std::vector<NodeKey> keys;
+  NodeKey k = 0;
+  for (auto c = s->ScanAll(); c->Next(&k);) keys.push_back(k);
+  keys.push_back(0);
+  keys.push_back(keys[3]);
+  keys.push_back(1u << 30);
+  const std::vector<std::string> names = {"tags", "id", "name", "missing", "i"};
+  std::vector<std::optional<std::vector<Value>>> got;
+  ASSERT_TRUE(s->GetNodeValues(keys, names, &got).ok());
+  std::vector<std::optional<NodeRecord>> full;
+  ASSERT_TRUE(s->GetNodes(keys, &full).ok());
+  ASSERT_EQ(got.size(), keys.size());
+  size_t present = 0, named = 0;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    ASSERT_EQ(got[i].has_value(), full[i].has_value()) << keys[i];
+    if (!got[i]) continue;
+    ++present;
+    ASSERT_EQ(got[i]->size(), names.size());
+    for (size_t j = 0; j < names.size(); ++j) {
+      Value want;
+      if (names[j] == "id") {
+        want = Value(full[i]->id);
+      } else if (auto it = full[i]->props.find(names[j]); it != full[i]->props.end()) {
+        want = it->second;
+      }
+      EXPECT_EQ((*got[i])[j], want) << full[i]->id << " " << names[j];
+    }
+    named += !(*got[i])[2].is_null();
+  }
+  EXPECT_EQ(present, 301u);
+  EXPECT_EQ(named, 241u);  // 300 - 60 without a name, + the repeated key (3 has a name)
+  ASSERT_TRUE(s->GetNodeValues({}, names, &got).ok());
+  EXPECT_TRUE(got.empty());
 }
 
 TEST_F(GraphStoreTest, GetNodesMatchesGetNode) {
