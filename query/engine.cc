@@ -9,6 +9,7 @@
 #include "query/exec/executor.h"
 #include "query/parse/parser.h"
 #include "query/plan/planner.h"
+#include "query/plan_cache.h"
 
 namespace kg::query {
 namespace {
@@ -40,6 +41,21 @@ void Dump(const char* stage, const std::string& text) {
   if (DebugStages()) std::fprintf(stderr, "== %s ==\n%s\n", stage, text.c_str());
 }
 
+// A cached plan is usable if every name it resolved still has the same id in `store` and the
+// graph has not grown or shrunk by more than 2x since it was planned (statistics drift).
+Result<bool> CachedPlanUsable(const CachedPlan& cached, storage::GraphStore& store,
+                              storage::Snapshot& snapshot) {
+  for (const bind::ResolvedName& n : cached.names) {
+    Result<uint16_t> id = n.label ? store.LabelIdFor(n.name, /*create=*/false)
+                                  : store.EdgeTypeIdFor(n.name, /*create=*/false);
+    if (!id.ok() || *id != n.id) return false;
+  }
+  KG_ASSIGN_OR_RETURN(const uint64_t nodes, snapshot.CountNodes());
+  constexpr uint64_t kSlack = 64;
+  const uint64_t then = cached.planned_node_count;
+  return nodes <= 2 * then + kSlack && then <= 2 * nodes + kSlack;
+}
+
 }  // namespace
 
 Result<QueryResult> ExecuteQuery(storage::GraphStore& store, std::string_view graph,
@@ -47,28 +63,65 @@ Result<QueryResult> ExecuteQuery(storage::GraphStore& store, std::string_view gr
   const Clock::time_point start = Clock::now();
   KG_RETURN_IF_ERROR(ValidateOptions(options));
 
-  // 1. Parse: text -> syntax tree.
-  KG_ASSIGN_OR_RETURN(ast::Query query, parse::ParseQuery(text));
-  Dump("ast", query.ToString());
-  const Clock::time_point parsed = Clock::now();
+  // 0. A prepared plan for the same text, parameters, graph and store, if still valid.
+  PlanCache& cache = PlanCache::Default();
+  std::string key;
+  std::shared_ptr<const CachedPlan> cached;
+  std::unique_ptr<storage::Snapshot> snapshot;
+  if (options.use_plan_cache) {
+    key = PlanCache::Key(&store, graph, text, options.params, options.max_var_hops);
+    cached = cache.Find(key);
+    if (cached != nullptr) {
+      // One snapshot serves the whole query (validation and execution).
+      KG_ASSIGN_OR_RETURN(snapshot, store.GetSnapshot(graph));
+      KG_ASSIGN_OR_RETURN(bool usable, CachedPlanUsable(*cached, store, *snapshot));
+      if (!usable) {
+        cache.Erase(key);
+        cached.reset();
+      }
+    }
+  }
+  const bool from_cache = cached != nullptr;
+  Clock::time_point parsed = Clock::now();
+  std::vector<std::string> warnings;
+  bool var_hops_clamped = false;
+  if (!from_cache) {
+    // 1. Parse: text -> syntax tree.
+    KG_ASSIGN_OR_RETURN(ast::Query query, parse::ParseQuery(text));
+    Dump("ast", query.ToString());
+    parsed = Clock::now();
 
-  // One snapshot serves the whole query (planner statistics and execution).
-  KG_ASSIGN_OR_RETURN(std::unique_ptr<storage::Snapshot> snapshot, store.GetSnapshot(graph));
+    // One snapshot serves the whole query (planner statistics and execution).
+    if (snapshot == nullptr) {
+      KG_ASSIGN_OR_RETURN(snapshot, store.GetSnapshot(graph));
+    }
 
-  // 2. Bind: names -> ids and slots; unknown labels/types become warnings.
-  KG_ASSIGN_OR_RETURN(bind::BoundQuery bound,
-                      bind::Bind(query, store, options.params, options.max_var_hops));
-  Dump("bound", bound.ToString());
-  std::vector<std::string> warnings = bound.warnings;
-  const bool var_hops_clamped = bound.var_hops_clamped;
+    // 2. Bind: names -> ids and slots; unknown labels/types become warnings.
+    KG_ASSIGN_OR_RETURN(bind::BoundQuery bound,
+                        bind::Bind(query, store, options.params, options.max_var_hops));
+    Dump("bound", bound.ToString());
+    warnings = bound.warnings;
+    var_hops_clamped = bound.var_hops_clamped;
+    auto fresh = std::make_shared<CachedPlan>();
+    fresh->explain = query.explain;
+    fresh->names = bound.resolved_names;
+    const bool cacheable = options.use_plan_cache && PlanCache::Cacheable(bound);
 
-  // 3. Plan: anchors, expansions, filters, projection.
-  KG_ASSIGN_OR_RETURN(plan::LogicalPlan plan, plan::Plan(std::move(bound), store, *snapshot));
-  Dump("plan", plan.ToString());
+    // 3. Plan: anchors, expansions, filters, projection.
+    KG_ASSIGN_OR_RETURN(plan::LogicalPlan plan, plan::Plan(std::move(bound), store, *snapshot));
+    Dump("plan", plan.ToString());
+    fresh->plan = std::make_shared<const plan::LogicalPlan>(std::move(plan));
+    if (cacheable) {
+      KG_ASSIGN_OR_RETURN(fresh->planned_node_count, snapshot->CountNodes());
+      cache.Insert(key, fresh);
+    }
+    cached = std::move(fresh);
+  }
+  const plan::LogicalPlan& plan = *cached->plan;
   const Clock::time_point planned = Clock::now();
 
   QueryResult result;
-  if (query.explain) {
+  if (cached->explain) {
     result.columns = {"plan"};
     std::string lines = plan.ToString();
     size_t begin = 0;
@@ -91,6 +144,7 @@ Result<QueryResult> ExecuteQuery(storage::GraphStore& store, std::string_view gr
   result.stats.parse_ms = MillisBetween(start, parsed);
   result.stats.plan_ms = MillisBetween(parsed, planned);
   result.stats.exec_ms = MillisBetween(planned, done);
+  result.stats.plan_cached = from_cache;
   return result;
 }
 

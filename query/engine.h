@@ -37,6 +37,9 @@ struct QueryOptions {
   int64_t timeout_ms = 30000;           // wall-clock budget; Timeout error when exceeded
   int64_t max_expansions = 10'000'000;  // edges visited; ResourceExhausted-style limit_hit
   int64_t max_var_hops = 10;            // upper bound for unbounded/over-large *min..max
+  // Reuse the plan of an identical earlier query (text, params, graph, store) from
+  // PlanCache::Default() (query/plan_cache.h) instead of parsing, binding and planning again.
+  bool use_plan_cache = true;
 };
 
 struct QueryStats {
@@ -46,6 +49,7 @@ struct QueryStats {
   uint64_t rows = 0;
   uint64_t nodes_scanned = 0;
   uint64_t edges_expanded = 0;
+  bool plan_cached = false;  // the plan came from the plan cache (parse/bind/plan skipped)
 };
 
 // PROFILE: one entry per operator of the plan, root first (inner plans of OPTIONAL MATCH are
@@ -90,6 +94,8 @@ struct QueryResult {
 // NotSupported for valid Cypher outside the subset (MERGE, SET, DELETE, UNION, ...), the
 // message naming the feature, with the position of the construct when the parser found it;
 // IOError/Corruption from storage.
+// Plans are cached (QueryOptions::use_plan_cache, query/plan_cache.h): a repeated query skips
+// parsing, binding and planning, with the same results and warnings as a fresh plan.
 // Thread-safe: any number of concurrent calls (each takes its own snapshot).
 Result<QueryResult> ExecuteQuery(storage::GraphStore& store, std::string_view graph,
                                  std::string_view text, const QueryOptions& options = {});

@@ -16,9 +16,11 @@
 // engine and the ratio SQLite p50 / codekg p50 (> 1: codekg faster).
 //
 // Usage: query_bench [--django DIR] [--nodes N] [--runs R] [--dir D] [--only PREFIX] [--profile]
+//                    [--stages]
 //   --nodes 0      skips the generated graph
 //   --only PREFIX  runs only the queries whose name starts with PREFIX (e.g. "19")
 //   --profile      also prints the PROFILE of each codekg query (one extra run, not timed)
+//   --stages       also prints the median parse, bind+plan and execution time of each query
 
 #include <sqlite3.h>
 #include <unistd.h>
@@ -51,6 +53,7 @@ struct Config {
   std::string dir;
   std::string only;
   bool profile = false;
+  bool stages = false;
 };
 
 double Ms(Clock::time_point a, Clock::time_point b) {
@@ -454,6 +457,7 @@ void RunWorkload(const std::string& title, storage::GraphStore& store, const std
       }
     }
     std::vector<double> kg_ms, sql_ms;
+    std::vector<double> parse_ms, plan_ms, exec_ms;
     int64_t kg_rows = -1, sql_rows = -1;
     sqlite3_stmt* stmt = sql->Prepare(q.sql);
     for (int i = 0; i < runs; ++i) {
@@ -464,6 +468,9 @@ void RunWorkload(const std::string& title, storage::GraphStore& store, const std
       kg_rows = static_cast<int64_t>(r->rows.size());
       if (q.name.rfind("25", 0) == 0 && !r->rows.empty()) kg_rows = r->rows[0][0].as_int();
       kg_ms.push_back(Ms(a, b));
+      parse_ms.push_back(r->stats.parse_ms);
+      plan_ms.push_back(r->stats.plan_ms);
+      exec_ms.push_back(r->stats.exec_ms);
       a = Clock::now();
       sql_rows = sql->Run(stmt, q.sql_params);
       b = Clock::now();
@@ -480,6 +487,10 @@ void RunWorkload(const std::string& title, storage::GraphStore& store, const std
     std::printf("%-26s %9lld %9lld %9.3f %9.3f %9.3f %9.3f %7.2fx%s\n", q.name.c_str(),
                 static_cast<long long>(kg_rows), static_cast<long long>(sql_rows), kp50, kp99, sp50,
                 sp99, kp50 > 0 ? sp50 / kp50 : 0.0, q.multi_hop ? "  (multi-hop)" : "");
+    if (cfg.stages && runs > 0) {
+      std::printf("%-26s p50 parse %.3f ms, bind+plan %.3f ms, exec %.3f ms\n", "",
+                  Percentile(parse_ms, 0.5), Percentile(plan_ms, 0.5), Percentile(exec_ms, 0.5));
+    }
   }
 }
 
@@ -513,9 +524,11 @@ int Main(int argc, char** argv) {
       cfg.only = value("--only");
     } else if (a == "--profile") {
       cfg.profile = true;
+    } else if (a == "--stages") {
+      cfg.stages = true;
     } else {
       Die("usage: query_bench [--django DIR] [--nodes N] [--runs R] [--dir D] [--only PREFIX] "
-          "[--profile]");
+          "[--profile] [--stages]");
     }
   }
   const fs::path dir = cfg.dir.empty() ? fs::temp_directory_path() /

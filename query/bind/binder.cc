@@ -136,6 +136,7 @@ class Binder {
           break;
         case ast::Clause::Kind::kCreate:
           KG_RETURN_IF_ERROR(BindCreate(c.create, &bound.create));
+          out_.has_create = true;
           break;
         case ast::Clause::Kind::kCall:
           KG_RETURN_IF_ERROR(BindCall(c.call, &bound.call));
@@ -174,7 +175,10 @@ class Binder {
   // Resolves one label name; nullopt (plus a warning) when the store does not know it.
   Result<std::optional<storage::LabelId>> ResolveLabel(const std::string& name) {
     auto id = store_.LabelIdFor(name, /*create=*/false);
-    if (id.ok()) return std::optional<storage::LabelId>(*id);
+    if (id.ok()) {
+      out_.resolved_names.push_back(ResolvedName{true, name, *id});
+      return std::optional<storage::LabelId>(*id);
+    }
     if (!id.status().IsNotFound()) return id.status();
     if (!known_labels_) known_labels_ = store_.KnownLabels();
     Warn("unknown label '" + name + "'" + Suggestion(name, *known_labels_, true));
@@ -183,7 +187,10 @@ class Binder {
 
   Result<std::optional<storage::EdgeTypeId>> ResolveType(const std::string& name) {
     auto id = store_.EdgeTypeIdFor(name, /*create=*/false);
-    if (id.ok()) return std::optional<storage::EdgeTypeId>(*id);
+    if (id.ok()) {
+      out_.resolved_names.push_back(ResolvedName{false, name, *id});
+      return std::optional<storage::EdgeTypeId>(*id);
+    }
     if (!id.status().IsNotFound()) return id.status();
     if (!known_types_) known_types_ = store_.KnownEdgeTypes();
     Warn("unknown relationship type '" + name + "'" + Suggestion(name, *known_types_, false));

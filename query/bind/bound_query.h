@@ -145,6 +145,14 @@ struct BoundClause {
   BoundCall call;
 };
 
+// A label or relationship type name the binder resolved through the store, and its id. A plan
+// stays valid while every such name still resolves to the same id (query/plan_cache.h).
+struct ResolvedName {
+  bool label = true;  // false: a relationship type
+  std::string name;   // as written
+  uint16_t id = 0;
+};
+
 struct BoundQuery {
   bool explain = false;
   bool profile = false;
@@ -154,6 +162,9 @@ struct BoundQuery {
   BoundReturn ret;
   std::vector<std::string> warnings;  // unknown labels/types (with suggestions), clamped hops
   bool var_hops_clamped = false;      // some variable-length upper bound was clamped
+  // Every label/type name that resolved to an id (unknown names are in `warnings` instead).
+  std::vector<ResolvedName> resolved_names;
+  bool has_create = false;  // some clause is a CREATE
 
   // A readable dump (slots, matches with predicates, return), for debugging.
   std::string ToString() const;

@@ -86,7 +86,9 @@ Result<bool> PhysicalExpand::NextEdge(Frame* frame, storage::EdgeRecord* edge,
   while (frame->leg < legs_.size()) {
     const Leg& leg = legs_[frame->leg];
     if (!frame->cursor) {
-      frame->cursor = ctx_.snapshot().Expand(frame->node, leg.direction, leg.type);
+      frame->cursor = op_.need_edge_props
+                          ? ctx_.snapshot().Expand(frame->node, leg.direction, leg.type)
+                          : ctx_.snapshot().ExpandKeys(frame->node, leg.direction, leg.type);
     }
     while (frame->cursor->Next(edge)) {
       if (!ctx_.CountEdge()) return false;
@@ -120,10 +122,120 @@ void PhysicalExpand::Emit(Row* row, storage::NodeKey target) {
   }
 }
 
+bool PhysicalExpand::MayReuseEdge(const Row& row, storage::NodeKey from) const {
+  auto conflicts = [&](const storage::EdgeRecord& e) {
+    if (!op_.any_type && e.type != op_.types[0]) return false;
+    return op_.direction == storage::Direction::kOut ? e.src == from : e.dst == from;
+  };
+  for (int slot : op_.unique_with) {
+    const Entity& other = row[static_cast<size_t>(slot)];
+    if (const EdgePtr* e = std::get_if<EdgePtr>(&other)) {
+      if (conflicts(**e)) return true;
+    } else if (const EdgeListPtr* list = std::get_if<EdgeListPtr>(&other)) {
+      for (const auto& used : **list) {
+        if (conflicts(used)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+Status PhysicalExpand::FillBatch() {
+  batch_rows_.clear();
+  batch_keys_.clear();
+  batch_index_.clear();
+  std::vector<storage::NodeKey> keys;
+  Row input;
+  while (batch_rows_.size() < kBatchRows) {
+    KG_ASSIGN_OR_RETURN(bool more, child_->Next(&input));
+    if (!more) {
+      child_done_ = true;
+      break;
+    }
+    KG_ASSIGN_OR_RETURN(std::optional<storage::NodeKey> from,
+                        ctx_.NodeKeyOf(input[static_cast<size_t>(op_.from_slot)]));
+    batch_keys_.push_back(from.value_or(0));
+    batch_index_.push_back(keys.size());
+    if (from) {
+      input[static_cast<size_t>(op_.from_slot)] = NodeRef{*from};
+      keys.push_back(*from);
+    }
+    batch_rows_.push_back(std::move(input));
+    if (ctx_.stopped()) break;
+  }
+  batch_row_ = 0;
+  row_started_ = false;
+  std::optional<storage::EdgeTypeId> type;
+  if (!op_.any_type) type = op_.types[0];
+  return ctx_.snapshot().ExpandNeighbors(keys, op_.direction, type, &neighbors_, &offsets_);
+}
+
+Result<PhysicalExpand::BatchStep> PhysicalExpand::NextBatched(Row* row) {
+  while (true) {
+    if (ctx_.stopped()) return BatchStep::kEnd;
+    if (batch_row_ >= batch_rows_.size()) {
+      if (child_done_) return BatchStep::kEnd;
+      KG_RETURN_IF_ERROR(FillBatch());
+      if (batch_rows_.empty()) return BatchStep::kEnd;
+      continue;
+    }
+    const storage::NodeKey from = batch_keys_[batch_row_];
+    if (!row_started_) {
+      if (from == 0) {
+        ++batch_row_;
+        continue;
+      }
+      Row& current = batch_rows_[batch_row_];
+      if (MayReuseEdge(current, from)) {
+        input_ = std::move(current);
+        ++batch_row_;
+        return BatchStep::kUnbatched;
+      }
+      to_key_.reset();
+      if (op_.to_bound) {
+        KG_ASSIGN_OR_RETURN(to_key_, ctx_.NodeKeyOf(current[static_cast<size_t>(op_.to_slot)]));
+        if (!to_key_) {
+          ++batch_row_;
+          continue;
+        }
+        current[static_cast<size_t>(op_.to_slot)] = NodeRef{*to_key_};
+      }
+      const size_t index = batch_index_[batch_row_];
+      next_neighbor_ = offsets_[index];
+      end_neighbor_ = offsets_[index + 1];
+      row_started_ = true;
+    }
+    while (next_neighbor_ < end_neighbor_) {
+      const storage::NodeKey neighbour = neighbors_[next_neighbor_++];
+      if (!ctx_.CountEdge()) return BatchStep::kEnd;
+      KG_RETURN_IF_ERROR(ctx_.Tick());
+      if (!TargetAllowed(neighbour)) continue;
+      *row = batch_rows_[batch_row_];
+      (*row)[static_cast<size_t>(op_.to_slot)] = NodeRef{neighbour};
+      auto edge = std::make_shared<storage::EdgeRecord>();
+      const bool out = op_.direction == storage::Direction::kOut;
+      edge->src = out ? from : neighbour;
+      edge->dst = out ? neighbour : from;
+      edge->type = op_.any_type ? 0 : op_.types[0];
+      (*row)[static_cast<size_t>(op_.rel_slot)] = EdgePtr(std::move(edge));
+      return BatchStep::kEmitted;
+    }
+    ++batch_row_;
+    row_started_ = false;
+  }
+}
+
 Result<bool> PhysicalExpand::Next(Row* row) {
   while (true) {
     if (ctx_.stopped()) return false;
     if (!have_input_) {
+      if (op_.batched) {
+        KG_ASSIGN_OR_RETURN(BatchStep step, NextBatched(row));
+        if (step == BatchStep::kEmitted) return true;
+        if (step == BatchStep::kEnd) return false;
+        KG_ASSIGN_OR_RETURN(have_input_, StartInput());
+        continue;
+      }
       KG_ASSIGN_OR_RETURN(bool more, child_->Next(&input_));
       if (!more) return false;
       KG_ASSIGN_OR_RETURN(have_input_, StartInput());

@@ -9,6 +9,10 @@
 // Variable-length: depth-first, emitting every path with min_hops <= length <= max_hops
 // (length 0 binds the start node itself).
 // Every visited edge counts against max_expansions (ExecContext::CountEdge).
+// Batched (LogicalExpand::batched): input rows are pulled up to kBatchRows at a time and their
+// nodes expanded with one Snapshot::ExpandNeighbors call; output order is the same as unbatched.
+// A row whose earlier relationships could be the same edge (same endpoint and type) is expanded
+// unbatched, so relationship uniqueness stays exact.
 
 #include <vector>
 
@@ -37,6 +41,13 @@ class PhysicalExpand : public PhysicalOperator {
 
   // Starts the walk for a freshly pulled input row. false when the row cannot expand.
   Result<bool> StartInput();
+  // Batched mode: emits the next row into *row (kEmitted), or hands the next input row to the
+  // unbatched walk in input_ (kUnbatched), or reports the end of the input (kEnd).
+  enum class BatchStep { kEmitted, kUnbatched, kEnd };
+  Result<BatchStep> NextBatched(Row* row);
+  Status FillBatch();
+  // True when an earlier relationship of the row could be an edge of this expansion from `from`.
+  bool MayReuseEdge(const Row& row, storage::NodeKey from) const;
   // The next usable edge out of `frame` and its far end; false when the frame is exhausted.
   Result<bool> NextEdge(Frame* frame, storage::EdgeRecord* edge, storage::NodeKey* neighbour);
   Result<bool> EdgeAllowed(const storage::EdgeRecord& edge);
@@ -53,6 +64,18 @@ class PhysicalExpand : public PhysicalOperator {
   std::vector<storage::EdgeRecord> path_;
   bool pending_zero_length_ = false;
   std::optional<storage::NodeKey> to_key_;  // the bound target of this input row (to_bound)
+
+  // Batched mode state.
+  static constexpr size_t kBatchRows = 256;
+  std::vector<Row> batch_rows_;
+  std::vector<storage::NodeKey> batch_keys_;  // per row; 0: the row does not expand
+  std::vector<size_t> batch_index_;           // per row: its index in the ExpandNeighbors call
+  std::vector<storage::NodeKey> neighbors_;
+  std::vector<size_t> offsets_;
+  size_t batch_row_ = 0;      // the batch row being expanded
+  bool row_started_ = false;  // batch_row_'s neighbour range is set up
+  size_t next_neighbor_ = 0, end_neighbor_ = 0;
+  bool child_done_ = false;
 };
 
 }  // namespace kg::query::exec

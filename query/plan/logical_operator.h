@@ -121,6 +121,15 @@ class LogicalExpand : public LogicalOperator {
   // Fixed-length only: `rel_slot` was bound by an earlier clause; only that edge is followed
   // (a row whose slot holds no relationship yields nothing).
   bool rel_bound = false;
+  // False when nothing reads the relationship's properties (an anonymous relationship without
+  // a property map, outside a path variable): edges are then read without their properties
+  // (Snapshot::ExpandKeys) and the relationship slot holds an edge with empty props.
+  bool need_edge_props = true;
+  // Set by the planner on the last expansion of a MATCH when it is fixed-length, one direction,
+  // at most one type, its relationship is not bound earlier and nothing reads it
+  // (!need_edge_props): the input rows are then expanded in batches (Snapshot::ExpandNeighbors)
+  // and the relationship slot holds an edge whose seq (and, for any type, type) is not read.
+  bool batched = false;
 };
 
 // Keeps rows for which every predicate is true (null and false drop the row).

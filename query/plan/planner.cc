@@ -33,7 +33,16 @@ bool IsPropertyOf(const BoundExpr& e, int slot, std::string_view key) {
 
 bool IsNameProperty(const BoundExpr& e, int slot) { return IsPropertyOf(e, slot, "name"); }
 
-// The string ids a predicate pins node `slot` to: `slot.id = 'x'` or `slot.id IN ['x', ...]`.
+// `slot.id` or `id(slot)`: both are the node's string id.
+bool IsIdOf(const BoundExpr& e, int slot) {
+  if (IsPropertyOf(e, slot, "id")) return true;
+  return e.kind == BoundExprKind::kFunction && e.function != nullptr && e.function->name == "id" &&
+         e.children.size() == 1 && e.children[0]->kind == BoundExprKind::kSlot &&
+         e.children[0]->slot == slot;
+}
+
+// The string ids a predicate pins node `slot` to: `slot.id = 'x'`, `id(slot) = 'x'`, or either
+// `IN ['x', ...]`.
 std::optional<std::vector<std::string>> IdConstraintOf(const BoundExpr& p, int slot) {
   if (p.kind != BoundExprKind::kBinary) return std::nullopt;
   const BoundExpr& l = *p.children[0];
@@ -41,14 +50,14 @@ std::optional<std::vector<std::string>> IdConstraintOf(const BoundExpr& p, int s
   if (p.op == ast::BinaryOp::kEq) {
     for (auto [prop, value] : {std::pair{&l, &r}, std::pair{&r, &l}}) {
       if (value->kind == BoundExprKind::kConstant && value->constant.is_string() &&
-          IsPropertyOf(*prop, slot, "id")) {
+          IsIdOf(*prop, slot)) {
         return std::vector<std::string>{value->constant.as_string()};
       }
     }
     return std::nullopt;
   }
-  if (p.op == ast::BinaryOp::kIn && IsPropertyOf(l, slot, "id") &&
-      r.kind == BoundExprKind::kConstant && r.constant.is_list()) {
+  if (p.op == ast::BinaryOp::kIn && IsIdOf(l, slot) && r.kind == BoundExprKind::kConstant &&
+      r.constant.is_list()) {
     std::vector<std::string> ids;
     for (const auto& v : r.constant.as_list()) {
       if (!v.is_string()) return std::nullopt;
@@ -538,16 +547,28 @@ class Planner {
     expand->reverse_path = !forward;
     expand->rel_properties = &rel.properties;
     expand->unique_with = match_rels_;
+    expand->need_edge_props = !query_.slots[rel.slot].anonymous || !rel.properties.empty() ||
+                              in_path_ || expand->rel_bound || SlotReadByPending(rel.slot);
     expand->child = std::move(root);
+    last_expand_ = expand.get();
     match_rels_.push_back(rel.slot);
     bound_.insert(rel.slot);
     bound_.insert(to);
     return PlaceFilters(std::move(expand));
   }
 
+  // True when a predicate not placed yet reads `slot` (e.g. an anonymous relationship's
+  // property map, bound as `r.key = value`).
+  bool SlotReadByPending(int slot) const {
+    std::vector<int> slots;
+    for (const BoundExpr* p : pending_) p->CollectSlots(&slots);
+    return std::find(slots.begin(), slots.end(), slot) != slots.end();
+  }
+
   Result<std::unique_ptr<LogicalOperator>> PlanPattern(const bind::BoundPattern& pattern,
                                                        std::unique_ptr<LogicalOperator> root) {
     const auto& nodes = pattern.node_slots;
+    in_path_ = pattern.path_slot >= 0;
     // Anchor: an already bound node, else the cheapest scan.
     size_t anchor = nodes.size();
     for (size_t i = 0; i < nodes.size() && anchor == nodes.size(); ++i) {
@@ -589,6 +610,7 @@ class Planner {
     pending_.clear();
     for (const auto& p : match.predicates) pending_.push_back(p.get());
     match_rels_.clear();
+    last_expand_ = nullptr;
     root = PlaceFilters(std::move(root));  // predicates over earlier variables or constants
     std::list<const bind::BoundPattern*> remaining;
     for (const auto& p : match.patterns) remaining.push_back(&p);
@@ -604,6 +626,13 @@ class Planner {
     }
     if (!pending_.empty()) {
       return Status::Internal("planner left predicates unplaced: " + pending_.front()->text);
+    }
+    // Only the last expansion of a MATCH is in no later expansion's uniqueness check, so only it
+    // may leave its relationship's identity incomplete (see LogicalExpand::batched).
+    if (LogicalExpand* e = last_expand_; e != nullptr) {
+      e->batched = !e->var_length && !e->rel_bound && !e->need_edge_props &&
+                   e->direction != storage::Direction::kBoth &&
+                   (e->any_type || e->types.size() == 1);
     }
     return root;
   }
@@ -688,9 +717,11 @@ class Planner {
   const bind::BoundQuery& query_;
   storage::GraphStore& store_;
   storage::Snapshot& snapshot_;
-  std::set<int> bound_;                  // slots bound by the operators planned so far
-  std::list<const BoundExpr*> pending_;  // predicates of the current MATCH not yet placed
-  std::vector<int> match_rels_;          // relationship slots of the current MATCH, in order
+  std::set<int> bound_;                   // slots bound by the operators planned so far
+  std::list<const BoundExpr*> pending_;   // predicates of the current MATCH not yet placed
+  std::vector<int> match_rels_;           // relationship slots of the current MATCH, in order
+  bool in_path_ = false;                  // the pattern being planned has a path variable
+  LogicalExpand* last_expand_ = nullptr;  // the latest expansion of the current MATCH
 };
 
 }  // namespace

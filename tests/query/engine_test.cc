@@ -141,6 +141,10 @@ TEST_F(EngineTest, ExplainShowsAnchorsAndPushedFilters) {
        {"Project n.name AS n.name", "  Filter (tolower(n.name) = 'user')",
         "    NodeScan (n:Class) by label+name (case-insensitive) name in ['user'] ~1 rows",
         "      Start"}},
+      {"EXPLAIN MATCH (a)-[:CALLS]->(b) WHERE id(b) = 'models.py:User' RETURN a.name",
+       {"Project a.name AS a.name", "  Expand (b)<-[:CALLS]-(a)",
+        "    Filter (id(b) = 'models.py:User')",
+        "      NodeScan (b) by id in ['models.py:User'] ~1 rows", "        Start"}},
       {"EXPLAIN MATCH (n:Nope)-[:CALLS*]->(m) RETURN m SKIP 2",
        {"Skip 2", "  Project m AS m", "    Expand (n)-[:CALLS*1..10]->(m)",
         "      NodeScan (n) empty (unknown label)", "        Start"}},
@@ -421,6 +425,97 @@ TEST_F(EngineTest, SearchRanksNamesAndSplitsIdentifiers) {
     saw_search = saw_search || row[0].as_string().find("Search db.search") != std::string::npos;
   }
   EXPECT_TRUE(saw_search);
+}
+
+TEST_F(EngineTest, RepeatedQueriesReuseTheirPlan) {
+  const std::string q =
+      "MATCH (c:Class)-[:HAS_METHOD]->(m:Method) WHERE c.name = $name RETURN m.name "
+      "ORDER BY m.name";
+  QueryOptions options;
+  options.params["name"] = Value("User");
+  auto first = Run(q, options);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto second = Run(q, options);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_TRUE(second->stats.plan_cached);
+  EXPECT_EQ(second->rows, first->rows);
+  EXPECT_EQ(second->columns, first->columns);
+  ASSERT_FALSE(first->rows.empty());
+
+  // Other parameter values are other plans (they are bound as constants): other rows.
+  options.params["name"] = Value("Base");
+  auto base = Run(q, options);
+  ASSERT_TRUE(base.ok()) << base.status().ToString();
+  EXPECT_FALSE(base->stats.plan_cached);
+  EXPECT_NE(base->rows, first->rows);
+
+  // The cache can be bypassed; EXPLAIN of a cached text is still the plan.
+  options.use_plan_cache = false;
+  auto fresh = Run(q, options);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_FALSE(fresh->stats.plan_cached);
+  auto explain = Run("EXPLAIN MATCH (c:Class) RETURN c.name");
+  ASSERT_TRUE(explain.ok());
+  explain = Run("EXPLAIN MATCH (c:Class) RETURN c.name");
+  ASSERT_TRUE(explain.ok());
+  EXPECT_TRUE(explain->stats.plan_cached);
+  ASSERT_EQ(explain->columns, std::vector<std::string>{"plan"});
+  EXPECT_NE(explain->rows.at(0).at(0).as_string().find("Project"), std::string::npos);
+}
+
+TEST_F(EngineTest, PlansWithUnknownNamesAreNotCached) {
+  storage::GraphStore& store = graph_->store();
+  ASSERT_TRUE(store.CreateGraph("plan_cache_test").ok());
+  auto run = [&](const std::string& q) { return ExecuteQuery(store, "plan_cache_test", q); };
+  const std::string q = "MATCH (w:Widget)-[:PART_OF]->(x) RETURN w.name, x.name";
+  for (int i = 0; i < 2; ++i) {
+    auto r = run(q);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_TRUE(r->rows.empty());
+    EXPECT_FALSE(r->stats.plan_cached);
+    EXPECT_FALSE(r->warnings.empty());
+  }
+  // Once the names exist, the same text finds the new nodes (no stale empty plan).
+  ASSERT_TRUE(run("CREATE (:Widget {name: 'w'})-[:PART_OF]->(:Thing {name: 't'})").ok());
+  auto r = run(q);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->warnings.empty());
+  ASSERT_EQ(r->rows.size(), 1u);
+  EXPECT_EQ(r->rows[0], (ValueList{Value("w"), Value("t")}));
+  r = run(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->stats.plan_cached);
+  EXPECT_EQ(r->rows.size(), 1u);
+}
+
+TEST_F(EngineTest, BatchedExpansionKeepsRelationshipUniqueness) {
+  storage::GraphStore& store = graph_->store();
+  ASSERT_TRUE(store.CreateGraph("loops").ok());
+  auto run = [&](const std::string& q) { return ExecuteQuery(store, "loops", q); };
+  // One self-loop: a 2-hop walk may not use the same edge twice.
+  ASSERT_TRUE(run("CREATE (a:Loop {name: 'one'}) CREATE (a)-[:R]->(a)").ok());
+  auto r = run("MATCH (a:Loop {name: 'one'})-[:R]->(b)-[:R]->(c) RETURN count(*)");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows.at(0).at(0), Value(0));
+  // Two parallel self-loops: each order of the two edges is one path.
+  ASSERT_TRUE(run("CREATE (a:Loop {name: 'two'}) CREATE (a)-[:R]->(a) CREATE (a)-[:R]->(a)").ok());
+  r = run("MATCH (a:Loop {name: 'two'})-[:R]->(b)-[:R]->(c) RETURN count(*)");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows.at(0).at(0), Value(2));
+  // A chain fanning out: batched (anonymous last hop) and unbatched (named, read) agree.
+  ASSERT_TRUE(run("CREATE (h:Hub {name: 'h'}) WITH h UNWIND range(1, 300) AS i "
+                  "CREATE (h)-[:R]->(:Mid {i: i})-[:R]->(:Leaf {i: i})")
+                  .ok());
+  auto batched = run("MATCH (:Hub)-[:R]->(m)-[:R]->(l) RETURN m.i, l.i");
+  ASSERT_TRUE(batched.ok()) << batched.status().ToString();
+  auto exact = run("MATCH (:Hub)-[:R]->(m)-[r:R]->(l) RETURN m.i, l.i, r IS NULL");
+  ASSERT_TRUE(exact.ok()) << exact.status().ToString();
+  ASSERT_EQ(batched->rows.size(), 300u);
+  ASSERT_EQ(exact->rows.size(), 300u);
+  for (size_t i = 0; i < 300; ++i) {
+    EXPECT_EQ(batched->rows[i][0], exact->rows[i][0]);
+    EXPECT_EQ(batched->rows[i][1], exact->rows[i][1]);
+  }
 }
 
 TEST_F(EngineTest, ConcurrentQueriesAgree) {
