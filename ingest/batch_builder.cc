@@ -115,6 +115,7 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
     if (d.label == "Class") {
       p["kind"] = d.kind;
       p["bases"] = ToList(d.bases);
+      if (!d.implements.empty()) p["implements"] = ToList(d.implements);
     } else {
       p["params"] = ToList(d.params);
       if (d.return_type) p["return_type"] = *d.return_type;
@@ -124,7 +125,19 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
     for (const std::string& m : d.modifiers) p["is_" + m] = true;
     batch.nodes.push_back(std::move(node));
 
-    if (d.parent < 0) {
+    if (!d.receiver.empty()) {
+      // A method attached to its class from outside the class body: HAS_METHOD from the class
+      // when the module defines it; the file contains the method either way.
+      std::optional<std::string> cls = resolver.FindReceiverClass(facts, d);
+      batch.edges.push_back({path, "CONTAINS", d.id, {}});
+      if (cls) {
+        batch.edges.push_back({*cls, "HAS_METHOD", d.id, {}});
+      } else if (d.parent >= 0) {
+        batch.edges.push_back({facts.definitions[d.parent].id, "CONTAINS", d.id, {}});
+      } else {
+        batch.edges.push_back({module_id, "CONTAINS", d.id, {}});
+      }
+    } else if (d.parent < 0) {
       batch.edges.push_back({path, "CONTAINS", d.id, {}});
       batch.edges.push_back({module_id, "CONTAINS", d.id, {}});
     } else {
@@ -138,6 +151,14 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
       props["index"] = static_cast<int64_t>(b);
       props["written"] = d.bases[b];
       batch.edges.push_back({d.id, "INHERITS", t.id, std::move(props)});
+    }
+    for (size_t b = 0; b < d.implements.size(); ++b) {
+      Target t = resolver.ResolveInFile(facts, d.parent, d.implements[b]);
+      externals.Add(t);
+      Properties props;
+      props["index"] = static_cast<int64_t>(b);
+      props["written"] = d.implements[b];
+      batch.edges.push_back({d.id, "IMPLEMENTS", t.id, std::move(props)});
     }
   }
 

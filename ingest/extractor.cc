@@ -23,6 +23,10 @@ enum class Role {
   kDecorator,       // @decorator
   kModifier,        // @modifier.<m>
   kBase,            // @reference.base
+  kImplements,      // @reference.implements
+  kDocComment,      // @doc.comment
+  kReceiver,        // @method.receiver
+  kModuleName,      // @module.name
   kImport,          // @reference.import
   kImportModule,    // @import.module
   kImportFrom,      // @import.from
@@ -30,6 +34,7 @@ enum class Role {
   kImportAlias,     // @import.alias
   kImportWildcard,  // @import.wildcard
   kCall,            // @reference.call
+  kInvocation,      // @reference.invocation
   kRead,            // @reference.read
   kWrite,           // @reference.write
   kGlobal,          // @reference.global
@@ -53,6 +58,10 @@ std::optional<CaptureRole> ParseCaptureName(std::string_view name) {
       {"return_type", Role::kReturnType},
       {"decorator", Role::kDecorator},
       {"reference.base", Role::kBase},
+      {"reference.implements", Role::kImplements},
+      {"doc.comment", Role::kDocComment},
+      {"method.receiver", Role::kReceiver},
+      {"module.name", Role::kModuleName},
       {"reference.import", Role::kImport},
       {"import.module", Role::kImportModule},
       {"import.from", Role::kImportFrom},
@@ -60,6 +69,7 @@ std::optional<CaptureRole> ParseCaptureName(std::string_view name) {
       {"import.alias", Role::kImportAlias},
       {"import.wildcard", Role::kImportWildcard},
       {"reference.call", Role::kCall},
+      {"reference.invocation", Role::kInvocation},
       {"reference.read", Role::kRead},
       {"reference.write", Role::kWrite},
       {"reference.global", Role::kGlobal},
@@ -67,6 +77,9 @@ std::optional<CaptureRole> ParseCaptureName(std::string_view name) {
       {"reference.member.write", Role::kMemberWrite},
   };
   if (auto it = kExact.find(name); it != kExact.end()) return CaptureRole{it->second, ""};
+  // A scope (C++ namespace, Rust mod, TS namespace) is a definition that only prefixes the
+  // qualified paths of what it holds; it produces no node.
+  if (name == "scope") return CaptureRole{Role::kDefinition, "scope"};
   if (name.starts_with("_")) return CaptureRole{Role::kIgnored, ""};
   for (auto [prefix, role] : {std::pair{std::string_view("definition."), Role::kDefinition},
                               std::pair{std::string_view("modifier."), Role::kModifier}}) {
@@ -116,6 +129,23 @@ std::string Squeeze(std::string_view s) {
   return out;
 }
 
+// A whole call captured as the callee (Java `a.b(x)`): the trailing argument list removed
+// ("a.b(c).d(e)" -> "a.b(c).d"). Text not ending in a balanced "(...)" is returned unchanged.
+std::string WithoutArguments(std::string callee) {
+  if (callee.empty() || callee.back() != ')') return callee;
+  int depth = 0;
+  for (size_t i = callee.size(); i > 0; --i) {
+    char c = callee[i - 1];
+    if (c == ')') ++depth;
+    if (c == '(' && --depth == 0) {
+      if (i - 1 == 0) return callee;  // "(a or b)": a parenthesized callee, not arguments
+      callee.resize(i - 1);
+      return callee;
+    }
+  }
+  return callee;
+}
+
 // Removes all whitespace: dotted names may be written as `a . b`.
 std::string Compact(std::string_view s) {
   std::string out;
@@ -133,12 +163,93 @@ struct PendingDef {
   std::optional<uint32_t> signature_end;
   std::optional<TSNode> doc;
   std::optional<TSNode> return_type;
-  std::map<uint32_t, TSNode> params;       // by start byte: order and de-duplication
-  std::map<uint32_t, TSNode> param_types;  // by the start byte of their parameter
-  std::map<uint32_t, TSNode> decorators;   // by start byte
-  std::map<uint32_t, TSNode> bases;        // by start byte
+  std::map<uint32_t, TSNode> params;        // by start byte: order and de-duplication
+  std::map<uint32_t, TSNode> param_types;   // by the start byte of their parameter
+  std::map<uint32_t, TSNode> decorators;    // by start byte
+  std::map<uint32_t, TSNode> bases;         // by start byte
+  std::map<uint32_t, TSNode> implements;    // by start byte
+  std::map<uint32_t, TSNode> doc_comments;  // by start byte
+  std::optional<TSNode> receiver;
   std::vector<std::string> modifiers;
 };
+
+constexpr std::string_view kScopeKind = "scope";
+
+bool IsIdentByte(char c) {
+  return c == '_' || c == '$' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || static_cast<unsigned char>(c) >= 0x80;
+}
+
+// The base type name of a method receiver as written: generic arguments, pointers, references,
+// lifetimes, qualifiers and path prefixes removed ("*Server" -> "Server", "&'a mut Server<T>" ->
+// "Server", "ns::Server" -> "Server", "Server[K, V]" -> "Server").
+std::string ReceiverBaseName(std::string_view text) {
+  std::string stripped;
+  int depth = 0;
+  for (char c : text) {
+    if (c == '<' || c == '[') {
+      ++depth;
+    } else if (c == '>' || c == ']') {
+      depth = depth > 0 ? depth - 1 : 0;
+    } else if (depth == 0) {
+      stripped.push_back(c);
+    }
+  }
+  std::string last;
+  for (size_t i = 0; i < stripped.size();) {
+    if (!IsIdentByte(stripped[i])) {
+      bool lifetime = stripped[i] == '\'';
+      ++i;
+      if (lifetime) {
+        while (i < stripped.size() && IsIdentByte(stripped[i])) ++i;
+      }
+      continue;
+    }
+    size_t start = i;
+    while (i < stripped.size() && IsIdentByte(stripped[i])) ++i;
+    std::string_view word = std::string_view(stripped).substr(start, i - start);
+    if (word == "mut" || word == "const" || word == "dyn" || word == "impl" || word == "volatile" ||
+        word == "struct" || word == "class") {
+      continue;
+    }
+    last = std::string(word);
+  }
+  return last;
+}
+
+// The documentation comment run that ends with `last` (a comment node directly above a
+// definition): `last` and the comment siblings before it on consecutive lines (a blank line or
+// code on the same line as the first comment ends the run), joined by '\n'. Empty when `last`
+// is not directly above the next code (a blank line in between).
+std::string DocCommentRun(TSNode last, std::string_view text) {
+  TSNode next = ts_node_next_sibling(last);
+  while (!ts_node_is_null(next) && ts_node_is_extra(next) &&
+         ts_node_symbol(next) == ts_node_symbol(last)) {
+    next = ts_node_next_sibling(next);
+  }
+  if (!ts_node_is_null(next) && ts_node_start_point(next).row > ts_node_end_point(last).row + 1) {
+    return "";
+  }
+  std::vector<TSNode> run = {last};
+  TSNode first = last;
+  for (TSNode prev = ts_node_prev_sibling(last); !ts_node_is_null(prev);
+       prev = ts_node_prev_sibling(prev)) {
+    if (ts_node_symbol(prev) != ts_node_symbol(last)) {
+      // Code ending on the line where the run starts: the comment trails that code.
+      if (ts_node_end_point(prev).row == ts_node_start_point(first).row) run.pop_back();
+      break;
+    }
+    if (ts_node_end_point(prev).row + 1 < ts_node_start_point(first).row) break;
+    run.push_back(prev);
+    first = prev;
+  }
+  std::string out;
+  for (size_t i = run.size(); i > 0; --i) {
+    if (!out.empty()) out.push_back('\n');
+    out.append(NodeText(run[i - 1], text));
+  }
+  return out;
+}
 
 // The last descendant of `node` that is not an extra (comment), following last children down:
 // grammars attach comments that trail a body to the body, but a definition ends with its last
@@ -242,25 +353,36 @@ Extractor::Extractor(const languages::Language& language, TSQuery* query,
 Extractor::~Extractor() { ts_query_delete(query_); }
 
 Result<std::unique_ptr<Extractor>> Extractor::Create(const languages::Language& language) {
-  std::string_view source = language.tags_query();
+  // tags.scm and edges.scm are compiled as one query, so each file is walked once.
+  std::string source(language.tags_query());
+  size_t tags_size = source.size() + 1;
+  if (!language.edges_query().empty()) {
+    source += "\n";
+    source += language.edges_query();
+  }
   uint32_t error_offset = 0;
   TSQueryError error = TSQueryErrorNone;
   TSQuery* query = ts_query_new(language.grammar(), source.data(),
                                 static_cast<uint32_t>(source.size()), &error_offset, &error);
   if (query == nullptr) {
+    // The position inside the file the error is in (tags.scm or edges.scm).
+    bool in_edges = error_offset >= tags_size;
+    size_t base = in_edges ? tags_size : 0;
     TextPosition pos;
-    pos.offset = error_offset;
+    pos.offset = error_offset - base;
     pos.line = 1;
-    size_t line_start = 0;
-    for (size_t i = 0; i < error_offset && i < source.size(); ++i) {
+    size_t line_start = base;
+    for (size_t i = base; i < error_offset && i < source.size(); ++i) {
       if (source[i] == '\n') {
         ++pos.line;
         line_start = i + 1;
       }
     }
     pos.column = static_cast<int>(error_offset - line_start) + 1;
-    return Status::SyntaxError(
-        std::string(language.name()) + " tags query: " + QueryErrorName(error), pos);
+    return Status::SyntaxError(std::string(language.name()) +
+                                   (in_edges ? " edges query: " : " tags query: ") +
+                                   QueryErrorName(error),
+                               pos);
   }
   for (uint32_t i = 0; i < ts_query_capture_count(query); ++i) {
     uint32_t len = 0;
@@ -309,7 +431,14 @@ Result<std::unique_ptr<Extractor>> Extractor::Create(const languages::Language& 
       i = end + 1;
     }
   }
-  return std::unique_ptr<Extractor>(new Extractor(language, query, std::move(predicates)));
+  auto extractor =
+      std::unique_ptr<Extractor>(new Extractor(language, query, std::move(predicates)));
+  for (uint32_t i = 0; i < ts_query_capture_count(query); ++i) {
+    uint32_t len = 0;
+    const char* name = ts_query_capture_name_for_id(query, i, &len);
+    if (std::string_view(name, len) == "module.name") extractor->declares_modules_ = true;
+  }
+  return extractor;
 }
 
 Result<const Extractor*> Extractor::ForLanguage(const languages::Language& language) {
@@ -373,7 +502,9 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
   std::unordered_map<const void*, PendingDef> defs;
   std::map<std::pair<uint32_t, uint32_t>, ImportFact> imports;  // by (statement, name) start
   std::optional<TSNode> module_doc;
-  std::map<uint32_t, TSNode> calls;                     // by start byte
+  std::optional<TSNode> module_name;
+  // Call sites by (start, end) byte -> (node, whole invocation captured).
+  std::map<std::pair<uint32_t, uint32_t>, std::pair<TSNode, bool>> calls;
   std::map<std::pair<uint32_t, int>, TSNode> accesses;  // by (start byte, role)
 
   std::unique_ptr<TSQueryCursor, CursorDeleter> cursor(ts_query_cursor_new());
@@ -424,22 +555,27 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
         }
       }
       if (imp.written.empty()) continue;  // a pattern without a module capture
-      if (auto resolved = language_.ResolveImportSource(imp.written, module)) {
-        imp.module = *resolved;
-      } else {
-        imp.module = imp.written;
-        imp.resolved = false;
+      // Several patterns may describe the same imported name (with and without its alias):
+      // their captures are merged.
+      auto [it, inserted] =
+          imports.emplace(std::pair{ts_node_start_byte(import_capture->node), name_start}, imp);
+      if (!inserted) {
+        ImportFact& seen = it->second;
+        if (seen.alias.empty()) seen.alias = imp.alias;
+        if (seen.name.empty()) seen.name = imp.name;
       }
-      imports.emplace(std::pair{ts_node_start_byte(import_capture->node), name_start},
-                      std::move(imp));
       continue;
     }
     if (def_capture == nullptr) {
       for (uint16_t i = 0; i < match.capture_count; ++i) {
         Role role = roles[match.captures[i].index].role;
         if (role == Role::kDoc) module_doc = match.captures[i].node;
-        if (role == Role::kCall)
-          calls.emplace(ts_node_start_byte(match.captures[i].node), match.captures[i].node);
+        if (role == Role::kModuleName && !module_name) module_name = match.captures[i].node;
+        if (role == Role::kCall || role == Role::kInvocation) {
+          TSNode node = match.captures[i].node;
+          calls.emplace(std::pair{ts_node_start_byte(node), ts_node_end_byte(node)},
+                        std::pair{node, role == Role::kInvocation});
+        }
         if (role == Role::kRead || role == Role::kWrite || role == Role::kGlobal ||
             role == Role::kMemberRead || role == Role::kMemberWrite) {
           accesses.emplace(
@@ -453,12 +589,19 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
     def.node = def_capture->node;
     std::optional<uint32_t> param_start;
     std::optional<TSNode> param_type;
-    if (def.kind.empty()) def.kind = roles[def_capture->index].suffix;
+    // The first kind seen wins, except that a class/function kind wins over a member kind on
+    // the same node (`const f = () => {}` matched as a variable and as a function).
+    const std::string& kind = roles[def_capture->index].suffix;
+    if (def.kind.empty() || (IsMemberKind(def.kind) && !IsMemberKind(kind))) def.kind = kind;
     for (uint16_t i = 0; i < match.capture_count; ++i) {
       const TSQueryCapture& c = match.captures[i];
-      if (ts_node_is_extra(c.node)) continue;  // a comment is never a captured value
       uint32_t start = ts_node_start_byte(c.node);
       const CaptureRole& role = roles[c.index];
+      if (role.role == Role::kDocComment) {
+        def.doc_comments.emplace(start, c.node);
+        continue;
+      }
+      if (ts_node_is_extra(c.node)) continue;  // a comment is never a captured value
       switch (role.role) {
         case Role::kName:
           def.name = c.node;
@@ -485,6 +628,12 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
         case Role::kBase:
           def.bases.emplace(start, c.node);
           break;
+        case Role::kImplements:
+          def.implements.emplace(start, c.node);
+          break;
+        case Role::kReceiver:
+          def.receiver = c.node;
+          break;
         case Role::kModifier:
           if (std::find(def.modifiers.begin(), def.modifiers.end(), role.suffix) ==
               def.modifiers.end()) {
@@ -501,7 +650,19 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
   if (module_doc) {
     facts.module_docstring = language_.CleanDocstring(NodeText(*module_doc, text));
   }
-  for (auto& [key, imp] : imports) facts.imports.push_back(std::move(imp));
+  if (module_name) {
+    facts.declared_module = Compact(NodeText(*module_name, text));
+    facts.module = language_.ModuleForDeclaration(path, *facts.declared_module, module);
+  }
+  for (auto& [key, imp] : imports) {
+    if (auto resolved = language_.ResolveImportSource(imp.written, facts.module)) {
+      imp.module = *resolved;
+    } else {
+      imp.module = imp.written;
+      imp.resolved = false;
+    }
+    facts.imports.push_back(std::move(imp));
+  }
 
   // Definitions in source order; a parent starts before (or with) its children.
   std::vector<const PendingDef*> ordered;
@@ -516,24 +677,56 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
     return ts_node_end_byte(a->node) > ts_node_end_byte(b->node);  // outer first
   });
   std::unordered_map<const void*, int> index_of;
+  // Scopes (@scope): their qualified path and enclosing definition, by node.
+  struct Scope {
+    std::string qualified_path;
+    int parent = -1;
+  };
+  std::unordered_map<const void*, Scope> scope_of;
+  // The enclosing definition of `node` and the qualified path prefix its name goes under
+  // (the nearest enclosing scope's path, else the definition's, else "").
+  auto place = [&](TSNode node, int* parent, std::string* prefix) {
+    *parent = -1;
+    prefix->clear();
+    for (TSNode up = ts_node_parent(node); !ts_node_is_null(up); up = ts_node_parent(up)) {
+      if (auto it = index_of.find(up.id); it != index_of.end()) {
+        *parent = it->second;
+        *prefix = facts.definitions[it->second].qualified_path;
+        return;
+      }
+      if (auto it = scope_of.find(up.id); it != scope_of.end()) {
+        *prefix = it->second.qualified_path;
+        *parent = it->second.parent;
+        return;
+      }
+    }
+  };
   std::unordered_map<std::string, int> repeats;  // qualified_path -> occurrences so far
   for (const PendingDef* pending : ordered) {
     Definition d;
     d.kind = pending->kind;
     d.name = Compact(NodeText(*pending->name, text));
-    for (TSNode up = ts_node_parent(pending->node); !ts_node_is_null(up); up = ts_node_parent(up)) {
-      if (auto it = index_of.find(up.id); it != index_of.end()) {
-        d.parent = it->second;
-        break;
-      }
+    std::string prefix;
+    place(pending->node, &d.parent, &prefix);
+    auto join = [](const std::string& a, const std::string& b) {
+      return a.empty() ? b : a + "." + b;
+    };
+    if (d.kind == kScopeKind) {
+      scope_of[pending->node.id] = Scope{join(prefix, d.name), d.parent};
+      continue;
     }
     const Definition* parent = d.parent >= 0 ? &facts.definitions[d.parent] : nullptr;
-    d.qualified_path = parent ? parent->qualified_path + "." + d.name : d.name;
+    bool in_class =
+        parent != nullptr && parent->label == "Class" && prefix == parent->qualified_path;
+    if (pending->receiver && !in_class && !IsClassKind(d.kind)) {
+      d.receiver = ReceiverBaseName(NodeText(*pending->receiver, text));
+    }
+    d.qualified_path = join(prefix, d.receiver.empty() ? d.name : d.receiver + "." + d.name);
     int n = ++repeats[d.qualified_path];
     d.id = std::string(path) + ":" + d.qualified_path + (n > 1 ? "#" + std::to_string(n) : "");
     if (IsClassKind(d.kind)) {
       d.label = "Class";
-    } else if (d.kind == "method" || (parent != nullptr && parent->label == "Class")) {
+    } else if (d.kind == "method" || !d.receiver.empty() || in_class) {
       d.label = "Method";
     } else {
       d.label = "Function";
@@ -541,6 +734,9 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
     TSNode last = LastNonExtra(pending->node);
     TSPoint sp = ts_node_start_point(pending->node), ep = ts_node_end_point(last);
     d.start_line = static_cast<int>(sp.row) + 1;
+    TSPoint np = ts_node_start_point(*pending->name);
+    d.name_line = static_cast<int>(np.row) + 1;
+    d.name_col = static_cast<int>(np.column) + 1;
     d.end_line = static_cast<int>(ep.row) + 1;
     d.start_byte = ts_node_start_byte(pending->node);
     d.end_byte = ts_node_end_byte(last);
@@ -550,6 +746,11 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
                             : def_text.find('\n');
     d.signature = std::string(RStrip(def_text.substr(0, header_end)));
     if (pending->doc) d.docstring = language_.CleanDocstring(NodeText(*pending->doc, text));
+    if (!d.docstring && !pending->doc_comments.empty()) {
+      // The comment closest above the definition ends the run.
+      std::string run = DocCommentRun(std::prev(pending->doc_comments.end())->second, text);
+      if (!run.empty()) d.docstring = language_.CleanDocComment(run);
+    }
     for (const auto& [start, node] : pending->params) {
       d.params.push_back(Compact(NodeText(node, text)));
       auto type = pending->param_types.find(start);
@@ -561,6 +762,8 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
       d.decorators.push_back(Squeeze(NodeText(node, text)));
     for (const auto& [start, node] : pending->bases)
       d.bases.push_back(Squeeze(NodeText(node, text)));
+    for (const auto& [start, node] : pending->implements)
+      d.implements.push_back(Squeeze(NodeText(node, text)));
     d.modifiers = pending->modifiers;
     d.is_async = std::find(pending->modifiers.begin(), pending->modifiers.end(), "async") !=
                  pending->modifiers.end();
@@ -600,22 +803,34 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
     if (scope >= 0 && facts.definitions[scope].label != "Class") continue;  // a local
     m.owner = scope;
     m.label = scope >= 0 ? "Field" : "Variable";
-    m.qualified_path = scope >= 0 ? facts.definitions[scope].qualified_path + "." + m.name : m.name;
+    if (scope >= 0) {
+      m.qualified_path = facts.definitions[scope].qualified_path + "." + m.name;
+    } else {  // module level, possibly inside scopes (namespaces)
+      int ignored = -1;
+      std::string prefix;
+      place(pending->node, &ignored, &prefix);
+      m.qualified_path = prefix.empty() ? m.name : prefix + "." + m.name;
+    }
     if (!taken.insert(m.qualified_path).second) continue;
     m.id = std::string(path) + ":" + m.qualified_path;
     m.line = static_cast<int>(ts_node_start_point(pending->node).row) + 1;
+    TSPoint np = ts_node_start_point(*pending->name);
+    m.name_line = static_cast<int>(np.row) + 1;
+    m.name_col = static_cast<int>(np.column) + 1;
     m.start_byte = ts_node_start_byte(pending->node);
     m.end_byte = ts_node_end_byte(pending->node);
     facts.members.push_back(std::move(m));
   }
 
   // Calls inside functions and methods.
-  for (const auto& [start, node] : calls) {
-    int scope = enclosing(start);
+  for (const auto& [range, call_site] : calls) {
+    const auto& [node, invocation] = call_site;
+    int scope = enclosing(range.first);
     if (scope < 0 || facts.definitions[scope].label == "Class") continue;
     CallFact call;
     call.caller = scope;
     call.callee = Compact(NodeText(node, text));
+    if (invocation) call.callee = WithoutArguments(std::move(call.callee));
     TSPoint p = ts_node_start_point(node);
     call.line = static_cast<int>(p.row) + 1;
     call.col = static_cast<int>(p.column) + 1;

@@ -25,9 +25,10 @@ namespace kg::ingest {
 
 class Extractor {
  public:
-  // Compiles the language's tags query. Errors: InvalidArgument when the query does not compile
-  // (message names the problem, position points into the .scm text) or uses a capture name
-  // outside the vocabulary, or a predicate other than (#eq? @capture "text"|@capture) and
+  // Compiles the language's tags query and edges query (as one query). Errors: InvalidArgument when
+  // the query does not compile (message names the problem, position points into the .scm text) or
+  // uses a capture name outside the vocabulary, or a predicate other than (#eq? @capture
+  // "text"|@capture) and
   // (#not-eq? ...). `language` must outlive the Extractor.
   static Result<std::unique_ptr<Extractor>> Create(const languages::Language& language);
 
@@ -47,6 +48,9 @@ class Extractor {
                             const languages::ModuleInfo& module) const;
 
   const languages::Language& language() const { return language_; }
+  // Whether the language's queries capture @module.name (files declare their module, so the
+  // module of a file not parsed in a run is the one stored for it, not ModuleForPath's).
+  bool declares_modules() const { return declares_modules_; }
 
   // A text predicate of a query pattern: capture text equals (or not) a string or another
   // capture's text. Public for the extractor's helpers; not part of the contract.
@@ -64,6 +68,7 @@ class Extractor {
   const languages::Language& language_;
   TSQuery* query_;                                  // owned; immutable after creation
   std::vector<std::vector<Predicate>> predicates_;  // by pattern index
+  bool declares_modules_ = false;
 };
 
 }  // namespace kg::ingest

@@ -24,7 +24,9 @@ struct Definition {
   int parent = -1;             // index of the enclosing definition in FileFacts::definitions
   int start_line = 0;          // 1-based, of the definition itself (not its decorators)
   int end_line = 0;            // 1-based, inclusive
-  uint32_t start_byte = 0;     // 0-based, end exclusive
+  int name_line = 0;           // 1-based position of the name
+  int name_col = 0;
+  uint32_t start_byte = 0;  // 0-based, end exclusive
   uint32_t end_byte = 0;
   std::string signature;                 // header up to (not including) the ':' or body
   std::optional<std::string> docstring;  // cleaned
@@ -35,7 +37,14 @@ struct Definition {
   bool is_async = false;                // the modifier "async"
   std::vector<std::string> modifiers;   // every @modifier.<m>, in first-seen order
   bool is_test = false;
-  std::vector<std::string> bases;  // base-class expressions as written, in order
+  std::vector<std::string> bases;       // base-class expressions as written, in order
+  std::vector<std::string> implements;  // implemented interfaces as written, in order
+  // The class a method declares itself a member of from outside its body (@method.receiver:
+  // Go `func (s *Server) Run()`, Rust `impl Server { fn run }`, C++ `void Server::run()`): its
+  // base type name ("Server"); empty otherwise. The qualified path is then `Server.run` (under
+  // any enclosing @scope prefix) and the class is looked up in the file, then in the other files
+  // of the same module (Resolver::FindReceiverClass).
+  std::string receiver;
 };
 
 // One imported name (an `import a, b` statement gives two).
@@ -47,6 +56,9 @@ struct ImportFact {
   std::string name;      // from-imports: the imported name; "*" for a wildcard; else empty
   std::string alias;     // the `as` name, or empty
   bool resolved = true;  // false when a relative import climbs above the top package
+  // The repository file the import names (Language::ResolveImportFile, e.g. `#include "a.h"`),
+  // filled in by ResolveImportFiles() once every file is known; empty otherwise.
+  std::string file;
 };
 
 // A field or variable: a name bound by assignment in a class body or through `self.x = ...` in a
@@ -58,7 +70,9 @@ struct Member {
   std::string id;              // "<path>:<qualified_path>"; the first binding of a name wins
   int owner = -1;              // Field: index of its Class in FileFacts::definitions; else -1
   int line = 0;                // 1-based line of the first binding
-  uint32_t start_byte = 0;     // range of the first binding statement
+  int name_line = 0;           // 1-based position of the name in the first binding
+  int name_col = 0;
+  uint32_t start_byte = 0;  // range of the first binding statement
   uint32_t end_byte = 0;
 };
 
@@ -84,6 +98,9 @@ struct FileFacts {
   std::string language;          // e.g. "python"
   languages::ModuleInfo module;  // e.g. {"shop.models", false}
   std::optional<std::string> module_docstring;
+  // The package/namespace the file declares (@module.name, whitespace removed), if any; `module`
+  // already reflects it (Language::ModuleForDeclaration).
+  std::optional<std::string> declared_module;
   bool is_test = false;                      // the file is test code
   std::vector<Definition> definitions;       // in source order; a parent precedes its children
   std::vector<ImportFact> imports;           // in source order

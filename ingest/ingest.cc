@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <utility>
@@ -294,15 +295,29 @@ Result<IngestReport> IngestPathImpl(storage::GraphStore& store, std::string_view
   RunJobs(round, options.threads, walk.root, options, stored_hashes, control);
   if (control.Cancelled()) return Status::Cancelled("ingest cancelled while parsing");
 
-  // Files in the graph after this run, and their modules (for module names and resolution).
+  // Files in the graph after this run, and their modules (for module names and resolution). A
+  // file that declares its module (Java `package`) defines the module its facts say when parsed,
+  // else the one stored for it.
+  StoredSymbols stored(*snapshot);
   std::map<std::string, languages::ModuleInfo> modules;  // code files only
   std::set<std::string, std::less<>> kept;               // code and documentation files
-  for (const FileJob& job : jobs) {
+  for (FileJob& job : jobs) {
     if (job.outcome == FileJob::Outcome::kSkipped) continue;
     kept.insert(job.path);
-    if (!job.is_doc) modules[job.path] = job.module;
+    if (job.is_doc) continue;
+    if (job.outcome == FileJob::Outcome::kParsed) {
+      job.module = job.facts.module;
+    } else if (job.extractor->declares_modules()) {
+      if (std::optional<std::string> name = stored.ModuleNameOf(job.path)) job.module.name = *name;
+    }
+    modules[job.path] = job.module;
   }
-  StoredSymbols stored(*snapshot);
+  // Imports that name repository files (includes, JS relative imports).
+  for (FileJob& job : jobs) {
+    if (job.outcome == FileJob::Outcome::kParsed && !job.is_doc) {
+      ResolveImportFiles(*job.language, modules, &job.facts);
+    }
+  }
   RepoSymbols symbols(modules, &stored);
 
   // Stored files that leave the graph: gone from disk, or now skipped.
@@ -337,6 +352,7 @@ Result<IngestReport> IngestPathImpl(storage::GraphStore& store, std::string_view
     if (lang == nullptr) continue;
     code_changed = true;
     languages::ModuleInfo module = lang->ModuleForPath(path, exists);
+    if (std::optional<std::string> name = stored.ModuleNameOf(path)) module.name = *name;
     std::set<std::string> d =
         DependentsOf(path, module, "module:" + module.name, nullptr, true, stored, stored_resolver);
     dependents.insert(d.begin(), d.end());
@@ -358,7 +374,12 @@ Result<IngestReport> IngestPathImpl(storage::GraphStore& store, std::string_view
   control.AddTotal(round.size());
   RunJobs(round, options.threads, walk.root, options, stored_hashes, control);
   if (control.Cancelled()) return Status::Cancelled("ingest cancelled while parsing");
-  for (const FileJob* job : round) report.files_reresolved += !job->is_doc;
+  for (FileJob* job : round) {
+    report.files_reresolved += !job->is_doc;
+    if (job->outcome == FileJob::Outcome::kParsed && !job->is_doc) {
+      ResolveImportFiles(*job->language, modules, &job->facts);
+    }
+  }
   report.parse_ms = ms_since_lap();
 
   // ---- Pass 2: resolve against this run's symbols plus the stored ones ----

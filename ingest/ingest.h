@@ -1,7 +1,8 @@
 #pragma once
 // Ingest: parse a source tree with tree-sitter and write its graph through storage's batch API.
 //
-// IngestPath() walks `root`, extracts the facts of every supported file (Python for now, plus
+// IngestPath() walks `root`, extracts the facts of every supported file (every language of
+// ingest/languages/registry.cc: Python, JavaScript, TypeScript/TSX, Java, Go, C, C++, Rust; plus
 // Markdown and reStructuredText documentation), resolves
 // cross-file references (imports, base classes) within the repository (unresolved targets become
 // shared External nodes), and writes one atomic FactBatch per file with GraphStore::ApplyBatch().
@@ -22,6 +23,11 @@
 //   Class -HAS_METHOD-> Method;  Class -CONTAINS-> nested Class;
 //   Function | Method -CONTAINS-> nested Function | Class
 //   Class -INHERITS {index (0-based), written}-> Class | External
+//   Class -IMPLEMENTS {index (0-based), written}-> Class (interface) | External: Java/TS
+//     `implements`, Rust `impl Trait for Type` (@reference.implements); Class adds {implements}
+//   A method declared outside its class body (@method.receiver: Go receivers, Rust impl blocks,
+//     C++ `A::f`, JS `A.prototype.f = ...`) has id `path:A.f`; File -CONTAINS-> it, and
+//     Class A -HAS_METHOD-> it when the files of its module define A, else Module -CONTAINS-> it.
 //   Class, Function, Method share {name, qualified_name (module + qualified path), path, language,
 //     start_line, end_line (1-based, the `def`/`class` line, decorators excluded), start_byte,
 //     end_byte, signature (header up to the ':'), docstring? (cleaned), decorators (without '@'),
@@ -41,8 +47,11 @@
 //     resolution}-> Function | Method | Class (construction) | Field | Variable | External
 //     (named as written, e.g. `external:len`, `external:self.x.save`); resolution is "exact"
 //     (module-level name of the same file), "scope" (an enclosing function's nested definition,
-//     self./cls. on the class and its repository bases, or a method of a parameter's annotated
-//     class), "import", or "none" (External).
+//     self./cls./this. on the class and its repository bases, a method of a parameter's
+//     annotated class, or Java's unqualified sibling calls), "import" (also a file's implicit
+//     imports, e.g. Java's own package), "name" (nothing else resolved `x.foo()` and the
+//     repository has exactly one Function/Method `foo`; bare `foo()` too except in Python), or
+//     "none" (External). "name" edges are not re-resolved when other files change.
 //     Calls outside functions (module level, class bodies) are not recorded.
 //   Method -OVERRIDES-> the same-named member of the first repository base class (depth-first).
 //   Incremental limits: CALLS/OVERRIDES resolved into another file's class members are recomputed
@@ -61,7 +70,9 @@
 //     assigned (looked up on the class and its repository bases). One edge per access kind.
 //   Module (of a package's __init__) -EXPORTS {name, line}-> each repository definition or module
 //     it imports by name (`from .models import Product`).
-// IMPORTS: `import a.b [as x]` -> Module a.b (or External a.b), props module='a.b', alias;
+// IMPORTS: an import naming a repository file (C/C++ `#include "x.h"`, JS/TS './x' probed with
+//   extensions and index files) -> that file's Module, or the named definition in it;
+//   `import a.b [as x]` -> Module a.b (or External a.b), props module='a.b', alias;
 //   `from m import n [as x]` -> the definition n of repo module m (re-exports followed), else
 //   Module m.n (a submodule), else Module m (n is some other member), else External `m.n`; props
 //   module='m', symbol='n', alias. Relative imports are resolved against the file's package.

@@ -1,7 +1,10 @@
 #include "ingest/resolver.h"
 
+#include <algorithm>
 #include <set>
 #include <utility>
+
+#include "ingest/languages/registry.h"
 
 namespace kg::ingest {
 namespace {
@@ -33,7 +36,8 @@ bool IsIdentChar(char c) {
          static_cast<unsigned char>(c) >= 0x80;
 }
 
-// "a.b.c" made of identifiers (no empty parts).
+// "a.b.c" made of identifiers (no empty parts). '$' and '-' count as identifier characters: JS
+// names and file-derived module names ("src.my-widget") contain them.
 bool IsDottedName(std::string_view s) {
   if (s.empty()) return false;
   bool part_start = true;
@@ -43,10 +47,18 @@ bool IsDottedName(std::string_view s) {
       part_start = true;
       continue;
     }
-    if (!IsIdentChar(c) || (part_start && c >= '0' && c <= '9')) return false;
+    if (!(IsIdentChar(c) || c == '$' || c == '-') || (part_start && c >= '0' && c <= '9')) {
+      return false;
+    }
     part_start = false;
   }
   return !part_start;
+}
+
+// The file path of a definition id `path:Qualified.Path`.
+std::string_view PathOfIdPrefix(std::string_view id) {
+  size_t colon = id.rfind(':');
+  return colon == std::string_view::npos ? std::string_view() : id.substr(0, colon);
 }
 
 Target External(std::string_view dotted) {
@@ -85,7 +97,54 @@ std::vector<ImportBinding> BindingsOf(const std::vector<ImportFact>& imports) {
 RepoSymbols::RepoSymbols(std::map<std::string, languages::ModuleInfo> modules,
                          StoredSymbolLookup* stored)
     : modules_(std::move(modules)), stored_(stored) {
-  for (const auto& [path, info] : modules_) owners_.emplace(info.name, path);  // first path wins
+  for (const auto& [path, info] : modules_) {
+    owners_.emplace(info.name, path);  // first path wins
+    module_files_[info.name].push_back(path);
+  }
+}
+
+const std::vector<std::string>& RepoSymbols::FilesOfModule(std::string_view module) const {
+  static const std::vector<std::string> kNone;
+  auto it = module_files_.find(module);
+  return it == module_files_.end() ? kNone : it->second;
+}
+
+const std::vector<std::string>& RepoSymbols::CallablesNamed(std::string_view name) {
+  if (!callables_built_) {
+    callables_built_ = true;
+    std::set<std::string, std::less<>> parsed_paths;
+    for (const auto& [path, facts] : parsed_) {
+      parsed_paths.insert(path);
+      for (const Definition& d : facts->definitions) {
+        if (d.label == "Function" || d.label == "Method") callables_[d.name].push_back(d.id);
+      }
+    }
+    if (stored_ != nullptr) {
+      for (auto& [n, id] : stored_->CallableNames(parsed_paths)) {
+        if (modules_.count(std::string(PathOfIdPrefix(id)))) callables_[n].push_back(id);
+      }
+    }
+  }
+  static const std::vector<std::string> kNone;
+  auto it = callables_.find(name);
+  return it == callables_.end() ? kNone : it->second;
+}
+
+void ResolveImportFiles(const languages::Language& language,
+                        const std::map<std::string, languages::ModuleInfo>& modules,
+                        FileFacts* facts) {
+  languages::FileExists exists = [&modules](std::string_view p) {
+    return modules.count(std::string(p)) > 0;
+  };
+  for (ImportFact& imp : facts->imports) {
+    std::optional<std::string> file = language.ResolveImportFile(imp.written, facts->path, exists);
+    if (!file) continue;
+    auto it = modules.find(*file);
+    if (it == modules.end()) continue;
+    imp.file = *file;
+    imp.module = it->second.name;
+    imp.resolved = true;
+  }
 }
 
 void RepoSymbols::AddParsed(const FileFacts* facts) {
@@ -134,11 +193,21 @@ const std::vector<ImportBinding>& RepoSymbols::Bindings(std::string_view path) {
   auto it = bindings_.find(path);
   if (it != bindings_.end()) return it->second;
   std::vector<ImportBinding> bindings;
-  if (auto p = parsed_.find(path); p != parsed_.end()) {
-    bindings = BindingsOf(p->second->imports);
-  } else if (stored_ != nullptr) {
-    bindings = stored_->Bindings(path);
+  // Implicit wildcard imports (Java: the file's package) come before the file's own.
+  const languages::Language* lang = languages::LanguageForPath(path);
+  auto module = modules_.find(std::string(path));
+  if (lang != nullptr && module != modules_.end()) {
+    for (std::string& w : lang->ImplicitWildcardImports(module->second)) {
+      bindings.push_back({"*", std::move(w)});
+    }
   }
+  std::vector<ImportBinding> own;
+  if (auto p = parsed_.find(path); p != parsed_.end()) {
+    own = BindingsOf(p->second->imports);
+  } else if (stored_ != nullptr) {
+    own = stored_->Bindings(path);
+  }
+  bindings.insert(bindings.end(), own.begin(), own.end());
   return bindings_.emplace(std::string(path), std::move(bindings)).first->second;
 }
 
@@ -185,6 +254,12 @@ const FileFacts* RepoSymbols::Parsed(std::string_view path) const {
 Target Resolver::ResolveDotted(std::string_view dotted) { return Resolve(dotted, 0); }
 
 Target Resolver::Resolve(std::string_view dotted, int depth) {
+  std::unordered_set<std::string> tried;
+  return Resolve(dotted, depth, &tried);
+}
+
+Target Resolver::Resolve(std::string_view dotted, int depth,
+                         std::unordered_set<std::string>* tried) {
   if (!IsDottedName(dotted)) return External(dotted);
   std::vector<std::string> parts = SplitDots(dotted);
   // The longest prefix that is a repository module.
@@ -197,6 +272,15 @@ Target Resolver::Resolve(std::string_view dotted, int depth) {
     t.module = module;
     t.id = symbols_.ModuleId(*path);
     if (k == parts.size()) {
+      // Java: the module a.b.C names its class C.
+      const languages::Language* lang = languages::LanguageForPath(*path);
+      if (lang != nullptr && lang->ModuleNamesItsClass()) {
+        if (auto id = symbols_.FindDefinition(*path, parts.back())) {
+          t.kind = Target::Kind::kDefinition;
+          t.id = *id;
+          return t;
+        }
+      }
       t.kind = Target::Kind::kModule;
       return t;
     }
@@ -216,10 +300,16 @@ Target Resolver::Resolve(std::string_view dotted, int depth) {
       }
       if (bound != nullptr) {
         std::string next = tail.empty() ? bound->target : bound->target + "." + tail;
-        if (next != dotted) return Resolve(next, depth + 1);
+        if (next != dotted) return Resolve(next, depth + 1, tried);
       }
       for (const std::string& w : wildcards) {
-        Target via = Resolve(w + "." + rest, depth + 1);
+        // Each name is tried through wildcards once per lookup: modules that glob-import each
+        // other (Rust `use super::*` in a child, `pub use self::child::*` in the parent) would
+        // otherwise re-enter the same names at every hop, exponentially in the hop limit. A
+        // name tried before did not resolve to a definition (or is being resolved further up).
+        std::string candidate = w + "." + rest;
+        if (!tried->insert(candidate).second) continue;
+        Target via = Resolve(candidate, depth + 1, tried);
         if (via.kind == Target::Kind::kDefinition) return via;
       }
     }
@@ -230,10 +320,10 @@ Target Resolver::Resolve(std::string_view dotted, int depth) {
 }
 
 Target Resolver::ResolveInFile(const FileFacts& facts, int scope, std::string_view written) {
-  // "Generic[T]" -> "Generic"; "namedtuple('P', 'x')" -> "namedtuple".
+  // "Generic[T]" -> "Generic"; "namedtuple('P', 'x')" -> "namedtuple"; "List<T>" -> "List".
   std::string name;
   for (char c : written) {
-    if (c == '[' || c == '(') break;
+    if (c == '[' || c == '(' || c == '<') break;
     if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\\') name.push_back(c);
   }
   if (!IsDottedName(name)) return External(written);
@@ -282,6 +372,27 @@ Target Resolver::ResolveImport(const ImportFact& imp) {
     return External(imp.name.empty() || imp.name == "*" ? imp.written
                                                         : imp.written + "." + imp.name);
   }
+  // An import naming a repository file (an include, a JS relative import): that file's module,
+  // or the named definition in it.
+  if (!imp.file.empty() && symbols_.HasFile(imp.file)) {
+    Target t;
+    t.kind = Target::Kind::kModule;
+    t.id = symbols_.ModuleId(imp.file);
+    t.module = imp.module;
+    t.dotted = imp.module;
+    if (imp.from && !imp.name.empty() && imp.name != "*") {
+      t.dotted = imp.module + "." + imp.name;
+      if (auto id = symbols_.FindDefinition(imp.file, imp.name)) {
+        t.kind = Target::Kind::kDefinition;
+        t.id = *id;
+      } else {
+        Target via = Resolve(t.dotted, 0);  // re-exports
+        if (via.kind == Target::Kind::kDefinition) return via;
+        t.kind = Target::Kind::kModuleMember;
+      }
+    }
+    return t;
+  }
   // Python imports modules: the module named must exist as a file of the repository, else the
   // import is of something outside it (or broken).
   if (!imp.from) {
@@ -291,6 +402,11 @@ Target Resolver::ResolveImport(const ImportFact& imp) {
   std::string dotted = imp.module.empty() ? imp.name : imp.module + "." + imp.name;
   if (imp.module.empty() && symbols_.ModulePath(imp.name)) return Resolve(imp.name, 0);
   if (imp.module.empty() || !symbols_.ModulePath(imp.module)) {
+    // Java: `import a.b.C;` imports from package a.b, which no file defines; a.b.C does.
+    if (!imp.module.empty() && imp.name != "*" && !imp.name.empty() &&
+        symbols_.ModulePath(dotted)) {
+      return Resolve(dotted, 0);
+    }
     return External(imp.name == "*" || imp.name.empty() ? imp.module : dotted);
   }
   if (imp.name == "*" || imp.name.empty()) return Resolve(imp.module, 0);
@@ -313,6 +429,13 @@ std::optional<std::string> Resolver::FindMember(std::string_view class_id, std::
   std::string qualified(class_id.substr(colon + 1));
   qualified = qualified.substr(0, qualified.find('#'));
   if (auto id = symbols_.FindDefinition(path, qualified + "." + std::string(name))) return id;
+  // Methods attached by a receiver in other files of the class's module (Go packages).
+  if (auto module = ModuleOfPath(path)) {
+    for (const std::string& other : symbols_.FilesOfModule(*module)) {
+      if (other == path) continue;
+      if (auto id = symbols_.FindDefinition(other, qualified + "." + std::string(name))) return id;
+    }
+  }
   const FileFacts* facts = symbols_.Parsed(path);
   if (facts == nullptr) return std::nullopt;
   for (const Definition& d : facts->definitions) {
@@ -323,6 +446,27 @@ std::optional<std::string> Resolver::FindMember(std::string_view class_id, std::
       if (auto id = FindMember(t.id, name, depth + 1)) return id;
     }
     break;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Resolver::ModuleOfPath(std::string_view path) {
+  return symbols_.ModuleOf(path);
+}
+
+std::optional<std::string> Resolver::FindReceiverClass(const FileFacts& facts,
+                                                       const Definition& method) {
+  if (method.receiver.empty()) return std::nullopt;
+  size_t dot = method.qualified_path.rfind('.');
+  if (dot == std::string::npos) return std::nullopt;
+  std::string qualified = method.qualified_path.substr(0, dot);
+  for (const Definition& d : facts.definitions) {
+    if (d.label == "Class" && d.qualified_path == qualified) return d.id;
+  }
+  for (const std::string& other : symbols_.FilesOfModule(facts.module.name)) {
+    if (other == facts.path) continue;
+    std::optional<std::string> id = symbols_.FindDefinition(other, qualified);
+    if (id && symbols_.LabelOf(*id) == "Class") return id;
   }
   return std::nullopt;
 }
@@ -373,6 +517,7 @@ CallTarget Resolver::ResolveCall(const FileFacts& facts, const CallFact& call) {
   }
   std::vector<std::string> parts = SplitDots(call.callee);
   const Definition& caller = facts.definitions[call.caller];
+  const languages::Language* language = languages::LanguageByName(facts.language);
   auto found = [&](std::string id, std::string resolution) {
     out.target.kind = Target::Kind::kDefinition;
     out.target.id = std::move(id);
@@ -380,15 +525,36 @@ CallTarget Resolver::ResolveCall(const FileFacts& facts, const CallFact& call) {
     out.resolution = std::move(resolution);
     return out;
   };
+  // Nothing resolved the call: exactly one Function/Method of the repository with its name.
+  auto by_name = [&]() {
+    if (parts.size() == 1 && (language == nullptr || !language->ResolvesBareCallsByName())) {
+      return out;
+    }
+    const std::vector<std::string>& ids = symbols_.CallablesNamed(parts.back());
+    if (ids.size() != 1) return out;
+    out.target.kind = Target::Kind::kDefinition;
+    out.target.id = ids[0];
+    out.target.module = "";
+    out.resolution = "name";
+    return out;
+  };
 
-  // self.m() / cls.m(): the caller's class and its bases.
-  if (parts.size() == 2 && (parts[0] == "self" || parts[0] == "cls")) {
-    if (caller.label == "Method" && caller.parent >= 0) {
-      if (auto id = FindMember(facts.definitions[caller.parent].id, parts[1])) {
-        return found(*id, "scope");
+  // self.m() / cls.m() / this.m(): the caller's class and its bases.
+  bool is_self = language != nullptr ? language->IsSelfName(parts[0])
+                                     : (parts[0] == "self" || parts[0] == "cls");
+  if (parts.size() == 2 && is_self) {
+    if (caller.label == "Method") {
+      std::optional<std::string> cls;
+      if (caller.parent >= 0 && facts.definitions[caller.parent].label == "Class") {
+        cls = facts.definitions[caller.parent].id;
+      } else {
+        cls = FindReceiverClass(facts, caller);
+      }
+      if (cls) {
+        if (auto id = FindMember(*cls, parts[1])) return found(*id, "scope");
       }
     }
-    return out;
+    return by_name();
   }
 
   // A parameter of the caller shadows everything; its annotation names its class.
@@ -400,7 +566,7 @@ CallTarget Resolver::ResolveCall(const FileFacts& facts, const CallFact& call) {
         if (auto id = FindMember(cls.id, parts[1])) return found(*id, "scope");
       }
     }
-    return out;
+    return by_name();
   }
 
   // Enclosing function scopes (class bodies are not visible from methods), then the module.
@@ -418,12 +584,25 @@ CallTarget Resolver::ResolveCall(const FileFacts& facts, const CallFact& call) {
     if (scope.label == "Class") continue;
     if (lookup(scope.qualified_path + "." + parts[0]) != nullptr) {
       const std::string* full = lookup(scope.qualified_path + "." + call.callee);
-      return full != nullptr ? found(*full, "scope") : out;
+      return full != nullptr ? found(*full, "scope") : by_name();
     }
   }
   if (lookup(parts[0]) != nullptr) {
     const std::string* full = lookup(call.callee);
-    return full != nullptr ? found(*full, "exact") : out;
+    return full != nullptr ? found(*full, "exact") : by_name();
+  }
+  // Java/C++: `foo()` in a method calls a method of its class (or of a base class).
+  if (parts.size() == 1 && caller.label == "Method" && language != nullptr &&
+      language->CallsSiblingsUnqualified()) {
+    std::optional<std::string> cls;
+    if (caller.parent >= 0 && facts.definitions[caller.parent].label == "Class") {
+      cls = facts.definitions[caller.parent].id;
+    } else {
+      cls = FindReceiverClass(facts, caller);
+    }
+    if (cls) {
+      if (auto id = FindMember(*cls, parts[0])) return found(*id, "scope");
+    }
   }
 
   // Imports, then wildcard imports.
@@ -452,7 +631,7 @@ CallTarget Resolver::ResolveCall(const FileFacts& facts, const CallFact& call) {
       return out;
     }
   }
-  return out;
+  return by_name();
 }
 
 }  // namespace kg::ingest

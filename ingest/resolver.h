@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -57,7 +58,21 @@ class StoredSymbolLookup {
     (void)class_id;
     return {};
   }
+  // (name, id) of every stored Function and Method whose file is not in `skip_paths`.
+  virtual std::vector<std::pair<std::string, std::string>> CallableNames(
+      const std::set<std::string, std::less<>>& skip_paths) {
+    (void)skip_paths;
+    return {};
+  }
 };
+
+// Fills ImportFact::file for the imports of `facts` that name a repository file through
+// Language::ResolveImportFile (C/C++ includes, JS/TS relative imports), and then sets their
+// `module` to that file's module (from `modules`, path -> module) and `resolved` to true.
+// `language` is the file's language; `modules` holds every file of the repository.
+void ResolveImportFiles(const languages::Language& language,
+                        const std::map<std::string, languages::ModuleInfo>& modules,
+                        FileFacts* facts);
 
 // The repository as the resolver sees it.
 class RepoSymbols {
@@ -86,16 +101,32 @@ class RepoSymbols {
   std::string LabelOf(std::string_view id);
   // The Fields class `class_id` declares itself: (name, id), in source order.
   std::vector<std::pair<std::string, std::string>> FieldsOf(std::string_view class_id);
+  // The module name of the repository file `path`, or nullopt.
+  std::optional<std::string> ModuleOf(std::string_view path) const {
+    auto it = modules_.find(std::string(path));
+    if (it == modules_.end()) return std::nullopt;
+    return it->second.name;
+  }
+  // Whether `path` is a file of the repository (parsed or stored).
+  bool HasFile(std::string_view path) const { return modules_.count(std::string(path)) > 0; }
+  // Every file of module `module` (several in Go packages), sorted; empty when none.
+  const std::vector<std::string>& FilesOfModule(std::string_view module) const;
+  // The Function and Method ids named `name` anywhere in the repository (parsed files, then
+  // stored ones), each once. Built on first use.
+  const std::vector<std::string>& CallablesNamed(std::string_view name);
 
  private:
   std::map<std::string, languages::ModuleInfo> modules_;    // path -> module
   std::map<std::string, std::string, std::less<>> owners_;  // module -> first path
+  std::map<std::string, std::vector<std::string>, std::less<>> module_files_;  // module -> paths
   StoredSymbolLookup* stored_;
   std::map<std::string, const FileFacts*, std::less<>> parsed_;
   std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>
       parsed_defs_;  // path -> qualified_path -> id
   std::map<std::string, std::vector<ImportBinding>, std::less<>> bindings_;  // cache
   std::unordered_map<std::string, std::string> parsed_labels_;  // id -> label, parsed files
+  bool callables_built_ = false;
+  std::map<std::string, std::vector<std::string>, std::less<>> callables_;  // name -> ids
 };
 
 // What a name resolved to.
@@ -117,7 +148,9 @@ struct CallTarget {
   Target target;
   // "exact": a definition of the same file named at module level; "scope": an enclosing
   // function's nested definition, or `self.m` / `cls.m` found on the caller's class or its bases
-  // in the repository; "import": through the file's imports; "" when unresolved (External).
+  // in the repository; "import": through the file's imports; "name": nothing above resolved it,
+  // but exactly one Function or Method of the repository has the called name (the last part of
+  // `x.foo`); "" when unresolved (External).
   std::string resolution;
 };
 
@@ -145,9 +178,12 @@ class Resolver {
   // imports. `self.m()` / `cls.m()` in a method look `m` up on the method's class and then its
   // base classes in the repository (depth-first, in base order); `p.m()` where `p` is a
   // parameter of the caller annotated with a repository class looks `m` up on that class (both
-  // "scope"). A Class target means
-  // construction. Unresolved callees are External nodes named as written ("self.x.save",
-  // "len"). Bases of classes in files not parsed in this run are not followed.
+  // "scope"). The instance names are the language's (Language::IsSelfName: Python self/cls,
+  // others `this`). A Class target means construction. What none of this resolves (and is not
+  // bound by an import) resolves by name when exactly one Function or Method of the repository
+  // has the called name ("name"; bare names only when Language::ResolvesBareCallsByName).
+  // Unresolved callees are External nodes named as written ("self.x.save", "len"). Bases of
+  // classes in files not parsed in this run are not followed.
   CallTarget ResolveCall(const FileFacts& facts, const CallFact& call);
 
   // The repository definitions named in a type annotation written in `facts`' file inside
@@ -158,8 +194,15 @@ class Resolver {
                                         std::string_view annotation);
 
   // The id of the member `name` of the class `class_id` (a definition id), looked up on the class
-  // and then, depth-first, its base classes in the repository (up to 8 levels); nullopt if none.
+  // (including methods attached to it by a receiver in other files of its module) and then,
+  // depth-first, its base classes in the repository (up to 8 levels); nullopt if none.
   std::optional<std::string> FindMember(std::string_view class_id, std::string_view name);
+
+  // The Class a method with a receiver (Definition::receiver) belongs to: the Class whose
+  // qualified path is the method's qualified path without its last part, in the method's own
+  // file, else in another file of the same module (sorted by path; parsed or stored). nullopt
+  // when the class is not in the module (the method then hangs off its file and module).
+  std::optional<std::string> FindReceiverClass(const FileFacts& facts, const Definition& method);
 
   // The label of a repository definition or member id ("Class", ..., "Field", "Variable"), or
   // "" (RepoSymbols::LabelOf).
@@ -179,6 +222,8 @@ class Resolver {
 
  private:
   Target Resolve(std::string_view dotted, int depth);
+  Target Resolve(std::string_view dotted, int depth, std::unordered_set<std::string>* tried);
+  std::optional<std::string> ModuleOfPath(std::string_view path);
   std::optional<std::string> FindMember(std::string_view class_id, std::string_view name,
                                         int depth);
   void CollectFields(std::string_view class_id, int depth, std::set<std::string>* names,

@@ -11,6 +11,8 @@ constexpr auto kContains = static_cast<storage::EdgeTypeId>(schema::EdgeType::kC
 constexpr auto kImports = static_cast<storage::EdgeTypeId>(schema::EdgeType::kIMPORTS);
 constexpr auto kInherits = static_cast<storage::EdgeTypeId>(schema::EdgeType::kINHERITS);
 constexpr auto kHasField = static_cast<storage::EdgeTypeId>(schema::EdgeType::kHAS_FIELD);
+constexpr auto kImplements = static_cast<storage::EdgeTypeId>(schema::EdgeType::kIMPLEMENTS);
+constexpr auto kDefinesModule = static_cast<storage::EdgeTypeId>(schema::EdgeType::kDEFINES_MODULE);
 
 std::string StringProp(const Properties& props, std::string_view key) {
   auto it = props.find(key);
@@ -146,7 +148,7 @@ std::set<std::string> StoredSymbols::FilesPointingAt(const std::vector<std::stri
   for (const std::string& id : target_ids) {
     std::optional<storage::NodeKey> target = Find(id);
     if (!target) continue;
-    for (storage::EdgeTypeId type : {kImports, kInherits}) {
+    for (storage::EdgeTypeId type : {kImports, kInherits, kImplements}) {
       auto cursor = snapshot_.Expand(*target, storage::Direction::kIn, type);
       storage::EdgeRecord edge;
       while (cursor->Next(&edge)) {
@@ -224,6 +226,47 @@ std::vector<std::pair<std::string, std::string>> StoredSymbols::QualifiedNames(
       if (!qn.empty()) out.emplace_back(std::move(qn), n->id);
     }
   }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> StoredSymbols::CallableNames(
+    const std::set<std::string, std::less<>>& skip_paths) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (schema::Label label : {schema::Label::kFunction, schema::Label::kMethod}) {
+    auto cursor = snapshot_.ScanLabel(static_cast<storage::LabelId>(label));
+    std::vector<storage::NodeKey> keys;
+    storage::NodeKey key;
+    while (cursor->Next(&key)) keys.push_back(key);
+    Note(cursor->status());
+    std::vector<std::optional<storage::NodeRecord>> nodes;
+    Status s = snapshot_.GetNodes(keys, &nodes);
+    if (!s.ok()) {
+      Note(s);
+      continue;
+    }
+    for (const std::optional<storage::NodeRecord>& n : nodes) {
+      if (!n || skip_paths.count(StringProp(n->props, "path"))) continue;
+      out.emplace_back(StringProp(n->props, "name"), n->id);
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> StoredSymbols::ModuleNameOf(std::string_view path) {
+  std::optional<storage::NodeKey> file = Find(path);
+  if (!file) return std::nullopt;
+  auto cursor = snapshot_.Expand(*file, storage::Direction::kOut, kDefinesModule);
+  storage::EdgeRecord edge;
+  std::optional<std::string> out;
+  if (cursor->Next(&edge)) {
+    Result<std::optional<storage::NodeRecord>> node = snapshot_.GetNode(edge.dst);
+    if (!node.ok()) {
+      Note(node.status());
+    } else if (*node) {
+      out = StringProp((*node)->props, "name");
+    }
+  }
+  Note(cursor->status());
   return out;
 }
 

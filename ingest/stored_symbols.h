@@ -32,12 +32,19 @@ class StoredSymbols final : public StoredSymbolLookup {
   std::string LabelOf(std::string_view id) override;
   // From the class's HAS_FIELD edges with inherited = false.
   std::vector<std::pair<std::string, std::string>> FieldsOf(std::string_view class_id) override;
+  // From the Function and Method label scans (property `name`).
+  std::vector<std::pair<std::string, std::string>> CallableNames(
+      const std::set<std::string, std::less<>>& skip_paths) override;
+
+  // The name of the Module the stored file `path` defines (its DEFINES_MODULE target), or
+  // nullopt when the file is not stored.
+  std::optional<std::string> ModuleNameOf(std::string_view path);
 
   // Ids of the top-level definitions stored for a module (its Module node's CONTAINS targets),
   // sorted; empty when the module is not stored.
   std::vector<std::string> TopLevelIds(std::string_view module_id);
 
-  // Paths of the stored files with an IMPORTS or INHERITS edge into any of `target_ids`
+  // Paths of the stored files with an IMPORTS, INHERITS or IMPLEMENTS edge into any of `target_ids`
   // (missing ids are ignored). When `import_symbols` is given, an IMPORTS edge only counts if its
   // `symbol` property is in the set.
   std::set<std::string> FilesPointingAt(const std::vector<std::string>& target_ids,

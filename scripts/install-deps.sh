@@ -2,7 +2,10 @@
 # Installs everything codekg needs on a fresh Debian 12 (bookworm) machine: the build toolchain,
 # the libraries (all from Debian), and the tree-sitter grammars (from npm, pinned by
 # package-lock.json, installed without running any package scripts). Idempotent.
-# Usage: scripts/install-deps.sh [--build-only]   (--build-only: no test/bench packages)
+# Usage: scripts/install-deps.sh [--build-only | --bench]
+#   --build-only  no test/bench packages
+#   --bench       also what bench/languages scores against: universal-ctags and real Go, C,
+#                 C++ and Rust sources from Debian, plus its npm corpora (JS/TS/Java)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +22,13 @@ PKGS=(
 # sources), pip to install the Python client, wrk for bench/http, Chromium for the explorer test.
 NPM_FLAGS=()
 NPM_MARK=.cache/package-lock.installed
+BENCH_CORPORA=0
+if [ "${1:-}" = "--bench" ]; then
+  BENCH_CORPORA=1
+  PKGS+=(universal-ctags golang-github-spf13-cobra-dev golang-github-google-go-cmp-dev
+         golang-golang-x-sync-dev golang-github-pkg-errors-dev librust-serde-dev
+         librust-anyhow-dev librust-regex-syntax-dev gnulib zlib1g-dev googletest libfmt-dev)
+fi
 if [ "${1:-}" = "--build-only" ]; then
   NPM_FLAGS=(--omit=dev)
   NPM_MARK=.cache/package-lock.installed-build-only
@@ -44,5 +54,8 @@ if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json "$NPM_
   echo "install-deps: npm ci --ignore-scripts"
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error ${NPM_FLAGS[@]+"${NPM_FLAGS[@]}"}
   mkdir -p .cache && rm -f .cache/package-lock.installed* && cp package-lock.json "$NPM_MARK"
+fi
+if [ "$BENCH_CORPORA" = 1 ]; then
+  (cd bench/languages/corpora && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 fi
 echo "install-deps: ok"

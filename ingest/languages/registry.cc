@@ -5,10 +5,40 @@ namespace kg::ingest::languages {
 namespace python {
 const Language& GetLanguage();
 }  // namespace python
+namespace go {
+const Language& GetLanguage();
+}  // namespace go
+namespace c {
+const Language& GetLanguage();
+}  // namespace c
+namespace cpp {
+const Language& GetLanguage();
+}  // namespace cpp
+namespace rust {
+const Language& GetLanguage();
+}  // namespace rust
+namespace javascript {
+const Language& GetLanguage();
+}  // namespace javascript
+namespace java {
+const Language& GetLanguage();
+}  // namespace java
+namespace typescript {
+const Language& GetLanguage();
+const Language& GetTsxLanguage();
+}  // namespace typescript
 
 const std::vector<const Language*>& AllLanguages() {
   static const std::vector<const Language*> kLanguages = {
-      &python::GetLanguage(),  // languages/python/
+      &python::GetLanguage(),         // languages/python/
+      &go::GetLanguage(),             // languages/go/
+      &c::GetLanguage(),              // languages/c/
+      &cpp::GetLanguage(),            // languages/cpp/
+      &rust::GetLanguage(),           // languages/rust/
+      &javascript::GetLanguage(),     // languages/javascript/
+      &java::GetLanguage(),           // languages/java/
+      &typescript::GetLanguage(),     // languages/typescript/ (.ts)
+      &typescript::GetTsxLanguage(),  // languages/typescript/ (.tsx, same queries)
   };
   return kLanguages;
 }

@@ -40,69 +40,6 @@ const Definition* Find(const FileFacts& facts, std::string_view id) {
   return nullptr;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// ---- Annotated sources (tree-sitter test/tags style) ----
-
-TEST(AnnotatedSourceTest, Definitions) {
-  std::string path = std::string(CODEKG_SOURCE_DIR) + "/tests/ingest/data/annotated/definitions.py";
-  std::string source = ReadFile(path);
-  ASSERT_FALSE(source.empty()) << path;
-  FileFacts facts = Extract(source, "definitions.py", {"definitions", false});
-  EXPECT_FALSE(facts.syntax_error);
-
-  std::vector<std::string> lines;
-  std::stringstream ss(source);
-  for (std::string line; std::getline(ss, line);) lines.push_back(line);
-
-  // Expected (line, label, qualified path, name column) from the annotations.
-  struct Expected {
-    int line;
-    std::string label, qualified;
-    size_t column;
-  };
-  std::vector<Expected> expected;
-  for (size_t i = 1; i < lines.size(); ++i) {
-    const std::string& l = lines[i];
-    if (!l.starts_with("#")) continue;
-    size_t caret = l.find('^');
-    if (caret == std::string::npos) continue;
-    std::istringstream words(l.substr(caret + 1));
-    Expected e;
-    words >> e.label >> e.qualified;
-    size_t target = i - 1;  // the annotated line is the nearest non-annotation line above
-    while (target > 0 && lines[target].starts_with("#")) --target;
-    e.line = static_cast<int>(target) + 1;
-    e.column = caret;
-    expected.push_back(e);
-  }
-  ASSERT_EQ(expected.size(), 16u);
-
-  std::vector<bool> matched(facts.definitions.size(), false);
-  for (const Expected& e : expected) {
-    bool found = false;
-    for (size_t k = 0; k < facts.definitions.size(); ++k) {
-      const Definition& d = facts.definitions[k];
-      if (matched[k] || d.start_line != e.line || d.qualified_path != e.qualified) continue;
-      EXPECT_EQ(d.label, e.label) << d.id;
-      EXPECT_EQ(lines[e.line - 1].compare(e.column, d.name.size(), d.name), 0)
-          << d.id << ": name not at the caret column " << e.column;
-      matched[k] = found = true;
-      break;
-    }
-    EXPECT_TRUE(found) << "line " << e.line << ": expected " << e.label << " " << e.qualified;
-  }
-  for (size_t k = 0; k < facts.definitions.size(); ++k) {
-    EXPECT_TRUE(matched[k]) << "unexpected definition " << facts.definitions[k].id << " at line "
-                            << facts.definitions[k].start_line;
-  }
-}
-
 // ---- Properties of definitions ----
 
 TEST(ExtractorTest, ClassAndMethodProperties) {

@@ -427,13 +427,15 @@ TEST_F(IngestE2ETest, SampleSchemaEdges) {
   EXPECT_NE(std::find(init.begin(), init.end(), "CONTAINS -> shop/__init__.py:__all__"),
             init.end());
 
-  // Calls: self. on the class, construction, imports, same-file names, unresolved -> External.
+  // Calls: self. on the class, construction, imports, same-file names, the only method of the
+  // repository named `subtotal` (by name), unresolved -> External (`decimal` is imported).
   std::vector<std::string> total = Out("shop/cart.py:Cart.total", "CALLS");
   EXPECT_EQ(total, (std::vector<std::string>{
                        "CALLS -> external:decimal.Decimal col=23 count=1 line=52 resolution='none'",
-                       "CALLS -> external:item.subtotal col=29 count=1 line=54 resolution='none'",
                        "CALLS -> shop/cart.py:Cart.shipping col=24 count=1 line=55 "
                        "resolution='scope'",
+                       "CALLS -> shop/cart.py:CartItem.subtotal col=29 count=1 line=54 "
+                       "resolution='name'",
                        "CALLS -> shop/models.py:Money col=17 count=1 line=52 resolution='import'",
                    }));
   std::vector<std::string> add = Out("shop/cart.py:Cart.add", "CALLS");

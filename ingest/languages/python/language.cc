@@ -15,7 +15,8 @@ extern "C" const TSLanguage* tree_sitter_python(void);
 
 namespace kg::ingest::languages::python {
 
-extern const std::string_view kTagsScm;  // languages/python/tags.scm, embedded by CMake
+extern const std::string_view kTagsScm;   // languages/python/tags.scm, embedded by CMake
+extern const std::string_view kEdgesScm;  // languages/python/edges.scm
 
 namespace {
 
@@ -200,6 +201,7 @@ class PythonLanguage final : public Language {
   const TSLanguage* grammar() const override { return tree_sitter_python(); }
 
   std::string_view tags_query() const override { return kTagsScm; }
+  std::string_view edges_query() const override { return kEdgesScm; }
 
   // The file's stem prefixed by the folders from the topmost folder holding an __init__.py down
   // to the file's own folder ("src/shop/models.py" -> "shop.models"; "shop/__init__.py" ->
@@ -299,6 +301,10 @@ class PythonLanguage final : public Language {
     if (!name.starts_with("test")) return false;
     return name.size() == 4 || name[4] == '_' || (name[4] >= 'A' && name[4] <= 'Z');
   }
+
+  bool IsSelfName(std::string_view name) const override { return name == "self" || name == "cls"; }
+
+  bool ResolvesBareCallsByName() const override { return false; }
 };
 
 }  // namespace

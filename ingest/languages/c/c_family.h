@@ -1,0 +1,114 @@
+#pragma once
+// What C and C++ share in codekg: module names (the file's path), include resolution and test
+// naming. Header-only so that both languages/c/language.cc and languages/cpp/language.cc use it
+// (each language folder compiles only its language.cc).
+//
+// Thread-safety: pure functions.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ingest/languages/language.h"
+
+namespace kg::ingest::languages::c_family {
+
+// The module of a C/C++ file is its repository-relative path ("src/util.c").
+inline ModuleInfo ModuleForPath(std::string_view path) {
+  ModuleInfo info;
+  info.name = std::string(path);
+  return info;
+}
+
+// The include path without its delimiters: `"x/y.h"` -> `x/y.h`, `<stdio.h>` -> `stdio.h`;
+// nullopt for a computed include (`#include MACRO`).
+inline std::optional<std::string> IncludePath(std::string_view written) {
+  if (written.size() >= 2 && ((written.front() == '"' && written.back() == '"') ||
+                              (written.front() == '<' && written.back() == '>'))) {
+    std::string_view inner = written.substr(1, written.size() - 2);
+    if (!inner.empty()) return std::string(inner);
+  }
+  return std::nullopt;
+}
+
+// "a/./b/../c.h" -> "a/c.h"; nullopt when it climbs above the root.
+inline std::optional<std::string> NormalizePath(std::string_view path) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    std::string_view part = path.substr(start, slash - start);
+    if (part == "..") {
+      if (parts.empty()) return std::nullopt;
+      parts.pop_back();
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    start = slash + 1;
+  }
+  std::string out;
+  for (std::string_view p : parts) {
+    if (!out.empty()) out.push_back('/');
+    out.append(p);
+  }
+  return out;
+}
+
+// The repository file named by `#include "x.h"` in `importer`: relative to the including file's
+// folder, then to each of its ancestor folders up to the repository root, then under the common
+// include folders `include/` and `src/` of the root. System includes (`<x.h>`) resolve the same
+// way, without the including file's folder first (they are External when no repository file
+// matches).
+inline std::optional<std::string> ResolveInclude(std::string_view written,
+                                                 std::string_view importer,
+                                                 const FileExists& exists) {
+  std::optional<std::string> path = IncludePath(written);
+  if (!path) return std::nullopt;
+  bool quoted = written.front() == '"';
+  std::string_view folder =
+      importer.substr(0, importer.rfind('/') == std::string_view::npos ? 0 : importer.rfind('/'));
+  std::vector<std::string> candidates;
+  if (quoted) {
+    // The including file's folder and its ancestors.
+    std::string_view dir = folder;
+    while (true) {
+      candidates.push_back(dir.empty() ? *path : std::string(dir) + "/" + *path);
+      if (dir.empty()) break;
+      size_t slash = dir.rfind('/');
+      dir = slash == std::string_view::npos ? std::string_view() : dir.substr(0, slash);
+    }
+  } else {
+    candidates.push_back(*path);
+  }
+  candidates.push_back("include/" + *path);
+  candidates.push_back("src/" + *path);
+  for (const std::string& c : candidates) {
+    std::optional<std::string> normal = NormalizePath(c);
+    if (normal && !normal->empty() && exists(*normal)) return normal;
+  }
+  return std::nullopt;
+}
+
+// Test code by path: a folder named test/tests/testing/unittest(s), or a file named test_*,
+// *_test.*, *_unittest.*, *-test.*, *Test.* (gtest, CTest, Check and cmocka layouts).
+inline bool IsTestPath(std::string_view path) {
+  size_t start = 0;
+  while (true) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) break;
+    std::string_view dir = path.substr(start, slash - start);
+    if (dir == "test" || dir == "tests" || dir == "testing" || dir == "unittest" ||
+        dir == "unittests") {
+      return true;
+    }
+    start = slash + 1;
+  }
+  std::string_view file = path.substr(start);
+  std::string_view stem = file.substr(0, file.rfind('.'));
+  return stem.starts_with("test_") || stem.ends_with("_test") || stem.ends_with("_unittest") ||
+         stem.ends_with("-test") || stem.ends_with("Test") || stem.ends_with("_tests");
+}
+
+}  // namespace kg::ingest::languages::c_family
