@@ -106,6 +106,8 @@ uint64_t DedupExact(std::vector<TrainingPair>* pairs) {
   kept.reserve(pairs->size());
   for (auto& p : *pairs) {
     std::string key = NormalizeText(p.instruction) + "\n" + NormalizeText(p.input);
+    // A record without a question (cpt_corpus text) is identified by its text.
+    if (key.size() == 1) key += "\n" + NormalizeText(p.output);
     if (seen.insert(std::move(key)).second) kept.push_back(std::move(p));
   }
   uint64_t removed = pairs->size() - kept.size();
@@ -130,6 +132,63 @@ double LevenshteinSimilarity(std::string_view a, std::string_view b) {
   return 1.0 - static_cast<double>(row[m]) / static_cast<double>(std::max(n, m));
 }
 
+namespace {
+
+// Edit distance of `a` and `b` if it is at most `k`, else some value > k. Myers' bit-vector
+// algorithm (Myers 1999; the multi-word form of Hyyro 2003): the DP column over `a` is kept as
+// vertical +1/-1 delta bit vectors, 64 rows per word, and advanced one character of `b` at a
+// time with a few word operations per block. Exits early once the distance provably exceeds k.
+size_t BoundedEditDistance(std::string_view a, std::string_view b, size_t k) {
+  const size_t m = a.size(), n = b.size();
+  if (m == 0) return n;
+  if (n == 0) return m;
+  const size_t blocks = (m + 63) / 64;
+  // peq[c * blocks + w]: bit i of word w set when a[64 * w + i] == c. Only the rows of the bytes
+  // that occur in `a` are cleared after use, so the table is reused across calls.
+  thread_local std::vector<uint64_t> peq;
+  thread_local std::vector<uint64_t> pv, mv;
+  if (peq.size() < 256 * blocks) peq.assign(256 * blocks, 0);
+  for (size_t i = 0; i < m; ++i) {
+    peq[static_cast<unsigned char>(a[i]) * blocks + i / 64] |= uint64_t{1} << (i % 64);
+  }
+  pv.assign(blocks, ~uint64_t{0});
+  mv.assign(blocks, 0);
+  const uint64_t last_bit = uint64_t{1} << ((m - 1) % 64);
+  size_t score = m;  // D[m][j], the bottom row
+  size_t result = k + 1;
+  bool done = false;
+  for (size_t j = 0; j < n && !done; ++j) {
+    const uint64_t* eq_row = &peq[static_cast<unsigned char>(b[j]) * blocks];
+    int carry = 1;  // horizontal delta entering the block from above: D[0][j] - D[0][j-1] = +1
+    for (size_t w = 0; w < blocks; ++w) {
+      uint64_t eq = eq_row[w];
+      const uint64_t p = pv[w], q = mv[w];
+      const uint64_t carry_neg = carry < 0 ? 1 : 0;
+      const uint64_t carry_pos = carry > 0 ? 1 : 0;
+      const uint64_t xv = eq | q;
+      eq |= carry_neg;
+      const uint64_t xh = (((eq & p) + p) ^ p) | eq;
+      uint64_t ph = q | ~(xh | p);
+      uint64_t mh = p & xh;
+      const uint64_t top = w + 1 == blocks ? last_bit : uint64_t{1} << 63;
+      int out = (ph & top) ? 1 : ((mh & top) ? -1 : 0);
+      ph = (ph << 1) | carry_pos;
+      mh = (mh << 1) | carry_neg;
+      pv[w] = mh | ~(xv | ph);
+      mv[w] = ph & xv;
+      carry = out;
+    }
+    score = static_cast<size_t>(static_cast<int64_t>(score) + carry);
+    // The distance is at least the bottom-row value minus the columns still to come.
+    if (score > k + (n - 1 - j)) done = true;
+  }
+  if (!done) result = score;
+  for (size_t i = 0; i < m; ++i) peq[static_cast<unsigned char>(a[i]) * blocks + i / 64] = 0;
+  return result;
+}
+
+}  // namespace
+
 bool SimilarAtLeast(std::string_view a, std::string_view b, double threshold) {
   if (threshold <= 0) return true;
   size_t n = a.size(), m = b.size();
@@ -141,31 +200,9 @@ bool SimilarAtLeast(std::string_view a, std::string_view b, double threshold) {
   size_t k = static_cast<size_t>(limit);
   size_t diff = n > m ? n - m : m - n;
   if (diff > k) return false;
-  // Banded DP over cells |i - j| <= k; values above k are clamped to k + 1.
-  const size_t kInf = k + 1;
-  std::vector<size_t> prev(m + 1, kInf), cur(m + 1, kInf);
-  for (size_t j = 0; j <= std::min(m, k); ++j) prev[j] = j;
-  for (size_t i = 1; i <= n; ++i) {
-    size_t lo = i > k ? i - k : 0;
-    size_t hi = std::min(m, i + k);
-    std::fill(cur.begin() + static_cast<std::ptrdiff_t>(lo > 0 ? lo - 1 : 0),
-              cur.begin() + static_cast<std::ptrdiff_t>(std::min(m, hi + 1) + 1), kInf);
-    size_t row_min = kInf;
-    for (size_t j = lo; j <= hi; ++j) {
-      size_t v;
-      if (j == 0) {
-        v = i;
-      } else {
-        v = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      }
-      v = std::min(v, kInf);
-      cur[j] = v;
-      row_min = std::min(row_min, v);
-    }
-    if (row_min > k) return false;
-    std::swap(prev, cur);
-  }
-  return prev[m] <= k;
+  // The shorter string is the bit-vector pattern (fewer words per column).
+  if (n > m) std::swap(a, b);
+  return BoundedEditDistance(a, b, k) <= k;
 }
 
 std::vector<size_t> FindNearDuplicates(const std::vector<std::string>& texts,

@@ -4,7 +4,8 @@
 // NormalizeText() lower-cases ASCII letters, turns every run of whitespace into one space, and
 // trims both ends.
 // Exact: two pairs are duplicates when Normalize(instruction) + "\n" + Normalize(input) are
-// equal (the same question asked twice).
+// equal (the same question asked twice); for records with neither (cpt_corpus text) the
+// normalized output is compared instead.
 // Near: two pairs are near-duplicates when the normalized texts of the whole pair
 // (question, input and answer) have a normalized Levenshtein similarity
 //   1 - distance / max(length)  >=  threshold.

@@ -80,9 +80,9 @@ void Sample(std::vector<TrainingPair>* pairs, uint64_t seed, size_t keep) {
   keyed.reserve(pairs->size());
   for (size_t i = 0; i < pairs->size(); ++i) {
     const TrainingPair& p = (*pairs)[i];
-    keyed.emplace_back(SeededHash(seed ^ 0x5eed5eed5eed5eedULL,
-                                  NormalizeText(p.instruction) + "\n" + NormalizeText(p.input)),
-                       i);
+    std::string key = NormalizeText(p.instruction) + "\n" + NormalizeText(p.input);
+    if (key.size() == 1) key += "\n" + p.subject;  // cpt_corpus text: no question
+    keyed.emplace_back(SeededHash(seed ^ 0x5eed5eed5eed5eedULL, key), i);
   }
   std::nth_element(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(keep), keyed.end());
   keyed.resize(keep);
@@ -178,6 +178,40 @@ Result<SynthSpec> ParseSynthSpec(const Json& body) {
       KG_ASSIGN_OR_RETURN(spec.negatives, Bool(v, key));
     } else if (key == "check_api") {
       KG_ASSIGN_OR_RETURN(spec.check_api, Bool(v, key));
+    } else if (key == "teacher") {
+      if (!v.is_object()) {
+        return FieldError(key, "must be an object {url, model?, api_key_env?, timeout_ms?}");
+      }
+      for (const auto& [tk, tv] : v.items()) {
+        if (tk == "url" || tk == "model" || tk == "api_key_env") {
+          if (!tv.is_string()) return FieldError("teacher." + tk, "must be a string");
+          std::string s = tv.get<std::string>();
+          if (tk == "url") {
+            if (s.rfind("http://", 0) != 0 && s.rfind("https://", 0) != 0) {
+              return FieldError("teacher.url", "must start with http:// or https://");
+            }
+            spec.teacher.url = s;
+          } else if (tk == "model") {
+            spec.teacher.model = s;
+          } else {
+            spec.teacher.api_key_env = s;
+          }
+        } else if (tk == "timeout_ms") {
+          KG_ASSIGN_OR_RETURN(spec.teacher.timeout_ms, Unsigned(tv, "teacher.timeout_ms"));
+          if (spec.teacher.timeout_ms < 1 || spec.teacher.timeout_ms > 600000) {
+            return FieldError("teacher.timeout_ms", "must be in 1..600000");
+          }
+        } else {
+          return FieldError("teacher." + tk,
+                            "is unknown (known: url, model, api_key_env, timeout_ms)");
+        }
+      }
+      if (spec.teacher.url.empty()) return FieldError("teacher.url", "is required");
+    } else if (key == "chunk_bytes") {
+      KG_ASSIGN_OR_RETURN(spec.chunk_bytes, Unsigned(v, key));
+      if (spec.chunk_bytes < 256 || spec.chunk_bytes > (uint64_t{1} << 24)) {
+        return FieldError(key, "must be in 256..16777216");
+      }
     } else if (key == "dedup") {
       if (!v.is_object()) return FieldError(key, "must be an object {near?, threshold?, shingle?}");
       for (const auto& [dk, dv] : v.items()) {
@@ -199,7 +233,7 @@ Result<SynthSpec> ParseSynthSpec(const Json& body) {
     } else {
       return FieldError(key,
                         "is unknown (known: strategy, mix, seed, count, max_pairs, format, "
-                        "filters, negatives, check_api, dedup)");
+                        "filters, negatives, check_api, chunk_bytes, teacher, dedup)");
     }
   }
   for (const auto& [name, w] : spec.mix) {
@@ -218,17 +252,25 @@ Result<SynthSpec> ParseSynthSpec(const Json& body) {
 Json SynthSpecToJson(const SynthSpec& spec) {
   Json mix = Json::object();
   for (const auto& [name, w] : spec.mix) mix[name] = w;
-  return Json{{"mix", mix},
-              {"seed", spec.seed},
-              {"count", spec.count},
-              {"format", spec.format},
-              {"filters", {{"paths", spec.paths}, {"labels", spec.labels}}},
-              {"negatives", spec.negatives},
-              {"check_api", spec.check_api},
-              {"dedup",
-               {{"near", spec.near_dedup.enabled},
-                {"threshold", spec.near_dedup.threshold},
-                {"shingle", spec.near_dedup.shingle}}}};
+  Json out = Json{{"mix", mix},
+                  {"seed", spec.seed},
+                  {"count", spec.count},
+                  {"format", spec.format},
+                  {"filters", {{"paths", spec.paths}, {"labels", spec.labels}}},
+                  {"negatives", spec.negatives},
+                  {"check_api", spec.check_api},
+                  {"chunk_bytes", spec.chunk_bytes},
+                  {"dedup",
+                   {{"near", spec.near_dedup.enabled},
+                    {"threshold", spec.near_dedup.threshold},
+                    {"shingle", spec.near_dedup.shingle}}}};
+  if (spec.teacher.enabled()) {
+    out["teacher"] = {{"url", spec.teacher.url},
+                      {"model", spec.teacher.model},
+                      {"api_key_env", spec.teacher.api_key_env},
+                      {"timeout_ms", spec.teacher.timeout_ms}};
+  }
+  return out;
 }
 
 Result<Json> RunSynthJob(storage::GraphStore& store, std::string_view graph, const SynthSpec& spec,
@@ -256,12 +298,28 @@ Result<Json> RunSynthJob(storage::GraphStore& store, std::string_view graph, con
   progress.SetTotal(spec.mix.size());
 
   Json summary = Json::object();
+  Json stage_ms = Json::object();
+  auto stage_start = std::chrono::steady_clock::now();
+  auto end_stage = [&](const char* name) {
+    auto now = std::chrono::steady_clock::now();
+    stage_ms[name] = std::chrono::duration<double, std::milli>(now - stage_start).count();
+    stage_start = now;
+  };
   Json per_strategy = Json::object(), per_relation = Json::object(), per_direction = Json::object();
   uint64_t candidates = 0, filtered_out = 0;
 
   // 1. Walks, one per strategy of the mix (map order), then filters.
   std::map<std::string, std::vector<TrainingPair>> by_strategy;
-  WalkContext walk{store, graph, spec.seed, spec.negatives, cancelled};
+  if (spec.chunk_bytes == 0) return Status::InvalidArgument("chunk_bytes must be positive");
+  std::map<std::string, uint64_t> walk_stats;
+  WalkContext walk{store,
+                   graph,
+                   spec.seed,
+                   spec.negatives,
+                   cancelled,
+                   static_cast<size_t>(spec.chunk_bytes),
+                   spec.teacher.enabled() ? &spec.teacher : nullptr,
+                   &walk_stats};
   for (const auto& [name, w] : spec.mix) {
     const StrategyEntry* strategy = FindStrategy(name);
     KG_ASSIGN_OR_RETURN(std::vector<TrainingPair> pairs, strategy->walk(walk));
@@ -280,6 +338,7 @@ Result<Json> RunSynthJob(storage::GraphStore& store, std::string_view graph, con
     by_strategy[name] = std::move(kept);
     progress.Step();
   }
+  end_stage("walks");
 
   // 2. The API check: a code answer that references a missing API or calls one with the wrong
   // number of arguments is rejected.
@@ -315,6 +374,8 @@ Result<Json> RunSynthJob(storage::GraphStore& store, std::string_view graph, con
     }
   }
 
+  end_stage("api_check");
+
   // 3. Dedup over all strategies together (exact, then near), keeping the first occurrence.
   std::vector<TrainingPair> all;
   for (auto& [name, pairs] : by_strategy) {
@@ -326,6 +387,8 @@ Result<Json> RunSynthJob(storage::GraphStore& store, std::string_view graph, con
     near_removed = DedupNear(&all, {spec.near_dedup.threshold, spec.near_dedup.shingle}, cancelled);
   }
   if (is_cancelled()) return Status::Cancelled("cancelled");
+
+  end_stage("dedup");
 
   // 4. Sampling: the count split over the mix.
   by_strategy.clear();
@@ -365,6 +428,7 @@ Result<Json> RunSynthJob(storage::GraphStore& store, std::string_view graph, con
   }
   if (observer != nullptr)
     observer->OnProgress(spec.mix.size() + 1 + records, spec.mix.size() + 1 + records);
+  end_stage("export");
 
   Json strategies = Json::array();
   for (const auto& [name, w] : spec.mix) strategies.push_back(name);
@@ -384,6 +448,9 @@ Result<Json> RunSynthJob(storage::GraphStore& store, std::string_view graph, con
                           {"rejected", rejected},      {"references", references},
                           {"resolved", resolved_refs}, {"apis_covered", apis.size()}};
   summary["duplicates_removed"] = {{"exact", exact_removed}, {"near", near_removed}};
+  summary["walk_stats"] = Json::object();
+  for (const auto& [k, v] : walk_stats) summary["walk_stats"][k] = v;
+  summary["stage_ms"] = stage_ms;
   summary["elapsed_ms"] =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return summary;

@@ -22,6 +22,7 @@
 
 #include "common/result.h"
 #include "storage/graph_store.h"
+#include "synth/walks/api_compose/teacher.h"
 
 namespace kg::synth {
 
@@ -46,6 +47,8 @@ struct SynthSpec {
   std::vector<std::string> labels;  // keep records whose subject has one of these labels
   bool negatives = true;            // relation_qa: one negative per positive
   bool check_api = true;            // run the API check on every code answer
+  uint64_t chunk_bytes = 16384;     // cpt_corpus: largest record text; 256..16777216
+  TeacherSpec teacher;              // api_compose: optional teacher LLM (synth/walks/api_compose)
   NearDedupSpec near_dedup;
 };
 
@@ -53,7 +56,9 @@ struct SynthSpec {
 //   {"strategy": "relation_qa"} or {"mix": {"relation_qa": 3, "path_qa": 1}},
 //   "seed": 7, "count": 1000 (alias "max_pairs"), "format": "sharegpt",
 //   "filters": {"paths": ["django/db/"], "labels": ["Class"]},
-//   "negatives": true, "check_api": true,
+//   "negatives": true, "check_api": true, "chunk_bytes": 16384,
+//   "teacher": {"url": "http://host:8000/v1", "model": "m", "api_key_env": "OPENAI_API_KEY",
+//               "timeout_ms": 30000},
 //   "dedup": {"near": true, "threshold": 0.9, "shingle": 5}}
 // Every field is optional. Errors: InvalidArgument naming the field (unknown field, wrong type,
 // unknown strategy or format, out-of-range value, both "strategy" and "mix").
@@ -88,6 +93,9 @@ class SynthObserver {
 //    "negatives", "filtered_out", "api_check": {"enabled", "checked" (code answers),
 //    "rejected", "references", "resolved", "apis_covered" (distinct APIs the exported records
 //    teach)}, "duplicates_removed": {"exact", "near"},
+//    "walk_stats": {"api_compose.teacher_requests", ...: counters walks report (see the walk's
+//    header)},
+//    "stage_ms": {"walks", "api_check", "dedup", "export"} (wall time per pipeline stage),
 //    "elapsed_ms"}.
 // Errors: InvalidArgument (spec: unknown strategy/format), NotFound (graph), Cancelled, the
 // query engine's errors, or the Status an OnRecord call returned.

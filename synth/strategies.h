@@ -9,6 +9,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -16,6 +18,7 @@
 #include "query/engine.h"
 #include "storage/graph_store.h"
 #include "synth/pair.h"
+#include "synth/walks/api_compose/teacher.h"
 
 namespace kg::synth {
 
@@ -24,8 +27,11 @@ struct WalkContext {
   storage::GraphStore& store;
   std::string_view graph;
   uint64_t seed = 0;
-  bool negatives = true;            // relation_qa: add one negative per positive
-  std::function<bool()> cancelled;  // may be empty
+  bool negatives = true;                             // relation_qa: add one negative per positive
+  std::function<bool()> cancelled;                   // may be empty
+  size_t max_chunk_bytes = 16384;                    // cpt_corpus: largest record text (>= 1)
+  const TeacherSpec* teacher = nullptr;              // api_compose: a teacher LLM, or null
+  std::map<std::string, uint64_t>* stats = nullptr;  // walk counters for the job summary, or null
   // True if the job was cancelled. Walks poll it between queries and every few hundred rows.
   bool IsCancelled() const { return cancelled && cancelled(); }
   // Runs a read query (see walk_query.h: an engine limit is an error, not a partial result).

@@ -41,6 +41,20 @@ struct Arity {
 }  // namespace
 
 struct ApiChecker::Cache {
+  Cache() {
+    ts_parser_set_language(parser, tree_sitter_python());
+    ts_parser_set_language(sig_parser, tree_sitter_python());
+  }
+  ~Cache() {
+    ts_parser_delete(sig_parser);
+    ts_parser_delete(parser);
+  }
+  Cache(const Cache&) = delete;
+  Cache& operator=(const Cache&) = delete;
+  // Parsers for snippets and for signatures, reused by every Check of the checker.
+  TSParser* parser = ts_parser_new();
+  TSParser* sig_parser = ts_parser_new();
+  bool graph_exists = false;  // the graph was found once (it is not looked up per snippet)
   bool loaded = false;
   std::set<std::string> top_packages;  // first components of the graph's modules
   std::map<std::string, std::optional<NodeInfo>> by_qn;
@@ -828,12 +842,13 @@ Result<Json> ApiChecker::Check(std::string_view code, std::string_view language)
     return Status::InvalidArgument("the code snippet has " + std::to_string(code.size()) +
                                    " bytes; the limit is " + std::to_string(kMaxSnippetBytes));
   }
-  // NotFound for an unknown graph, before any parsing.
-  KG_RETURN_IF_ERROR(RunWalkQuery(store_, graph_, "MATCH (n:Repo) RETURN count(n)").status());
-  TSParser* parser = ts_parser_new();
-  TSParser* sig_parser = ts_parser_new();
-  ts_parser_set_language(parser, tree_sitter_python());
-  ts_parser_set_language(sig_parser, tree_sitter_python());
+  // NotFound for an unknown graph, before any parsing (once per checker).
+  if (!cache_->graph_exists) {
+    KG_RETURN_IF_ERROR(RunWalkQuery(store_, graph_, "MATCH (n:Repo) RETURN count(n)").status());
+    cache_->graph_exists = true;
+  }
+  TSParser* parser = cache_->parser;
+  TSParser* sig_parser = cache_->sig_parser;
   TSTree* tree =
       ts_parser_parse_string(parser, nullptr, code.data(), static_cast<uint32_t>(code.size()));
   Status status;
@@ -856,8 +871,6 @@ Result<Json> ApiChecker::Check(std::string_view code, std::string_view language)
     }
     ts_tree_delete(tree);
   }
-  ts_parser_delete(sig_parser);
-  ts_parser_delete(parser);
   if (!status.ok()) return status;
   return result;
 }

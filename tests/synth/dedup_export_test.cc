@@ -57,6 +57,38 @@ TEST(LevenshteinTest, SimilarityAndBandedCheckAgree) {
   }
 }
 
+TEST(LevenshteinTest, BitParallelCheckMatchesTheFullTableOnLongTexts) {
+  // Texts of 60..400 bytes span several 64-bit words of the bit-vector check; the edits cross
+  // word boundaries. Thresholds around the true similarity must flip exactly there.
+  uint64_t x = 7;
+  auto next = [&] { return (x = Mix64(x)); };
+  for (int i = 0; i < 120; ++i) {
+    std::string a;
+    size_t n = 60 + next() % 340;
+    for (size_t k = 0; k < n; ++k) a.push_back(static_cast<char>('a' + next() % 4));
+    std::string b = a;
+    for (size_t e = next() % (n / 6); e > 0; --e) {
+      size_t at = next() % (b.size() + 1);
+      switch (next() % 3) {
+        case 0:
+          b.insert(b.begin() + static_cast<std::ptrdiff_t>(at), 'q');
+          break;
+        case 1:
+          if (at < b.size()) b.erase(at, 1);
+          break;
+        default:
+          if (at < b.size()) b[at] = 'r';
+      }
+    }
+    double sim = LevenshteinSimilarity(a, b);
+    for (double t : {0.75, 0.9, 0.95, sim, sim + 1e-6, sim - 1e-6}) {
+      if (t <= 0 || t > 1) continue;
+      EXPECT_EQ(SimilarAtLeast(a, b, t), sim >= t) << "i=" << i << " sim=" << sim << " t=" << t;
+      EXPECT_EQ(SimilarAtLeast(b, a, t), sim >= t) << "i=" << i << " sim=" << sim << " t=" << t;
+    }
+  }
+}
+
 TEST(NearDedupTest, FindsEditedCopiesAndKeepsDistinctTexts) {
   std::vector<std::string> texts = {
       "which methods does the class `shop.cart.cart` define? it has add, remove and total.",

@@ -16,6 +16,11 @@ const std::string_view kInheritedQuery =
     "MATCH (c:Class)-[:INHERITS]->(b:Class)-[:HAS_METHOD]->(m:Method) "
     "RETURN id(c), c.qualified_name, c.path, b.qualified_name, b.path, m.name";
 
+const std::string_view kGrandparentQuery =
+    "MATCH (c:Class)-[:INHERITS]->(b:Class)-[:INHERITS]->(g:Class)-[:HAS_METHOD]->(m:Method) "
+    "RETURN id(c), c.qualified_name, c.path, b.qualified_name, b.path, g.qualified_name, g.path, "
+    "m.name";
+
 const std::string_view kCalleeQuery =
     "MATCH (a)-[:CALLS]->(b) WHERE (a:Function OR a:Method) AND (b:Function OR b:Method) "
     "RETURN id(a), a.qualified_name, a.path, labels(a), b.qualified_name, b.path";
@@ -82,6 +87,53 @@ Status Inherited(const WalkContext& ctx, std::vector<TrainingPair>* out) {
              "overrides them):" +
              answer;
     out->push_back(Make(ctx, "inherited_methods", kInheritedMethods, s, think, answer));
+  }
+  return Status::OK();
+}
+
+// 3 hops: class -INHERITS-> parent -INHERITS-> grandparent -HAS_METHOD-> method.
+Status GrandparentMethods(const WalkContext& ctx, std::vector<TrainingPair>* out) {
+  KG_ASSIGN_OR_RETURN(query::QueryResult r, ctx.Query(kGrandparentQuery));
+  using Ref = std::pair<std::string, std::string>;  // (qualified name, path)
+  std::map<std::string, Subject> subjects;
+  // class id -> (parent, grandparent) -> method names
+  std::map<std::string, std::map<std::pair<Ref, Ref>, std::set<std::string>>> by;
+  for (const ValueList& row : r.rows) {
+    Subject s{CellString(row[0]), CellString(row[1]), CellString(row[2]), "Class"};
+    Ref parent{CellString(row[3]), CellString(row[4])};
+    Ref grand{CellString(row[5]), CellString(row[6])};
+    std::string m = CellString(row[7]);
+    if (s.id.empty() || s.qn.empty() || parent.first.empty() || grand.first.empty() || m.empty() ||
+        grand.first == s.qn) {
+      continue;
+    }
+    by[s.id][{parent, grand}].insert(m);
+    subjects.emplace(s.id, s);
+  }
+  for (const auto& [id, chains] : by) {
+    if (ctx.IsCancelled()) return Status::Cancelled("cancelled");
+    if (chains.size() > 4) continue;  // long traces teach little
+    const Subject& s = subjects.at(id);
+    std::string think, answer;
+    size_t total = 0;
+    for (const auto& [chain, methods] : chains) {
+      const auto& [parent, grand] = chain;
+      std::string list;
+      for (const auto& m : methods) list += (list.empty() ? "" : ", ") + CodeSpan(m);
+      think += CodeSpan(s.qn) + " inherits from " + NameInFile(parent.first, parent.second) + ".\n";
+      think += CodeSpan(parent.first) + " inherits from " + NameInFile(grand.first, grand.second) +
+               ".\n";
+      think += CodeSpan(grand.first) + " defines " + list + ".\n";
+      answer +=
+          "\n- from " + CodeSpan(grand.first) + " (via " + CodeSpan(parent.first) + "): " + list;
+      total += methods.size();
+    }
+    answer = CodeSpan(s.qn) + " inherits " + std::to_string(total) +
+             (total == 1 ? " method" : " methods") +
+             " from its grandparent classes (unless a class on the way overrides them):" + answer;
+    TrainingPair p = Make(ctx, "grandparent_methods", kGrandparentMethods, s, think, answer);
+    for (const auto& [chain, methods] : chains) p.apis.push_back(chain.second.first);
+    out->push_back(std::move(p));
   }
   return Status::OK();
 }
@@ -181,6 +233,7 @@ Status ReturnTypes(const WalkContext& ctx, std::vector<TrainingPair>* out) {
 Result<std::vector<TrainingPair>> Walk(const WalkContext& context) {
   std::vector<TrainingPair> pairs;
   KG_RETURN_IF_ERROR(Inherited(context, &pairs));
+  KG_RETURN_IF_ERROR(GrandparentMethods(context, &pairs));
   KG_RETURN_IF_ERROR(CalleeFiles(context, &pairs));
   KG_RETURN_IF_ERROR(ReturnTypes(context, &pairs));
   return pairs;

@@ -1,9 +1,11 @@
 #pragma once
-// The path_qa walk: questions that need 2 hops, answered with a reasoning trace that states one
-// hop per line inside <think>...</think>, then the answer.
+// The path_qa walk: questions that need 2 or 3 hops, answered with a reasoning trace that states
+// one hop per line inside <think>...</think>, then the answer.
 //
 // Compositions (each one query, in walk order):
 //   inherited_methods  Class -INHERITS-> Class -HAS_METHOD-> Method: what a class inherits
+//   grandparent_methods (3 hops) Class -INHERITS-> Class -INHERITS-> Class -HAS_METHOD-> Method:
+//                      what a class inherits two levels up, and through which parent
 //   callee_files       Function|Method -CALLS-> Function|Method: the files of what it calls
 //   return_type        Function|Method with return_type naming a graph Class -HAS_METHOD->:
 //                      what the returned object offers

@@ -20,6 +20,15 @@ inline constexpr Wording kInheritedMethods[] = {
      ""},
 };
 
+inline constexpr Wording kGrandparentMethods[] = {
+    {"Which methods does {subject} inherit from the bases of its base classes (two levels up)?",
+     ""},
+    {"Follow the inheritance of {subject} two levels up: which methods do its grandparent "
+     "classes define?",
+     "Codebase: {graph}"},
+    {"What methods reach {subject} from its grandparent classes, and through which parent?", ""},
+};
+
 inline constexpr Wording kCalleeFiles[] = {
     {"In which files are the functions and methods called by {subject} defined?", ""},
     {"{subject} calls other code of this codebase. Which files does that code live in?",

@@ -28,10 +28,12 @@ const std::string_view kMethodsQuery =
     "m.decorators, id(c) "
     "ORDER BY c.qualified_name, m.name";
 
+// Every generic edge type in one scan ({types} = "CALLS|IMPORTS|..."): one engine call instead
+// of one per type; rows are grouped by type(r) in the walk.
 const std::string_view kEdgeQueryTemplate =
-    "MATCH (a)-[:{type}]->(b) "
+    "MATCH (a)-[r:{types}]->(b) "
     "RETURN id(a), coalesce(a.qualified_name, a.name, a.path), a.path, labels(a), "
-    "id(b), coalesce(b.qualified_name, b.name, b.path), b.path, labels(b)";
+    "id(b), coalesce(b.qualified_name, b.name, b.path), b.path, labels(b), type(r)";
 
 const std::string_view kNamesQuery =
     "MATCH (n) RETURN DISTINCT coalesce(n.qualified_name, n.name, n.path), n.name";
@@ -418,15 +420,17 @@ std::string Replace(std::string_view text, std::string_view from, std::string_vi
   return out;
 }
 
-Status EdgePairs(const WalkContext& ctx, const EdgeTemplates& t, std::vector<TrainingPair>* out,
-                 std::vector<NegativeSeed>* negatives, Pools* pools) {
-  std::string text = Replace(kEdgeQueryTemplate, "{type}", t.relation);
-  KG_ASSIGN_OR_RETURN(query::QueryResult r, ctx.Query(text));
-  if (r.columns.size() != 8) return Status::Internal("relation_qa: unexpected edge columns");
+// Rows of kEdgeQueryTemplate for one edge type.
+using EdgeRows = std::vector<const ValueList*>;
+
+Status EdgePairs(const WalkContext& ctx, const EdgeTemplates& t, const EdgeRows& rows,
+                 std::vector<TrainingPair>* out, std::vector<NegativeSeed>* negatives,
+                 Pools* pools) {
   std::map<std::string, Entity> entities;
   std::map<std::string, std::vector<std::string>> fwd, bwd;  // id -> ids
   size_t n = 0;
-  for (const ValueList& row : r.rows) {
+  for (const ValueList* row_ptr : rows) {
+    const ValueList& row = *row_ptr;
     if ((++n & 1023) == 0 && ctx.IsCancelled()) return Status::Cancelled("cancelled");
     Entity a{CellString(row[0]), CellString(row[1]), CellString(row[2]), CellFirstLabel(row[3])};
     Entity b{CellString(row[4]), CellString(row[5]), CellString(row[6]), CellFirstLabel(row[7])};
@@ -606,8 +610,20 @@ Result<std::vector<TrainingPair>> Walk(const WalkContext& context) {
   std::vector<NegativeSeed>* neg = context.negatives ? &seeds : nullptr;
   KG_RETURN_IF_ERROR(InheritsPairs(context, &pairs, neg, &pools));
   KG_RETURN_IF_ERROR(MethodPairs(context, &pairs, neg, &pools));
+  std::string types;
   for (const EdgeTemplates& t : kEdgeTemplates) {
-    KG_RETURN_IF_ERROR(EdgePairs(context, t, &pairs, neg, &pools));
+    types += (types.empty() ? "" : "|") + std::string(t.relation);
+  }
+  KG_ASSIGN_OR_RETURN(query::QueryResult edges,
+                      context.Query(Replace(kEdgeQueryTemplate, "{types}", types)));
+  if (edges.columns.size() != 9) return Status::Internal("relation_qa: unexpected edge columns");
+  std::map<std::string, EdgeRows, std::less<>> by_type;
+  for (const ValueList& row : edges.rows) by_type[CellString(row[8])].push_back(&row);
+  static const EdgeRows kNoRows;
+  for (const EdgeTemplates& t : kEdgeTemplates) {
+    auto it = by_type.find(t.relation);
+    KG_RETURN_IF_ERROR(
+        EdgePairs(context, t, it == by_type.end() ? kNoRows : it->second, &pairs, neg, &pools));
   }
   if (!seeds.empty()) {
     KG_ASSIGN_OR_RETURN(query::QueryResult r, context.Query(kNamesQuery));
