@@ -39,6 +39,10 @@ struct ServerOptions {
   int read_timeout_s = 5;                 // slow senders are disconnected after this
   int write_timeout_s = 5;                // slow readers are disconnected after this
   int keep_alive_s = 5;                   // idle keep-alive connections close after this
+  // A request header must arrive within keep_alive_s + request_timeout_s of the connection going
+  // idle (or opening), and its body within request_timeout_s of the header; slower clients are
+  // disconnected (slowloris), so they cannot pin request threads.
+  int request_timeout_s = 30;
   std::string token;        // when set, routes that write need "Authorization: Bearer <token>"
   bool auth_reads = false;  // with a token: every route but /healthz and /metrics needs it
   // Ingest roots must lie inside one of these (canonical) folders; empty = anywhere.

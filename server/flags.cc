@@ -86,6 +86,7 @@ const std::vector<SettingDef>& Settings() {
       IntSetting("read-timeout-s", &ServerOptions::read_timeout_s, 1, 3600),
       IntSetting("write-timeout-s", &ServerOptions::write_timeout_s, 1, 3600),
       IntSetting("keep-alive-s", &ServerOptions::keep_alive_s, 1, 3600),
+      IntSetting("request-timeout-s", &ServerOptions::request_timeout_s, 1, 3600),
       StringSetting("token", &ServerOptions::token, true),
       BoolSetting("auth-reads", &ServerOptions::auth_reads),
       {"allow-root", false, true,

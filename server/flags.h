@@ -26,6 +26,8 @@
 //   read-timeout-s N       a client that sends nothing for N s is disconnected (5)
 //   write-timeout-s N      a client that reads nothing for N s is disconnected (5)
 //   keep-alive-s N         idle keep-alive connections are closed after N s (5)
+//   request-timeout-s N    a request's header (after keep-alive-s idle) and its body must each
+//                          arrive within N s, or the client is disconnected (30)
 //   token T                routes (and MCP tools) that write need "Authorization: Bearer T"
 //   auth-reads BOOL        with a token: every route but /healthz and /metrics needs it (false)
 //   allow-root DIR         repeatable: ingest only inside these folders (403 otherwise)

@@ -7,15 +7,19 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
+#include "server/connection_tracker.h"
 #include "server/handlers/util.h"
 #include "server/http_status.h"
 #include "server/job_runners.h"
 #include "server/routes.h"
+#include "server/watches.h"
 
 namespace kg::server {
 
@@ -25,6 +29,14 @@ struct Server::Impl {
   std::atomic<bool> bound{false};
   std::atomic<bool> stop_requested{false};
   std::atomic<bool> serving{false};
+  ConnectionTracker connections;
+  // The reaper thread (runs while Serve() does): closes connections whose request header is
+  // overdue, and after Stop() every connection not inside a request.
+  std::mutex reaper_mu;
+  std::condition_variable reaper_cv;
+  bool reaper_done = false;  // GUARDED_BY(reaper_mu)
+
+  void ReapLoop();
 
   void Dispatch(const httplib::Request& hreq, httplib::Response& hres, std::string body);
   // Reads the body through `reader` (bodies are never read by httplib itself: that would limit
@@ -37,8 +49,26 @@ struct Server::Impl {
   // Metrics and the access log line for one finished request.
   void Observe(const httplib::Request& hreq, std::string_view route, int status, size_t bytes,
                std::chrono::steady_clock::time_point start);
-  void Write(const ApiResponse& response, httplib::Response& hres);
+  // `peer` names the connection (ConnectionTracker) for streamed responses.
+  void Write(const ApiResponse& response, httplib::Response& hres, const std::string& peer = "");
 };
+
+void Server::Impl::ReapLoop() {
+  const ServerOptions& opts = context->options();
+  auto max_idle = std::chrono::seconds(opts.keep_alive_s + opts.request_timeout_s);
+  std::unique_lock<std::mutex> lock(reaper_mu);
+  while (!reaper_done) {
+    bool stopping = stop_requested.load();
+    lock.unlock();
+    if (stopping) {
+      connections.CloseIdle();
+    } else {
+      connections.Reap(max_idle);
+    }
+    lock.lock();
+    reaper_cv.wait_for(lock, std::chrono::milliseconds(stopping ? 20 : 250));
+  }
+}
 
 namespace {
 
@@ -114,6 +144,10 @@ ApiResponse Server::Impl::Route(const httplib::Request& hreq, std::string body,
 void Server::Impl::ReadAndDispatch(const httplib::Request& hreq, httplib::Response& hres,
                                    const httplib::ContentReader& reader) {
   auto start = std::chrono::steady_clock::now();
+  // A body must arrive within request_timeout_s of its header (a trickle that keeps each read
+  // under read_timeout_s would otherwise hold a request thread for ever).
+  auto deadline = start + std::chrono::seconds(context->options().request_timeout_s);
+  bool too_slow = false;
   std::string body;
   try {
     if (hreq.is_multipart_form_data()) {
@@ -126,10 +160,24 @@ void Server::Impl::ReadAndDispatch(const httplib::Request& hreq, httplib::Respon
     bool chunked =
         Lower(hreq.get_header_value("Transfer-Encoding")).find("chunked") != std::string::npos;
     if (hreq.has_header("Content-Length") || chunked) {
-      bool ok = reader([&body](const char* data, size_t length) {
+      bool ok = reader([&body, &too_slow, deadline](const char* data, size_t length) {
+        if (std::chrono::steady_clock::now() > deadline) {
+          too_slow = true;
+          return false;
+        }
         body.append(data, length);
         return true;
       });
+      if (!ok && too_slow) {
+        hres.set_header("Connection", "close");
+        Write(ErrorResponse(Status::Timeout("the request body did not arrive within " +
+                                            std::to_string(context->options().request_timeout_s) +
+                                            " s")),
+              hres);
+        context->metrics().RecordRequestLimitHit("request_timeout");
+        Observe(hreq, "unread_body", hres.status, hres.body.size(), start);
+        return;
+      }
       if (!ok) {
         size_t max_body = context->options().max_body_bytes;
         Write(ErrorResponse(StatusForHttpError(hres.status == 413 ? 413 : 400, hreq, max_body)),
@@ -159,7 +207,7 @@ void Server::Impl::Dispatch(const httplib::Request& hreq, httplib::Response& hre
     response = ErrorResponse(Status::Internal("unhandled non-standard exception"));
   }
   try {
-    Write(response, hres);
+    Write(response, hres, ConnectionTracker::PeerName(hreq.remote_addr, hreq.remote_port));
   } catch (...) {
     hres.status = 500;
     hres.set_content(R"({"error":{"code":"internal","message":"cannot write the response"}})",
@@ -187,7 +235,8 @@ void Server::Impl::Observe(const httplib::Request& hreq, std::string_view route,
   std::fwrite(text.data(), 1, text.size(), stderr);
 }
 
-void Server::Impl::Write(const ApiResponse& response, httplib::Response& hres) {
+void Server::Impl::Write(const ApiResponse& response, httplib::Response& hres,
+                         const std::string& peer) {
   hres.status = response.status;
   if (response.stream_file.empty()) {
     hres.set_content(response.body, response.content_type.c_str());
@@ -202,18 +251,20 @@ void Server::Impl::Write(const ApiResponse& response, httplib::Response& hres) {
     hres.set_content(err.body, err.content_type.c_str());
     return;
   }
-  hres.set_content_provider(static_cast<size_t>(size), response.content_type.c_str(),
-                            [file](size_t offset, size_t length, httplib::DataSink& sink) {
-                              static constexpr size_t kChunk = 64 * 1024;
-                              char buf[kChunk];
-                              file->clear();
-                              file->seekg(static_cast<std::streamoff>(offset));
-                              file->read(buf,
-                                         static_cast<std::streamsize>(std::min(length, kChunk)));
-                              std::streamsize n = file->gcount();
-                              if (n <= 0) return false;  // the file shrank: abort the response
-                              return sink.write(buf, static_cast<size_t>(n));
-                            });
+  hres.set_content_provider(
+      static_cast<size_t>(size), response.content_type.c_str(),
+      [file, peer, tracker = &connections](size_t offset, size_t length, httplib::DataSink& sink) {
+        static constexpr size_t kChunk = 64 * 1024;
+        // The response is still moving: not an idle connection.
+        if (!peer.empty()) tracker->Touch(peer);
+        char buf[kChunk];
+        file->clear();
+        file->seekg(static_cast<std::streamoff>(offset));
+        file->read(buf, static_cast<std::streamsize>(std::min(length, kChunk)));
+        std::streamsize n = file->gcount();
+        if (n <= 0) return false;  // the file shrank: abort the response
+        return sink.write(buf, static_cast<size_t>(n));
+      });
 }
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -246,6 +297,9 @@ Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
   manager->RegisterKind("synth", MakeSynthRunner(context));
   KG_RETURN_IF_ERROR(manager->Start());  // resumes jobs a previous process left unfinished
   context.SetJobManager(std::move(manager));
+  // Watches of the previous run come back (each with an incremental initial ingest).
+  KG_ASSIGN_OR_RETURN(int restored, RestoreWatches(context));
+  if (restored > 0) std::fprintf(stderr, "codekgd: restored %d watch(es)\n", restored);
   Impl* self = impl.get();
   httplib::Server& http = impl->http;
 
@@ -272,12 +326,20 @@ Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
   // after these, so they cannot pin request threads.
   http.set_read_timeout(options.read_timeout_s, 0);
   http.set_write_timeout(options.write_timeout_s, 0);
+  // Every request is "inside a request" for the connection tracker from the end of its header
+  // until its handler returns.
   httplib::Server::Handler dispatch = [self](const httplib::Request& req, httplib::Response& res) {
+    ConnectionTracker::Scope busy(self->connections,
+                                  ConnectionTracker::PeerName(req.remote_addr, req.remote_port));
     self->Dispatch(req, res, std::string());
   };
   httplib::Server::HandlerWithContentReader dispatch_with_body =
       [self](const httplib::Request& req, httplib::Response& res,
-             const httplib::ContentReader& reader) { self->ReadAndDispatch(req, res, reader); };
+             const httplib::ContentReader& reader) {
+        ConnectionTracker::Scope busy(
+            self->connections, ConnectionTracker::PeerName(req.remote_addr, req.remote_port));
+        self->ReadAndDispatch(req, res, reader);
+      };
   const char* kAny = R"(/.*)";
   http.Get(kAny, dispatch);
   http.Options(kAny, dispatch);
@@ -314,6 +376,7 @@ Result<int> Server::Bind() {
     return Status::IOError("cannot listen on " + opts.host + ":" + std::to_string(opts.port));
   }
   impl_->bound = true;
+  impl_->connections.SetPort(port);
   return port;
 }
 
@@ -326,7 +389,18 @@ Status Server::Serve() {
     impl_->serving = false;
     return Status::OK();
   }
+  {
+    std::lock_guard<std::mutex> lock(impl_->reaper_mu);
+    impl_->reaper_done = false;
+  }
+  std::thread reaper([impl = impl_.get()] { impl->ReapLoop(); });
   bool ok = impl_->http.listen_after_bind();
+  {
+    std::lock_guard<std::mutex> lock(impl_->reaper_mu);
+    impl_->reaper_done = true;
+  }
+  impl_->reaper_cv.notify_all();
+  reaper.join();
   impl_->serving = false;
   if (!ok) return Status::IOError("the HTTP listener failed");
   return Status::OK();
@@ -343,6 +417,10 @@ void Server::Stop() {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   if (impl_->http.is_running()) impl_->http.stop();
+  // Idle keep-alive connections would hold Serve() for up to keep_alive_s: close them now (the
+  // reaper thread keeps doing so until Serve() returns); requests in flight finish.
+  impl_->connections.CloseIdle();
+  impl_->reaper_cv.notify_all();
 }
 
 void Server::Close() {

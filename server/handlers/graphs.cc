@@ -6,6 +6,7 @@
 #include "server/handlers/util.h"
 #include "server/json_codec.h"
 #include "server/request_body.h"
+#include "server/watches.h"
 
 namespace kg::server::handlers {
 
@@ -53,7 +54,8 @@ Result<ApiResponse> CreateGraph(ServerContext& context, const ApiRequest& reques
 Result<ApiResponse> DeleteGraph(ServerContext& context, const ApiRequest& request) {
   const std::string& name = request.PathParam("graph");
   KG_RETURN_IF_ERROR(RequireGraph(context, name).status());
-  bool was_watched = context.RemoveWatch(name);  // a deleted graph is no longer watched
+  // A deleted graph is no longer watched, now or after a restart.
+  bool was_watched = server::StopWatch(context, name).ok();
   std::lock_guard<std::mutex> lock(context.GraphWriteMutex(name));
   KG_RETURN_IF_ERROR(RequireGraph(context, name).status());
   KG_RETURN_IF_ERROR(context.store().DropGraph(name));

@@ -1,7 +1,8 @@
 // POST /v1/graphs/{graph}/ingest[?wait=true] {"path", "watch"?, "debounce_ms"?}: an ingest job
 // (202 with the job at once; 200 with the report when ?wait=true), or a watch ("watch": true:
 // the initial ingest runs in the request, then the folder is re-ingested as it changes).
-// DELETE /v1/graphs/{graph}/watch stops the watch.
+// DELETE /v1/graphs/{graph}/watch stops the watch. Watches persist across restarts
+// (server/watches.h).
 #include <chrono>
 #include <filesystem>
 #include <mutex>
@@ -14,6 +15,7 @@
 #include "server/job_runners.h"
 #include "server/json_codec.h"
 #include "server/request_body.h"
+#include "server/watches.h"
 
 namespace kg::server::handlers {
 
@@ -23,40 +25,6 @@ namespace {
 
 constexpr int64_t kDefaultDebounceMs = 200;
 constexpr auto kWaitForever = std::chrono::hours(24 * 365);
-
-Result<ApiResponse> StartWatch(ServerContext& context, const std::string& graph,
-                               const std::string& root, int debounce_ms) {
-  std::lock_guard<std::mutex> lock(context.GraphWriteMutex(graph));
-  if (std::string watched = context.WatchedRoot(graph); !watched.empty()) {
-    return Status::AlreadyExists("graph '" + graph + "' is already watched (root " + watched + ")");
-  }
-  ingest::IngestOptions options;
-  options.allowed_roots = context.options().allowed_roots;
-  Metrics* metrics = &context.metrics();
-  Json initial;
-  // The first report (the initial ingest) arrives inside Watcher::Start, while `initial` lives;
-  // later ones only count and log.
-  auto on_report = [metrics, graph, &initial,
-                    first = true](const Result<ingest::IngestReport>& report) mutable {
-    if (first) {
-      first = false;
-      if (report.ok()) initial = IngestReportToJson(*report);
-      return;
-    }
-    metrics->RecordJob("watch_ingest", report.ok() ? "succeeded" : "failed");
-    if (!report.ok()) {
-      std::fprintf(stderr, "codekgd: watch of graph %s: %s\n", graph.c_str(),
-                   report.status().ToString().c_str());
-    }
-  };
-  KG_ASSIGN_OR_RETURN(auto watcher, ingest::Watcher::Start(context.store(), graph, root, options,
-                                                           debounce_ms, std::move(on_report)));
-  std::string canonical = watcher->root();
-  KG_RETURN_IF_ERROR(context.AddWatch(graph, std::move(watcher)));
-  return ApiResponse::FromJson(
-      Json{{"watch", {{"graph", graph}, {"root", canonical}, {"debounce_ms", debounce_ms}}},
-           {"report", initial}});
-}
 
 }  // namespace
 
@@ -69,6 +37,10 @@ Result<ApiResponse> Ingest(ServerContext& context, const ApiRequest& request) {
   KG_ASSIGN_OR_RETURN(auto path, GetString(body, "path"));
   if (!path) return Status::InvalidArgument("missing required field 'path'");
   if (path->empty()) return Status::InvalidArgument("field 'path' must not be empty");
+  // The OS would cut the path at a NUL byte: a different folder from the one checked.
+  if (path->find('\0') != std::string::npos) {
+    return Status::InvalidArgument("field 'path' must not contain NUL bytes");
+  }
   bool watch = false;
   if (body.contains("watch") && !body["watch"].is_null()) {
     if (!body["watch"].is_boolean()) {
@@ -98,8 +70,10 @@ Result<ApiResponse> Ingest(ServerContext& context, const ApiRequest& request) {
   KG_RETURN_IF_ERROR(context.store().EnsureGraph(graph));  // validates the name, too
 
   if (watch) {
-    return StartWatch(context, graph, root.string(),
-                      static_cast<int>(debounce_ms.value_or(kDefaultDebounceMs)));
+    KG_ASSIGN_OR_RETURN(Json watch,
+                        StartWatch(context, graph, root.string(),
+                                   static_cast<int>(debounce_ms.value_or(kDefaultDebounceMs))));
+    return ApiResponse::FromJson(watch);
   }
   if (std::string watched = context.WatchedRoot(graph); !watched.empty()) {
     return Status::AlreadyExists("graph '" + graph + "' is being watched (root " + watched +
@@ -119,10 +93,7 @@ Result<ApiResponse> Ingest(ServerContext& context, const ApiRequest& request) {
 
 Result<ApiResponse> StopWatch(ServerContext& context, const ApiRequest& request) {
   const std::string& graph = request.PathParam("graph");
-  std::string root = context.WatchedRoot(graph);
-  if (root.empty() || !context.RemoveWatch(graph)) {
-    return Status::NotFound("graph '" + graph + "' is not being watched");
-  }
+  KG_ASSIGN_OR_RETURN(std::string root, server::StopWatch(context, graph));
   return ApiResponse::FromJson(Json{{"stopped", {{"graph", graph}, {"root", root}}}});
 }
 

@@ -412,5 +412,84 @@ TEST_F(CodekgdOpsTest, CheckApiReportsEveryReference) {
   ExpectError(PostJson("/v1/graphs/nograph/check", Json{{"code", "import os"}}), 404, "not_found");
 }
 
+// SIGTERM with idle keep-alive connections open: the server exits promptly (it does not wait
+// for the keep-alive timeout), and a request in flight still gets its answer.
+TEST_F(CodekgdOpsTest, SigtermIsPromptWithIdleKeepAliveConnections) {
+  std::string root = MakeBigTree(kBigFiles);
+  StartServer({"--keep-alive-s", "30"});
+  std::vector<std::unique_ptr<httplib::Client>> idle;
+  for (int i = 0; i < 3; ++i) {
+    idle.push_back(std::make_unique<httplib::Client>("127.0.0.1", proc_->port()));
+    idle.back()->set_keep_alive(true);
+    auto r = idle.back()->Get("/healthz");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200);
+  }
+  // In flight: an ingest waited for; SIGTERM interrupts the job and the request answers.
+  int in_flight_status = -1;
+  std::thread waiter([&] {
+    httplib::Client c("127.0.0.1", proc_->port());
+    c.set_read_timeout(std::chrono::seconds(30));
+    auto r =
+        c.Post("/v1/graphs/big/ingest?wait=true", Json{{"path", root}}.dump(), "application/json");
+    in_flight_status = r ? r->status : 0;
+  });
+  std::this_thread::sleep_for(300ms);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(proc_->SignalAndWait(SIGTERM), 0);
+  auto took = std::chrono::steady_clock::now() - start;
+  waiter.join();
+  EXPECT_LT(took, 3s) << "SIGTERM took "
+                      << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                      << " ms with idle keep-alive connections";
+  EXPECT_GT(in_flight_status, 0) << "the request in flight got no answer";
+  proc_.reset();
+}
+
+// A watch comes back after a restart (its list is persisted); a stopped one does not.
+TEST_F(CodekgdOpsTest, WatchesAreRestoredAfterRestart) {
+  std::string root = dir_.path() + "/watched";
+  std::string other = dir_.path() + "/other";
+  fs::create_directories(root);
+  fs::create_directories(other);
+  std::ofstream(root + "/a.py") << "class Alpha:\n    pass\n";
+  std::ofstream(other + "/o.py") << "class Omega:\n    pass\n";
+  StartServer();
+  ASSERT_EQ(
+      PostJson("/v1/graphs/w/ingest", Json{{"path", root}, {"watch", true}, {"debounce_ms", 50}})
+          .status,
+      200);
+  ASSERT_EQ(PostJson("/v1/graphs/o/ingest", Json{{"path", other}, {"watch", true}}).status, 200);
+  ASSERT_EQ(Delete("/v1/graphs/o/watch").status, 200);
+  client_.reset();
+  ASSERT_EQ(proc_->SignalAndWait(SIGTERM), 0);
+  proc_.reset();
+
+  // While the server is down, a file appears; the restored watch ingests it at start.
+  std::ofstream(root + "/b.py") << "class Beta:\n    pass\n";
+  StartServer();
+  const std::string q = "MATCH (c:Class) RETURN c.name ORDER BY c.name";
+  EXPECT_EQ(Column(Query("w", q)), (std::vector<std::string>{"Alpha", "Beta"}));
+  // And later changes too.
+  std::ofstream(root + "/c.py") << "class Gamma:\n    pass\n";
+  std::vector<std::string> names;
+  for (int i = 0; i < 500 && names.size() < 3; ++i) {
+    std::this_thread::sleep_for(20ms);
+    names = Column(Query("w", q));
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"Alpha", "Beta", "Gamma"}));
+  ExpectError(PostJson("/v1/graphs/w/ingest", Json{{"path", root}}), 409, "already_exists");
+  // The stopped watch stayed stopped: its graph takes ingest jobs.
+  EXPECT_EQ(Ingest("o", other).status, 200);
+  // A deleted graph's watch is gone for good.
+  EXPECT_EQ(Delete("/v1/graphs/w").status, 200);
+  client_.reset();
+  ASSERT_EQ(proc_->SignalAndWait(SIGTERM), 0);
+  proc_.reset();
+  StartServer();
+  ExpectError(Get("/v1/graphs/w"), 404, "not_found");
+  EXPECT_EQ(Ingest("w", root).status, 200);
+}
+
 }  // namespace
 }  // namespace kg::server

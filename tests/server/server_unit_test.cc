@@ -1,13 +1,19 @@
 // Table-driven tests of the server's pure pieces: routes, Status -> HTTP, JSON bodies and
 // encodings and flags.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <set>
 
 #include "server/code_view.h"
+#include "server/connection_tracker.h"
 #include "server/entity_rank.h"
 #include "server/flags.h"
 #include "server/http_status.h"
@@ -470,6 +476,48 @@ TEST(SettingsTest, PrecedenceFlagsOverEnvOverFileOverDefaults) {
   EXPECT_FALSE(ParseFlags({"--job-workers", "0"}).ok());
   EXPECT_FALSE(ParseFlags({"--auth-reads=maybe"}).ok());
   fs::remove_all(tmpl);
+}
+
+// A real loopback connection: the tracker finds the accepted socket, leaves it alone while a
+// request is in flight or while it is younger than max_idle, and shuts it down otherwise.
+TEST(ConnectionTrackerTest, ClosesIdleConnectionsOnlyWhenNotInARequest) {
+  int listener = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(listen(listener, 4), 0);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  int port = ntohs(addr.sin_port);
+  int client = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_EQ(connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  sockaddr_in peer{};
+  len = sizeof(peer);
+  int accepted = accept(listener, reinterpret_cast<sockaddr*>(&peer), &len);
+  ASSERT_GE(accepted, 0);
+  std::string name = ConnectionTracker::PeerName("127.0.0.1", ntohs(peer.sin_port));
+
+  ConnectionTracker tracker;
+  EXPECT_EQ(tracker.CloseIdle(), 0u);  // no port yet: nothing is touched
+  tracker.SetPort(port);
+  EXPECT_EQ(tracker.Reap(std::chrono::hours(1)), 0u);  // young
+  {
+    ConnectionTracker::Scope busy(tracker, name);
+    EXPECT_EQ(tracker.CloseIdle(), 0u);  // inside a request
+  }
+  EXPECT_EQ(tracker.Reap(std::chrono::hours(1)), 0u);  // just finished a request
+  EXPECT_EQ(tracker.CloseIdle(), 1u);
+  // The client sees the end of the stream.
+  pollfd p{client, POLLIN, 0};
+  ASSERT_EQ(poll(&p, 1, 2000), 1);
+  char buf[8];
+  EXPECT_EQ(recv(client, buf, sizeof(buf), 0), 0);
+  EXPECT_EQ(tracker.CloseIdle(), 0u);  // already shut down: not counted twice
+  close(accepted);
+  close(client);
+  close(listener);
 }
 
 }  // namespace
