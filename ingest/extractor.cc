@@ -174,6 +174,7 @@ struct PendingDef {
 };
 
 constexpr std::string_view kScopeKind = "scope";
+constexpr std::string_view kOverloadKind = "overload";  // CAPTURES.md: @definition.overload
 
 bool IsIdentByte(char c) {
   return c == '_' || c == '$' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -702,6 +703,7 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
     }
   };
   std::unordered_map<std::string, int> repeats;  // qualified_path -> occurrences so far
+  int overload_run = -1;  // the definition a run of overload signatures is merged into
   for (const PendingDef* pending : ordered) {
     Definition d;
     d.kind = pending->kind;
@@ -722,6 +724,24 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
       d.receiver = ReceiverBaseName(NodeText(*pending->receiver, text));
     }
     d.qualified_path = join(prefix, d.receiver.empty() ? d.name : d.receiver + "." + d.name);
+    bool overload = d.kind == kOverloadKind;
+    if (overload_run >= 0) {
+      // The next overload signature or the implementation of the same name: one definition.
+      Definition& first = facts.definitions[overload_run];
+      overload_run = -1;
+      if (first.qualified_path == d.qualified_path && first.parent == d.parent) {
+        TSNode last = LastNonExtra(pending->node);
+        first.end_line = static_cast<int>(ts_node_end_point(last).row) + 1;
+        first.end_byte = ts_node_end_byte(last);
+        index_of[pending->node.id] = static_cast<int>(&first - facts.definitions.data());
+        if (overload) overload_run = static_cast<int>(&first - facts.definitions.data());
+        continue;
+      }
+    }
+    if (overload) {
+      d.kind = in_class ? "method" : "function";
+      overload_run = static_cast<int>(facts.definitions.size());
+    }
     int n = ++repeats[d.qualified_path];
     d.id = std::string(path) + ":" + d.qualified_path + (n > 1 ? "#" + std::to_string(n) : "");
     if (IsClassKind(d.kind)) {

@@ -293,6 +293,38 @@ func helper() {}
 
 // ---- @scope (C++ namespaces) and receivers written as Class::method ----
 
+TEST(CapturesTest, OverloadSignaturesMergeIntoOneDefinition) {
+  // C prototypes stand in for TypeScript overload signatures: a run of @definition.overload
+  // nodes and the implementation right after them with the same name are one definition.
+  QueryLanguage lang(tree_sitter_c(), R"scm(
+(declaration declarator: (function_declarator declarator: (identifier) @name)) @definition.overload
+(function_definition
+  declarator: (function_declarator declarator: (identifier) @name)) @definition.function
+(call_expression function: (identifier) @reference.call)
+)scm");
+  FileFacts f = ExtractWith(lang, "m.c", R"c(int f(int);
+int f(int);
+int f(int x) {
+  return g(x);
+}
+int lone(void);
+int h(void) { return f(1); }
+int h2(void);
+)c");
+  std::vector<std::string> defs;
+  for (const Definition& d : f.definitions) {
+    defs.push_back(d.label + " " + d.kind + " " + d.id + " " + std::to_string(d.start_line) + "-" +
+                   std::to_string(d.end_line));
+  }
+  EXPECT_EQ(defs, (std::vector<std::string>{
+                      "Function function m.c:f 1-5", "Function function m.c:lone 6-6",
+                      "Function function m.c:h 7-7", "Function function m.c:h2 8-8"}));
+  ASSERT_EQ(f.calls.size(), 2u);
+  EXPECT_EQ(f.calls[0].callee, "g");
+  EXPECT_EQ(f.calls[0].caller, 0);  // the implementation's body belongs to the merged f
+  EXPECT_EQ(f.calls[1].caller, 2);
+}
+
 TEST(CapturesTest, ScopesPrefixQualifiedPaths) {
   QueryLanguage lang(tree_sitter_cpp(), R"scm(
 (namespace_definition name: (_) @name) @scope

@@ -144,3 +144,14 @@
   (export_statement
     declaration: (variable_declaration
       (variable_declarator name: (identifier) @name) @definition.variable)))
+; Destructuring at module level: `const { a, b: c } = o` binds a and c.
+(program
+  [(lexical_declaration (variable_declarator name: (object_pattern
+     [(shorthand_property_identifier_pattern) @name @definition.variable
+      (pair_pattern value: (identifier) @name @definition.variable)])))
+   (variable_declaration (variable_declarator name: (object_pattern
+     [(shorthand_property_identifier_pattern) @name @definition.variable
+      (pair_pattern value: (identifier) @name @definition.variable)])))
+   (export_statement declaration: (lexical_declaration (variable_declarator name: (object_pattern
+     [(shorthand_property_identifier_pattern) @name @definition.variable
+      (pair_pattern value: (identifier) @name @definition.variable)]))))])

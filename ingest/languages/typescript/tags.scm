@@ -68,13 +68,15 @@
     name: [(property_identifier) (private_property_identifier) (computed_property_name)
            (string) (number)] @name
     body: (statement_block) @signature.end) @definition.method)
-; Overload signatures (`function f(x: string): R;` before the implementation) are definitions of
-; their own (ids f, f#2, ...): each carries its own signature and doc.
-(function_signature name: (identifier) @name) @definition.function
+; Overload signatures (`function f(x: string): R;` before the implementation, `declare function`,
+; an interface's `m(): R; m(x: T): R;`): one definition per overload set, from the first
+; signature through the implementation (@definition.overload, CAPTURES.md), as ctags and the
+; TypeScript compiler see it. Every pattern naming these nodes uses @definition.overload.
+(function_signature name: (identifier) @name) @definition.overload
 (class_body
   (method_signature
     name: [(property_identifier) (private_property_identifier) (computed_property_name)
-           (string) (number)] @name) @definition.method)
+           (string) (number)] @name) @definition.overload)
 (class_body
   (abstract_method_signature
     name: [(property_identifier) (private_property_identifier) (computed_property_name)
@@ -82,7 +84,7 @@
 (interface_body
   (method_signature
     name: [(property_identifier) (private_property_identifier) (computed_property_name)
-           (string) (number)] @name) @definition.method)
+           (string) (number)] @name) @definition.overload)
 
 ; ---- Details: parameters, modifiers ----
 (function_declaration
@@ -151,11 +153,11 @@
 ((comment) @doc.comment .
   (export_statement declaration: (interface_declaration) @definition.interface))
 ((comment) @doc.comment . (export_statement declaration: (enum_declaration) @definition.enum))
-(interface_body (comment) @doc.comment . (method_signature) @definition.method)
+(interface_body (comment) @doc.comment . (method_signature) @definition.overload)
 ((comment) @doc.comment . (export_statement declaration: (class_declaration) @definition.class))
 ((comment) @doc.comment . (function_declaration) @definition.function)
-((comment) @doc.comment . (function_signature) @definition.function)
-((comment) @doc.comment . (export_statement declaration: (function_signature) @definition.function))
+((comment) @doc.comment . (function_signature) @definition.overload)
+((comment) @doc.comment . (export_statement declaration: (function_signature) @definition.overload))
 ((comment) @doc.comment . (export_statement declaration: (function_declaration) @definition.function))
 ((comment) @doc.comment . (generator_function_declaration) @definition.function)
 ((comment) @doc.comment .
@@ -180,6 +182,19 @@
 (interface_body
   (property_signature
     name: [(property_identifier) (private_property_identifier)] @name) @definition.variable)
+; Parameter properties: `constructor(private x: T, readonly y: U)` declares fields x and y.
+(method_definition
+  name: (property_identifier) @_ctor
+  parameters: (formal_parameters
+    [
+      (required_parameter (accessibility_modifier) pattern: (identifier) @name)
+      (optional_parameter (accessibility_modifier) pattern: (identifier) @name)
+      (required_parameter "readonly" pattern: (identifier) @name)
+      (optional_parameter "readonly" pattern: (identifier) @name)
+    ] @definition.field)
+  (#eq? @_ctor "constructor"))
+; Interface construct signatures `new (...): T` are the interface's member "new".
+(interface_body (construct_signature "new" @name) @definition.method)
 
 ; (module level means a statement of the program itself: bindings inside callbacks and blocks
 ; are locals)
@@ -197,3 +212,18 @@
   (export_statement
     declaration: (variable_declaration
       (variable_declarator name: (identifier) @name) @definition.variable)))
+; `declare const x: T;` and destructuring at module level: `const { a, b: c } = o` binds a and c.
+(program
+  (ambient_declaration
+    [(lexical_declaration (variable_declarator name: (identifier) @name) @definition.variable)
+     (variable_declaration (variable_declarator name: (identifier) @name) @definition.variable)]))
+(program
+  [(lexical_declaration (variable_declarator name: (object_pattern
+     [(shorthand_property_identifier_pattern) @name @definition.variable
+      (pair_pattern value: (identifier) @name @definition.variable)])))
+   (variable_declaration (variable_declarator name: (object_pattern
+     [(shorthand_property_identifier_pattern) @name @definition.variable
+      (pair_pattern value: (identifier) @name @definition.variable)])))
+   (export_statement declaration: (lexical_declaration (variable_declarator name: (object_pattern
+     [(shorthand_property_identifier_pattern) @name @definition.variable
+      (pair_pattern value: (identifier) @name @definition.variable)]))))])

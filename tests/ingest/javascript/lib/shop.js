@@ -9,6 +9,7 @@ const path = require('path');
 // <- reference.import path
 const { readFile } = require('fs');
 // <- reference.import fs.readFile
+//      ^ definition.variable readFile
 
 export const TIMEOUT = 30;
 //           ^ definition.variable TIMEOUT
@@ -60,3 +61,7 @@ export const slug = async (name) => util.slugify(name);
 
 function* ids() {}
 //        ^ definition.function ids
+
+const { floor, max: largest } = Math;
+//      ^ definition.variable floor
+//                  ^ definition.variable largest

@@ -9,6 +9,9 @@ export interface Shape extends Named {
 //                             ^ reference.base Named
   area(): number;
 //^ definition.method Shape.area
+  area(unit: string): number;
+  new (name: string): Shape;
+//^ definition.method Shape.new
   readonly name: string;
 //         ^ definition.field Shape.name
 }
@@ -30,6 +33,7 @@ export abstract class Circle extends Base implements Shape, Comparable<Circle> {
 
   constructor(private readonly opts: Options) {
 //^ definition.method Circle.constructor
+//                             ^ definition.field Circle.opts
     super();
   }
 
@@ -41,12 +45,27 @@ export abstract class Circle extends Base implements Shape, Comparable<Circle> {
 
   abstract square(x: number): number;
 //         ^ definition.method Circle.square
+
+  grow(k: number): Circle;
+//^ definition.method Circle.grow
+  grow(k: string): Circle;
+  grow(k: number | string): Circle {
+    return this.scaled(k);
+//         ^ reference.call this.scaled
+  }
 }
 
 export function scale(s: Shape, k: number): Shape;
 //              ^ definition.function scale
+export function scale(s: Shape): Shape;
 export function scale(s: Shape, k = 2): Shape {
-//              ^ definition.function scale
+  return s;
+}
+
+export function twice(s: Shape): Shape;
+//              ^ definition.function twice
+export function other(s: Shape): Shape {
+//              ^ definition.function other
   return s;
 }
 
@@ -60,3 +79,8 @@ namespace geometry.util {
 export const unit = (c: Circle) => new Circle(c.opts);
 //           ^ definition.function unit
 //                                     ^ reference.call Circle
+
+declare const marker: unique symbol;
+//            ^ definition.variable marker
+const { PI } = Math;
+//      ^ definition.variable PI
