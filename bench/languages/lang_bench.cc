@@ -29,12 +29,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -103,27 +105,150 @@ std::string NormalizeName(std::string_view name) {
   return out;
 }
 
-std::vector<Tag> ReadCtags(const Corpus& corpus, const fs::path& json_lines) {
+// Where the parse puts the name a ctags variable tag names on its line (score.h rules "lost
+// scope", "key", "lost class").
+struct Where {
+  enum { kTopLevel, kLocal, kKey } place = kTopLevel;
+  int class_first = 0, class_last = 0;  // kLocal in a method: the class's lines, else 0
+};
+
+Where Locate(TSTree* tree, std::string_view text, int line, std::string_view name) {
+  Where where;
+  size_t begin = 0;
+  for (int l = 1; l < line && begin != std::string_view::npos; ++l) {
+    begin = text.find('\n', begin);
+    if (begin != std::string_view::npos) ++begin;
+  }
+  if (begin == std::string_view::npos) return where;
+  size_t end = std::min(text.find('\n', begin), text.size());
+  auto is_word = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
+  };
+  for (size_t at = text.find(name, begin); at != std::string_view::npos && at < end;
+       at = text.find(name, at + 1)) {
+    if ((at > 0 && is_word(text[at - 1])) ||
+        (at + name.size() < text.size() && is_word(text[at + name.size()]))) {
+      continue;
+    }
+    TSNode node =
+        ts_node_descendant_for_byte_range(ts_tree_root_node(tree), static_cast<uint32_t>(at),
+                                          static_cast<uint32_t>(at + name.size()));
+    if (std::string_view(ts_node_type(node)) == "property_identifier") {
+      where.place = Where::kKey;
+      return where;
+    }
+    for (; !ts_node_is_null(node); node = ts_node_parent(node)) {
+      std::string_view type = ts_node_type(node);
+      if (type == "function_declaration" || type == "function_expression" || type == "function" ||
+          type == "arrow_function" || type == "method_definition" ||
+          type == "generator_function_declaration" || type == "generator_function") {
+        where.place = Where::kLocal;
+        if (type != "method_definition") return where;
+        for (; !ts_node_is_null(node); node = ts_node_parent(node)) {
+          type = ts_node_type(node);
+          if (type == "class_declaration" || type == "abstract_class_declaration" ||
+              type == "class") {
+            where.class_first = static_cast<int>(ts_node_start_point(node).row) + 1;
+            where.class_last = static_cast<int>(ts_node_end_point(node).row) + 1;
+            return where;
+          }
+        }
+        return where;
+      }
+    }
+    return where;
+  }
+  return where;
+}
+
+// What the parse-based rules left out of ctags' tags.
+struct CtagsDropped {
+  uint64_t locals = 0, keys = 0;
+  std::map<std::string, std::vector<std::pair<int, int>>> lost_classes;  // by path
+};
+
+// ctags' tags of the corpus, classified (score.h). `grammar` (may be null) parses files for the
+// "lost scope" rule.
+std::vector<Tag> ReadCtags(const Corpus& corpus, const fs::path& json_lines,
+                           const TSLanguage* grammar, CtagsDropped* dropped) {
+  std::vector<nlohmann::json> lines;
+  std::map<std::string, std::vector<std::string>> object_literal_scopes;  // by path
+  {
+    std::ifstream in(json_lines);
+    std::string line;
+    while (std::getline(in, line)) {
+      nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+      if (!j.is_object() || j.value("_type", "") != "tag") continue;
+      lines.push_back(std::move(j));
+    }
+  }
+  struct Owned {
+    std::string kind, name, typeref, scope, scope_kind, pattern, path;
+  };
+  auto fields_of = [&](const nlohmann::json& j, Owned& o) {
+    o = {j.value("kind", ""),  j.value("name", ""),      j.value("typeref", ""),
+         j.value("scope", ""), j.value("scopeKind", ""), j.value("pattern", ""),
+         j.value("path", "")};
+    return CtagsFields{corpus.ctags_language, o.kind,   o.name, o.typeref, o.scope,
+                       o.scope_kind,          o.pattern};
+  };
+  for (const nlohmann::json& j : lines) {
+    Owned o;
+    std::string ols = ObjectLiteralScope(fields_of(j, o));
+    if (!ols.empty()) object_literal_scopes[o.path].push_back(ols);
+  }
+  bool script = corpus.ctags_language == "JavaScript" || corpus.ctags_language == "TypeScript";
+  TSParser* parser = grammar != nullptr && script ? ts_parser_new() : nullptr;
+  if (parser != nullptr) ts_parser_set_language(parser, grammar);
+  std::map<std::string, std::pair<std::string, TSTree*>> parsed;  // path -> (text, tree)
   std::vector<Tag> tags;
-  std::ifstream in(json_lines);
-  std::string line;
-  while (std::getline(in, line)) {
-    nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (!j.is_object() || j.value("_type", "") != "tag") continue;
-    std::string kind = j.value("kind", "");
-    std::string name = j.value("name", "");
-    std::string klass = CtagsClass(corpus.ctags_language, kind, name, j.value("typeref", ""),
-                                   j.value("scopeKind", ""));
-    if (klass.empty()) continue;
+  for (const nlohmann::json& j : lines) {
+    Owned o;
+    CtagsFields f = fields_of(j, o);
+    CtagsClasses c = CtagsClass(f, object_literal_scopes[o.path]);
+    if (c.klass.empty()) continue;
+    int line = j.value("line", 0);
+    if (parser != nullptr && c.klass == "variable" && o.scope.empty()) {  // "lost scope"
+      auto it = parsed.find(o.path);
+      if (it == parsed.end()) {
+        std::string text = ReadAll(corpus.root / o.path);
+        TSTree* tree = ts_parser_parse_string(parser, nullptr, text.data(),
+                                              static_cast<uint32_t>(text.size()));
+        it = parsed.emplace(o.path, std::make_pair(std::move(text), tree)).first;
+      }
+      Where where = it->second.second != nullptr
+                        ? Locate(it->second.second, it->second.first, line, o.name)
+                        : Where{};
+      if (where.place == Where::kKey) {
+        ++dropped->keys;
+        continue;
+      }
+      if (where.place == Where::kLocal) {
+        ++dropped->locals;
+        if (where.class_first > 0 && corpus.ctags_language == "TypeScript") {
+          auto& ranges = dropped->lost_classes[o.path];
+          std::pair<int, int> range{where.class_first, where.class_last};
+          if (std::find(ranges.begin(), ranges.end(), range) == ranges.end()) {
+            ranges.push_back(range);
+          }
+        }
+        continue;
+      }
+    }
     Tag t;
-    t.path = j.value("path", "");
-    t.name = NormalizeName(name);
-    t.klass = klass;
-    t.kind = kind;
-    t.line = j.value("line", 0);
+    t.path = o.path;
+    t.name = NormalizeName(o.name);
+    t.klass = c.klass;
+    t.alt_klass = c.alt_klass;
+    t.kind = o.kind;
+    t.line = line;
     t.end_line = t.line;
     tags.push_back(std::move(t));
   }
+  for (auto& [path, p] : parsed) {
+    if (p.second != nullptr) ts_tree_delete(p.second);
+  }
+  if (parser != nullptr) ts_parser_delete(parser);
   return tags;
 }
 
@@ -172,6 +297,9 @@ Extraction Extract(const Corpus& corpus, bool collect) {
     if (facts->syntax_error) ++x.syntax_errors;
     if (!collect) continue;
     for (const ingest::Definition& d : facts->definitions) {
+      std::string_view parent_label =
+          d.parent >= 0 ? std::string_view(facts->definitions[d.parent].label) : "";
+      if (UnscoredCodekgDefinition(corpus.ctags_language, d.signature, parent_label)) continue;
       x.tags.push_back({path, NormalizeName(d.name), CodekgClass(d.label), d.label + "/" + d.kind,
                         d.start_line, d.end_line});
     }
@@ -306,9 +434,11 @@ bool RunLanguage(const Options& opt, const std::string& language, bool* failed_s
     *failed_setup = true;
     return false;
   }
-  std::vector<Tag> ctags = ReadCtags(*corpus, tags_json);
-
   const ingest::languages::Language* lang = ingest::languages::LanguageByName(language);
+  CtagsDropped dropped;
+  std::vector<Tag> ctags =
+      ReadCtags(*corpus, tags_json, lang ? lang->grammar() : nullptr, &dropped);
+
   Extraction x;
   double raw_s = -1, extract_s = -1, ingest_s = -1;
   uint64_t ingested = 0;
@@ -324,6 +454,7 @@ bool RunLanguage(const Options& opt, const std::string& language, bool* failed_s
     ingest_s = Best(opt.repeat, [&] { return Ingest(*corpus, work / "db", &ingested); });
   }
   ScoreResult score = Score(ctags, x.tags);
+  uint64_t unscored = UnscoreExtrasIn(dropped.lost_classes, &score);
 
   std::printf(
       "\n%s: %zu files, %.2f MB from %s%s\n", language.c_str(), corpus->files.size(),
@@ -342,6 +473,20 @@ bool RunLanguage(const Options& opt, const std::string& language, bool* failed_s
         static_cast<unsigned long long>(x.other_language),
         static_cast<unsigned long long>(x.syntax_errors), static_cast<unsigned long long>(ingested),
         corpus->files.size());
+  }
+  if (dropped.locals + dropped.keys + unscored > 0) {
+    std::printf(
+        "  note: ctags rules (score.h): %llu top-level variables are locals (lost scope), %llu "
+        "are property keys; %zu class bodies ctags lost, %llu codekg definitions in them "
+        "unscored\n",
+        static_cast<unsigned long long>(dropped.locals),
+        static_cast<unsigned long long>(dropped.keys),
+        [&] {
+          size_t n = 0;
+          for (const auto& [path, ranges] : dropped.lost_classes) n += ranges.size();
+          return n;
+        }(),
+        static_cast<unsigned long long>(unscored));
   }
   std::printf("  %-10s %8s %8s %8s %9s %8s\n", "kind", "ctags", "codekg", "matched", "precision",
               "recall");
