@@ -2,10 +2,12 @@
 # Installs everything codekg needs on a fresh Debian 12 (bookworm) machine: the build toolchain,
 # the libraries (all from Debian), and the tree-sitter grammars (from npm, pinned by
 # package-lock.json, installed without running any package scripts). Idempotent.
-# Usage: scripts/install-deps.sh [--build-only | --bench]
+# Usage: scripts/install-deps.sh [--build-only | --bench] [--fuzz]
 #   --build-only  no test/bench packages
 #   --bench       also what bench/languages scores against: universal-ctags and real Go, C,
 #                 C++ and Rust sources from Debian, plus its npm corpora (JS/TS/Java)
+#   --fuzz        also clang-14 and its sanitizer/libFuzzer runtime (bench/fuzz/run.sh); clang is
+#                 never installed without it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,13 +25,23 @@ PKGS=(
 NPM_FLAGS=()
 NPM_MARK=.cache/package-lock.installed
 BENCH_CORPORA=0
-if [ "${1:-}" = "--bench" ]; then
+MODE=""
+FUZZ=0
+for arg in "$@"; do
+  case "$arg" in
+    --fuzz) FUZZ=1 ;;
+    --bench|--build-only) MODE="$arg" ;;
+    *) echo "usage: scripts/install-deps.sh [--build-only | --bench] [--fuzz]" >&2; exit 2 ;;
+  esac
+done
+if [ "$FUZZ" = 1 ]; then PKGS+=(clang-14 libclang-rt-14-dev); fi
+if [ "$MODE" = "--bench" ]; then
   BENCH_CORPORA=1
   PKGS+=(universal-ctags golang-github-spf13-cobra-dev golang-github-google-go-cmp-dev
          golang-golang-x-sync-dev golang-github-pkg-errors-dev librust-serde-dev
          librust-anyhow-dev librust-regex-syntax-dev gnulib zlib1g-dev googletest libfmt-dev)
 fi
-if [ "${1:-}" = "--build-only" ]; then
+if [ "$MODE" = "--build-only" ]; then
   NPM_FLAGS=(--omit=dev)
   NPM_MARK=.cache/package-lock.installed-build-only
 else
