@@ -41,6 +41,7 @@ enum class Role {
   kMemberRead,      // @reference.member
   kMemberWrite,     // @reference.member.write
   kIgnored,         // @_...
+  kNameEnd,         // @name.end
 };
 
 struct CaptureRole {
@@ -52,6 +53,7 @@ std::optional<CaptureRole> ParseCaptureName(std::string_view name) {
   static const std::map<std::string_view, Role, std::less<>> kExact = {
       {"name", Role::kName},
       {"signature.end", Role::kSignatureEnd},
+      {"name.end", Role::kNameEnd},
       {"doc", Role::kDoc},
       {"param", Role::kParam},
       {"param.type", Role::kParamType},
@@ -160,6 +162,7 @@ struct PendingDef {
   TSNode node;
   std::string kind;
   std::optional<TSNode> name;
+  std::optional<uint32_t> name_end;  // @name.end: the name stops before this node
   std::optional<uint32_t> signature_end;
   std::optional<TSNode> doc;
   std::optional<TSNode> return_type;
@@ -466,6 +469,8 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
   facts.language = std::string(language_.name());
   facts.module = module;
   facts.is_test = language_.IsTest("file", "", path);
+  std::string prepared;  // Language::PrepareSource: same offsets, what the grammar cannot parse
+  text = language_.PrepareSource(text, &prepared);  // blanked
 
   std::unique_ptr<TSParser, ParserDeleter> parser(ts_parser_new());
   if (!ts_parser_set_language(parser.get(), language_.grammar())) {
@@ -610,6 +615,9 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
         case Role::kSignatureEnd:
           def.signature_end = start;
           break;
+        case Role::kNameEnd:
+          def.name_end = start;
+          break;
         case Role::kDoc:
           def.doc = c.node;
           break;
@@ -708,6 +716,11 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
     Definition d;
     d.kind = pending->kind;
     d.name = Compact(NodeText(*pending->name, text));
+    if (uint32_t name_start = ts_node_start_byte(*pending->name);
+        pending->name_end && *pending->name_end > name_start &&
+        *pending->name_end <= ts_node_end_byte(*pending->name)) {
+      d.name = Compact(text.substr(name_start, *pending->name_end - name_start));
+    }
     std::string prefix;
     place(pending->node, &d.parent, &prefix);
     auto join = [](const std::string& a, const std::string& b) {

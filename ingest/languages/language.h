@@ -143,6 +143,15 @@ class Language {
   // without an import (Go packages, C translation units, JS globals); false for Python, where
   // such a name is a builtin. Dotted calls (`x.foo()`) always may. Default: true.
   virtual bool ResolvesBareCallsByName() const { return true; }
+
+  // The text the extractor parses instead of `text`: same length and line breaks, so every byte
+  // offset, line and column still points into `text`. Languages with a preprocessor blank what
+  // the grammar cannot parse (C/C++ attribute-like macros). Returns `text` itself, or a view of
+  // `*scratch` after filling it. Default: `text`.
+  virtual std::string_view PrepareSource(std::string_view text, std::string* scratch) const {
+    (void)scratch;
+    return text;
+  }
 };
 
 }  // namespace kg::ingest::languages

@@ -84,6 +84,33 @@ TEST(MoreLanguagesTest, IncludesResolveToRepositoryFiles) {
   EXPECT_FALSE(Lang("cpp").IsTest("file", "", "src/contest.cc"));
 }
 
+TEST(MoreLanguagesTest, CFamilyBlanksAttributeMacrosKeepingOffsets) {
+  const std::string text =
+      "FMT_BEGIN_NAMESPACE\n"
+      "class GTEST_API_ Foo {\n"
+      "  FMT_CONSTEXPR Foo() : x_(FMT_MAX) {}\n"
+      "  FMT_ENABLE_IF(x) int y; SIZE_T z; FILE_T* p;\n"
+      "#define FMT_API FMT_VISIBILITY\n"
+      "};\n";
+  for (std::string_view name : {"c", "cpp"}) {
+    std::string scratch;
+    std::string_view out = Lang(name).PrepareSource(text, &scratch);
+    EXPECT_EQ(out,
+              "                   \n"
+              "class            Foo {\n"
+              "                Foo() : x_(FMT_MAX) {}\n"
+              "  FMT_ENABLE_IF(x) int y; SIZE_T z; FILE_T* p;\n"
+              "#define FMT_API FMT_VISIBILITY\n"
+              "};\n")
+        << name;
+  }
+  std::string scratch;
+  EXPECT_EQ(Lang("cpp").PrepareSource("int x;\n", &scratch).data(),
+            std::string_view("int x;\n").data())
+      << "unchanged text is not copied";
+  EXPECT_EQ(Lang("python").PrepareSource("X_Y z\n", &scratch), "X_Y z\n");
+}
+
 TEST(MoreLanguagesTest, RustModulesFollowTheCrateLayout) {
   const Language& rust = Lang("rust");
   auto none = Files({});

@@ -111,4 +111,76 @@ inline bool IsTestPath(std::string_view path) {
          stem.ends_with("-test") || stem.ends_with("Test") || stem.ends_with("_tests");
 }
 
+// Whether `word` looks like an attribute-like macro: upper case letters, digits and `_` with
+// at least one `_` and one letter, e.g. FMT_CONSTEXPR, GTEST_API_, _GL_ATTRIBUTE_PURE.
+inline bool IsMacroLikeName(std::string_view word) {
+  bool underscore = false, letter = false;
+  for (char c : word) {
+    if (c == '_') {
+      underscore = true;
+    } else if (c >= 'A' && c <= 'Z') {
+      letter = true;
+    } else if (!(c >= '0' && c <= '9')) {
+      return false;
+    }
+  }
+  return underscore && letter && word.size() >= 4;
+}
+
+// Blanks (with spaces) the attribute-like macros the grammar cannot parse without their
+// definitions, keeping every offset: a macro-like name (IsMacroLikeName) alone on its line
+// (`FMT_BEGIN_NAMESPACE`, `FMT_INLINE`), or directly followed, on the same line, by a name or
+// keyword (`FMT_CONSTEXPR auto f()`, `class GTEST_API_ Foo`, `static _GL_ATTRIBUTE_PURE int`)
+// unless that name ends a declaration (`SIZE_T n;`, `= `, `,`, `[`, `:` after it: a caps type
+// name and its declarator). A name followed by `(`, `*`, an operator or nothing else on a line
+// with other code is kept (function-like macros, constants, `T* p`). Preprocessor lines (`#`)
+// are kept whole. Returns `text` when nothing was blanked, else a view of `*scratch`.
+inline std::string_view BlankAttributeMacros(std::string_view text, std::string* scratch) {
+  auto is_ident = [](char c) {
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  bool copied = false;
+  size_t line_start = 0;
+  while (line_start < text.size()) {
+    size_t line_end = text.find('\n', line_start);
+    if (line_end == std::string_view::npos) line_end = text.size();
+    size_t first = text.find_first_not_of(" \t", line_start);
+    bool directive = first < line_end && text[first] == '#';
+    size_t i = line_start;
+    while (!directive && i < line_end) {
+      if (!is_ident(text[i]) || (i > line_start && is_ident(text[i - 1]))) {
+        ++i;
+        continue;
+      }
+      size_t end = i;
+      while (end < line_end && is_ident(text[end])) ++end;
+      std::string_view word = text.substr(i, end - i);
+      size_t next = end;
+      while (next < line_end && (text[next] == ' ' || text[next] == '\t')) ++next;
+      bool alone = i == first && (next == line_end || text[next] == '\r');
+      bool before_name = next > end && next < line_end && is_ident(text[next]) &&
+                         !(text[next] >= '0' && text[next] <= '9');
+      if (before_name) {  // `SIZE_T n;`, `HANDLE h = 0;`: a caps type and its declarator
+        size_t after = next;
+        while (after < line_end && is_ident(text[after])) ++after;
+        while (after < line_end && (text[after] == ' ' || text[after] == '\t')) ++after;
+        if (after < line_end &&
+            std::string_view(";=,[:").find(text[after]) != std::string_view::npos) {
+          before_name = false;
+        }
+      }
+      if (IsMacroLikeName(word) && (alone || before_name)) {
+        if (!copied) {
+          scratch->assign(text);
+          copied = true;
+        }
+        for (size_t k = i; k < end; ++k) (*scratch)[k] = ' ';
+      }
+      i = end;
+    }
+    line_start = line_end + 1;
+  }
+  return copied ? std::string_view(*scratch) : text;
+}
+
 }  // namespace kg::ingest::languages::c_family

@@ -49,6 +49,9 @@ class CLanguage final : public Language {
     return c_family::ResolveInclude(written, importer, exists);
   }
 
+  std::string_view PrepareSource(std::string_view text, std::string* scratch) const override {
+    return c_family::BlankAttributeMacros(text, scratch);
+  }
   bool IsTest(std::string_view kind, std::string_view name, std::string_view path) const override {
     (void)kind;
     (void)name;

@@ -71,6 +71,17 @@
       declarator: [(identifier) (field_identifier) (destructor_name) (operator_name)] @name)))
   body: (_) @signature.end) @definition.function
 
+; Conversion operators `operator T() const {}`: named `operator T` (what ctags and the standard
+; call a conversion-function-id; @name.end stops the name before the parameter list).
+(function_definition
+  declarator: (operator_cast declarator: (_) @name.end) @name
+  body: (_) @signature.end) @definition.function
+(function_definition
+  declarator: (qualified_identifier
+    scope: (_) @method.receiver
+    name: (operator_cast declarator: (_) @name.end) @name)
+  body: (_) @signature.end) @definition.method
+
 ; ---- Out-of-class methods: `R A::f(...) {}`, `A<T>::f`, `ns::A::f` (receiver: the last scope) ----
 (function_definition
   declarator: (function_declarator

@@ -44,3 +44,6 @@ static int sum(struct node *head, int limit) {
 //               ^ reference.call head->cmp
 //                                 ^ reference.call count
 }
+
+static _GL_ATTRIBUTE_PURE int peek(struct node *head) { return head->value; }
+//                            ^ definition.function peek

@@ -6,6 +6,7 @@
 
 namespace geo {
 namespace detail {
+SHAPES_EXPORT_BEGIN
 
 /// A shape with an area.
 class Shape : public Base, private util::Named<Shape> {
@@ -21,6 +22,10 @@ class Shape : public Base, private util::Named<Shape> {
   double area() const;
   bool operator==(const Shape& o) const { return sides_ == o.sides_; }
 //     ^ definition.method geo.detail.Shape.operator==
+  explicit operator bool() const { return sides_ > 0; }
+//         ^ definition.method geo.detail.Shape.operatorbool
+  SHAPE_CONSTEXPR int doubled() const { return 2 * sides_; }
+//                    ^ definition.method geo.detail.Shape.doubled
   static int count;
 //           ^ definition.field geo.detail.Shape.count
   enum class Kind { kFlat, kSolid };
@@ -36,6 +41,9 @@ double Shape::area() const { return helper(sides_) * Scale(); }
 //            ^ definition.method geo.detail.Shape.area
 //                                  ^ reference.call helper
 //                                                   ^ reference.call Scale
+
+Shape::operator int() const { return sides_; }
+//     ^ definition.method geo.detail.Shape.operatorint
 
 int total = 3;
 //  ^ definition.variable geo.detail.total
