@@ -287,10 +287,18 @@ std::string NearDedupText(const TrainingPair& pair) {
 uint64_t DedupNear(std::vector<TrainingPair>* pairs, const NearDedupOptions& options,
                    const std::function<bool()>& cancelled) {
   std::vector<std::string> texts;
+  std::vector<size_t> index;  // texts[k] is the pair index[k]
   texts.reserve(pairs->size());
-  for (const auto& p : *pairs) texts.push_back(NearDedupText(p));
+  index.reserve(pairs->size());
+  for (size_t i = 0; i < pairs->size(); ++i) {
+    const TrainingPair& p = (*pairs)[i];
+    if (p.instruction.empty() && p.input.empty()) continue;  // text records are kept whole
+    texts.push_back(NearDedupText(p));
+    index.push_back(i);
+  }
   std::vector<size_t> drop = FindNearDuplicates(texts, options, cancelled);
   if (drop.empty()) return 0;
+  for (size_t& d : drop) d = index[d];
   std::vector<TrainingPair> kept;
   kept.reserve(pairs->size() - drop.size());
   size_t d = 0;

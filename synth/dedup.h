@@ -60,6 +60,9 @@ std::vector<size_t> FindNearDuplicates(const std::vector<std::string>& texts,
 std::string NearDedupText(const TrainingPair& pair);
 
 // Removes near-duplicates in place (see above), keeping order. Returns the number removed.
+// Records without a question (cpt_corpus text) are neither compared nor removed: a file's parts
+// must stay together, and similar files (templated modules, the two halves of an import cycle)
+// are different source.
 uint64_t DedupNear(std::vector<TrainingPair>* pairs, const NearDedupOptions& options,
                    const std::function<bool()>& cancelled = {});
 

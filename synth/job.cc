@@ -111,6 +111,19 @@ bool PassesFilters(const TrainingPair& p, const SynthSpec& spec) {
   return true;
 }
 
+// InvalidArgument if a strategy of the mix supports only another format (cpt_corpus: text).
+Status CheckFormatOfMix(const SynthSpec& spec) {
+  for (const auto& [name, w] : spec.mix) {
+    const StrategyEntry* s = FindStrategy(name);
+    if (s != nullptr && !s->format.empty() && s->format != spec.format) {
+      return Status::InvalidArgument("strategy '" + name + "' supports only format '" +
+                                     std::string(s->format) + "' (got '" + spec.format +
+                                     "'): " + std::string(s->doc));
+    }
+  }
+  return Status::OK();
+}
+
 // Progress bookkeeping: `done` never decreases.
 class Progress {
  public:
@@ -246,6 +259,7 @@ Result<SynthSpec> ParseSynthSpec(const Json& body) {
     return Status::InvalidArgument("unknown format '" + spec.format +
                                    "' (supported: " + ExportFormatNames() + ")");
   }
+  KG_RETURN_IF_ERROR(CheckFormatOfMix(spec));
   return spec;
 }
 
@@ -291,6 +305,7 @@ Result<Json> RunSynthJob(storage::GraphStore& store, std::string_view graph, con
     return Status::InvalidArgument("unknown format '" + spec.format +
                                    "' (supported: " + ExportFormatNames() + ")");
   }
+  KG_RETURN_IF_ERROR(CheckFormatOfMix(spec));
   std::function<bool()> cancelled;
   if (observer != nullptr) cancelled = [observer] { return observer->Cancelled(); };
   auto is_cancelled = [&] { return cancelled && cancelled(); };
@@ -310,7 +325,7 @@ Result<Json> RunSynthJob(storage::GraphStore& store, std::string_view graph, con
 
   // 1. Walks, one per strategy of the mix (map order), then filters.
   std::map<std::string, std::vector<TrainingPair>> by_strategy;
-  if (spec.chunk_bytes == 0) return Status::InvalidArgument("chunk_bytes must be positive");
+  if (spec.chunk_bytes == 0) return Status::InvalidArgument("field 'chunk_bytes' must be positive");
   std::map<std::string, uint64_t> walk_stats;
   WalkContext walk{store,
                    graph,

@@ -42,7 +42,7 @@ struct SynthSpec {
   std::map<std::string, double> mix = {{"relation_qa", 1.0}};
   uint64_t seed = 0;
   uint64_t count = 0;               // records wanted; 0 = every record the walks produce
-  std::string format = "alpaca";    // an export format (synth/export.h)
+  std::string format = "alpaca";    // an export format (synth/export.h); cpt_corpus needs "text"
   std::vector<std::string> paths;   // keep records whose subject's file starts with one of these
   std::vector<std::string> labels;  // keep records whose subject has one of these labels
   bool negatives = true;            // relation_qa: one negative per positive
@@ -61,7 +61,8 @@ struct SynthSpec {
 //               "timeout_ms": 30000},
 //   "dedup": {"near": true, "threshold": 0.9, "shingle": 5}}
 // Every field is optional. Errors: InvalidArgument naming the field (unknown field, wrong type,
-// unknown strategy or format, out-of-range value, both "strategy" and "mix").
+// unknown strategy or format, a strategy that does not support the format (cpt_corpus writes
+// only "text"), out-of-range value, both "strategy" and "mix").
 Result<SynthSpec> ParseSynthSpec(const nlohmann::json& body);
 
 // The spec as a JSON object that ParseSynthSpec accepts and maps back to an equal spec (so a
@@ -97,7 +98,8 @@ class SynthObserver {
 //    header)},
 //    "stage_ms": {"walks", "api_check", "dedup", "export"} (wall time per pipeline stage),
 //    "elapsed_ms"}.
-// Errors: InvalidArgument (spec: unknown strategy/format), NotFound (graph), Cancelled, the
+// Errors: InvalidArgument (spec: unknown strategy/format, format not supported by a strategy of
+// the mix, chunk_bytes 0), NotFound (graph), Cancelled, the
 // query engine's errors, or the Status an OnRecord call returned.
 // Thread-safe: concurrent jobs on one store are fine (each query takes its own snapshot).
 Result<nlohmann::json> RunSynthJob(storage::GraphStore& store, std::string_view graph,

@@ -2,6 +2,7 @@
 
 #include "synth/walk_query.h"
 #include "synth/walks/api_compose/api_compose.h"
+#include "synth/walks/cpt_corpus/cpt_corpus.h"
 #include "synth/walks/fn_complete/fn_complete.h"
 #include "synth/walks/path_qa/path_qa.h"
 #include "synth/walks/relation_qa/relation_qa.h"
@@ -25,6 +26,9 @@ const std::vector<StrategyEntry>& Strategies() {
        "bundles of 2-3 related rarely used functions (beam search), written as examples by "
        "templates or a teacher LLM",
        &api_compose::Walk},
+      {"cpt_corpus",
+       "source files in import order as plain text for continued pre-training (format text)",
+       &cpt_corpus::Walk, "text"},
   };
   return kStrategies;
 }

@@ -46,6 +46,7 @@ struct StrategyEntry {
   std::string_view name;  // as given in SynthSpec::mix
   std::string_view doc;   // one line, for listings and error messages
   WalkFn walk;
+  std::string_view format = {};  // the only export format its records suit, or "" for any
 };
 
 // All strategies, in registration order.

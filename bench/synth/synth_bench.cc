@@ -1,6 +1,8 @@
 // synth_bench: throughput of the synthesis jobs and of dedup.
 //
 //   synth_bench [--source DIR] [--pairs N] [--dir WORKDIR] [--strategies a,b] [--repeat N]
+//   synth_bench --pairs 1000000 --source none     (dedup only)
+//   synth_bench --pairs 0 --strategies relation_qa (one strategy only)
 //
 // 1. Ingests DIR (a Python tree, e.g. the Django package) into a fresh store, then runs each
 //    strategy as a job (API check on, dedup on) and prints records/s. The peer is the engine
@@ -88,6 +90,23 @@ int main(int argc, char** argv) {
   size_t n = 1000000;
   std::string only;  // comma-separated strategy names; empty = all
   int repeat = 1;    // each strategy runs `repeat` times; the best time is reported
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--help" || a == "-h") {
+      std::printf(
+          "usage: synth_bench [--source DIR] [--pairs N] [--dir WORKDIR] [--strategies a,b] "
+          "[--repeat N]\n"
+          "  --source DIR       Python tree to ingest and synthesize from (default %s);\n"
+          "                     a missing DIR (e.g. 'none') skips the strategies\n"
+          "  --strategies a,b   only these strategies (default: all)\n"
+          "  --repeat N         run each strategy N times, report the best (default 1)\n"
+          "  --pairs N          synthetic pairs to dedup afterwards (default 1000000; 0 = "
+          "skip)\n"
+          "  --dir WORKDIR      scratch folder for the store (default %s)\n",
+          CODEKG_DJANGO_DIR, work.c_str());
+      return 0;
+    }
+  }
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--source") source = argv[i + 1];
@@ -133,6 +152,7 @@ int main(int argc, char** argv) {
       }
       kg::synth::SynthSpec spec;
       spec.mix = {{std::string(s.name), 1.0}};
+      if (!s.format.empty()) spec.format = std::string(s.format);  // cpt_corpus: text
       Counter c;
       double sec = 1e300;
       kg::Result<nlohmann::json> r = kg::Status::Internal("not run");
