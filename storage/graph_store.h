@@ -303,6 +303,13 @@ struct Options {
   // Sync the WAL on every batch (a killed process or machine loses nothing acknowledged).
   bool sync_writes = true;
   size_t block_cache_bytes = 256u << 20;
+  // Memory for each graph's adjacency index: an in-memory copy of the graph's visible edges
+  // (about 28 bytes per edge plus 8 per NodeKey ever allocated) that serves ExpandKeys,
+  // ExpandNeighbors and FindNode's existence check without RocksDB reads. Built in a background
+  // thread on the first hop read after a write (reads use RocksDB meanwhile) and used only by
+  // snapshots of exactly the state it was built from, so results never differ. Graphs that would
+  // need more are read from RocksDB; 0 disables the index.
+  size_t adjacency_index_bytes = 256u << 20;
 };
 
 class GraphStore {

@@ -17,6 +17,8 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -607,10 +609,366 @@ class ExpandCursor final : public EdgeCursor {
   Status status_;
 };
 
+// ---------------------------------------------------------------------------------------------
+// The adjacency index: an immutable in-memory copy of one graph's visible edges (CSR per
+// direction), so that hops need no LSM seeks. It reflects exactly one version of its graph.
+//
+// Versions. Every graph name has an AdjacencySlot with a seqlock counter: a writer of the graph
+// makes it odd before its write and even again after (GraphWriteFence), so an even value read
+// both before and after taking a RocksDB snapshot names the state that snapshot sees. A Snapshot
+// uses the index only when the index was built for its version; every other Snapshot (taken
+// during or after a later write) reads RocksDB until a rebuild for its version is published.
+// Rebuilds are lazy: the first hop read of a version without an index starts one on the store's
+// builder thread (one build at a time) and falls back to RocksDB meanwhile. Graphs whose index
+// would exceed Options::adjacency_index_bytes are never indexed (declined per version).
+
+struct AdjacencyIndex {
+  struct Dir {
+    // Edges of node k: [offsets[k], offsets[k + 1]) in stored key order (type, other, seq); keys
+    // past the end of offsets have no edges.
+    std::vector<uint32_t> offsets;
+    std::vector<uint32_t> other;
+    std::vector<EdgeTypeId> type;
+    std::vector<uint32_t> seq;
+  };
+  uint64_t version = 0;
+  std::array<Dir, 2> dirs;        // [0] out_edges, [1] in_edges
+  std::vector<uint64_t> present;  // bit k: node k exists (FindNode needs no node read)
+  uint64_t bytes = 0;
+
+  bool HasNode(NodeKey k) const {
+    return k / 64 < present.size() && (present[k / 64] >> (k % 64) & 1) != 0;
+  }
+  double build_seconds = 0;
+
+  // The range of node k's edges in direction d, only those of `type` if given.
+  std::pair<uint32_t, uint32_t> Range(int d, NodeKey k, std::optional<EdgeTypeId> type) const {
+    const Dir& dir = dirs[static_cast<size_t>(d)];
+    if (dir.offsets.size() < 2 || k >= dir.offsets.size() - 1) return {0, 0};
+    uint32_t lo = dir.offsets[k], hi = dir.offsets[k + 1];
+    if (type && lo != hi) {
+      const EdgeTypeId* base = dir.type.data();
+      auto [a, b] = std::equal_range(base + lo, base + hi, *type);
+      lo = static_cast<uint32_t>(a - base);
+      hi = static_cast<uint32_t>(b - base);
+    }
+    return {lo, hi};
+  }
+};
+
+struct AdjacencySlot {
+  std::atomic<uint64_t> seq{0};  // odd while a write of the graph is in progress
+  std::mutex mu;
+  std::condition_variable cv;                   // notified when a build ends
+  std::shared_ptr<const AdjacencyIndex> index;  // GUARDED_BY(mu); may be of an older version
+  std::optional<uint64_t> declined;             // GUARDED_BY(mu); over budget at this version
+  bool building = false;                        // GUARDED_BY(mu)
+};
+
+// Marks a graph as being written for its lifetime (see AdjacencySlot::seq).
+class GraphWriteFence {
+ public:
+  explicit GraphWriteFence(std::shared_ptr<AdjacencySlot> slot) : slot_(std::move(slot)) {
+    slot_->seq.fetch_add(1);
+    std::lock_guard<std::mutex> lock(slot_->mu);
+    slot_->index.reset();  // stale from now on; snapshots that hold it keep it alive
+  }
+  ~GraphWriteFence() {
+    if (slot_) slot_->seq.fetch_add(1);
+  }
+  GraphWriteFence(GraphWriteFence&& other) noexcept : slot_(std::move(other.slot_)) {}
+  GraphWriteFence(const GraphWriteFence&) = delete;
+  GraphWriteFence& operator=(const GraphWriteFence&) = delete;
+
+ private:
+  std::shared_ptr<AdjacencySlot> slot_;
+};
+
+// Owns the slots and the builder thread of one store. Thread-safe.
+class AdjacencyIndexer {
+ public:
+  AdjacencyIndexer(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> cfs, size_t budget)
+      : db_(db), cfs_(std::move(cfs)), budget_(budget) {}
+  ~AdjacencyIndexer() {
+    stop_ = true;
+    std::thread t;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      t = std::move(thread_);
+    }
+    if (t.joinable()) t.join();
+  }
+
+  bool enabled() const { return budget_ > 0; }
+
+  // The slot of graph `name`; created when `create`, else nullptr if it has none yet.
+  std::shared_ptr<AdjacencySlot> Slot(std::string_view name, bool create) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = slots_.find(std::string(name));
+    if (it != slots_.end()) return it->second;
+    if (!create) return nullptr;
+    auto slot = std::make_shared<AdjacencySlot>();
+    slots_.emplace(std::string(name), slot);
+    return slot;
+  }
+  std::vector<std::shared_ptr<AdjacencySlot>> AllSlots() {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<std::shared_ptr<AdjacencySlot>> out;
+    for (auto& [name, slot] : slots_) out.push_back(slot);
+    return out;
+  }
+
+  // The index of `slot` for `version`, or nullptr; without one, starts a background build
+  // unless one is running or the version was declined.
+  std::shared_ptr<const AdjacencyIndex> Get(const std::shared_ptr<AdjacencySlot>& slot,
+                                            const std::string& name, uint64_t version) {
+    {
+      std::lock_guard<std::mutex> lock(slot->mu);
+      if (slot->index && slot->index->version == version) return slot->index;
+      if (slot->building || slot->declined == version || slot->seq.load() != version) {
+        return nullptr;
+      }
+    }
+    std::unique_lock<std::mutex> lock(mu_, std::try_to_lock);
+    if (!lock.owns_lock() || busy_ || stop_) return nullptr;
+    {
+      std::lock_guard<std::mutex> slot_lock(slot->mu);
+      if (slot->building) return nullptr;
+      slot->building = true;
+    }
+    if (thread_.joinable()) thread_.join();  // finished: busy_ is false
+    busy_ = true;
+    thread_ = std::thread([this, slot, name] {
+      Build(slot, name);
+      std::lock_guard<std::mutex> l(mu_);
+      busy_ = false;
+    });
+    return nullptr;
+  }
+
+  // Builds the index of `slot` for its current version in this thread unless present, declined
+  // or a write is in progress. For tests and benchmarks (test_hooks::WaitForAdjacencyIndex).
+  std::shared_ptr<const AdjacencyIndex> BuildNow(const std::shared_ptr<AdjacencySlot>& slot,
+                                                 const std::string& name) {
+    {
+      std::unique_lock<std::mutex> lock(slot->mu);
+      slot->cv.wait(lock, [&] { return !slot->building; });
+      if (slot->index && slot->index->version == slot->seq.load()) return slot->index;
+      slot->building = true;
+    }
+    Build(slot, name);
+    std::lock_guard<std::mutex> lock(slot->mu);
+    if (slot->index && slot->index->version == slot->seq.load()) return slot->index;
+    return nullptr;
+  }
+
+ private:
+  // Scans the graph's edge column families at one snapshot and publishes the index if the graph
+  // was not written meanwhile. Clears slot->building.
+  void Build(const std::shared_ptr<AdjacencySlot>& slot, const std::string& name) {
+    auto t0 = std::chrono::steady_clock::now();
+    std::shared_ptr<AdjacencyIndex> index;
+    bool declined = false;
+    const uint64_t v1 = slot->seq.load();
+    const rocksdb::Snapshot* snap = db_->GetSnapshot();
+    const uint64_t v2 = slot->seq.load();
+    if (v1 == v2 && v1 % 2 == 0) {
+      index = std::make_shared<AdjacencyIndex>();
+      index->version = v1;
+      if (!Scan(name, snap, index.get(), &declined)) index.reset();
+    }
+    db_->ReleaseSnapshot(snap);
+    if (index) {
+      index->build_seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
+    std::lock_guard<std::mutex> lock(slot->mu);
+    slot->building = false;
+    if (declined) slot->declined = v1;
+    if (index && slot->seq.load() == v1) slot->index = std::move(index);
+    slot->cv.notify_all();
+  }
+
+  // Fills `index` from the snapshot; false (and *declined when over budget) if not possible.
+  bool Scan(const std::string& name, const rocksdb::Snapshot* snap, AdjacencyIndex* index,
+            bool* declined) {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snap;
+    std::string key;
+    EncodeMetaGraphByNameKey(&key, name);
+    rocksdb::PinnableSlice v;
+    rocksdb::ColumnFamilyHandle* meta = cfs_[static_cast<size_t>(Cf::kMeta)];
+    GraphId g = 0;
+    if (!db_->Get(ro, meta, ToSlice(key), &v).ok() || !DecodeU32Value(ToView(v), &g)) return false;
+    v.Reset();
+    key.clear();
+    EncodeCountKey(&key, g, CountKind::kEdges, 0);
+    uint64_t edges = 0;
+    rocksdb::ColumnFamilyHandle* counts = cfs_[static_cast<size_t>(Cf::kCounts)];
+    rocksdb::Status s = db_->Get(ro, counts, ToSlice(key), &v);
+    if (s.ok()) {
+      std::string_view in = ToView(v);
+      if (!GetFixed64(&in, &edges)) return false;
+    } else if (!s.IsNotFound()) {
+      return false;
+    }
+    constexpr uint64_t kEdgeBytes = 2 * (sizeof(uint32_t) * 3 + sizeof(EdgeTypeId));
+    if (edges * kEdgeBytes > budget_ || edges >= std::numeric_limits<uint32_t>::max()) {
+      *declined = true;
+      return false;
+    }
+    std::string begin, end;
+    EncodeGraphPrefix(&begin, g);
+    end = PrefixSuccessor(begin);
+    rocksdb::Slice upper(end);
+    ro.iterate_upper_bound = &upper;
+    ro.fill_cache = false;
+    ro.readahead_size = 4u << 20;
+    std::vector<uint32_t> firsts;  // the node of each edge, before offsets are made
+    uint64_t bytes = 0;
+    for (int d = 0; d < 2; ++d) {
+      AdjacencyIndex::Dir& dir = index->dirs[static_cast<size_t>(d)];
+      dir.other.reserve(edges);
+      dir.type.reserve(edges);
+      dir.seq.reserve(edges);
+      firsts.clear();
+      firsts.reserve(edges);
+      std::unique_ptr<rocksdb::Iterator> it(
+          db_->NewIterator(ro, cfs_[static_cast<size_t>(d == 0 ? Cf::kOutEdges : Cf::kInEdges)]));
+      uint64_t n = 0;
+      for (it->Seek(ToSlice(begin)); it->Valid(); it->Next()) {
+        if ((++n & 0xffff) == 0 && stop_) return false;
+        const rocksdb::Slice k = it->key(), val = it->value();
+        GraphId kg = 0;
+        NodeKey a = 0, b = 0;
+        EdgeTypeId type = 0;
+        uint32_t seq = 0;
+        if (val.empty() || !DecodeEdgeKey(ToView(k), &kg, &a, &type, &b, &seq)) {
+          *declined = true;  // corrupt: the RocksDB path reports it
+          return false;
+        }
+        const uint8_t flags = static_cast<uint8_t>(val[0]);
+        if ((flags & ~kEdgeDangling) != 0) {  // corrupt: the RocksDB path reports it
+          *declined = true;
+          return false;
+        }
+        if (flags != 0) continue;  // dangling
+        if (a >= std::numeric_limits<uint32_t>::max() - 1 ||
+            b >= std::numeric_limits<uint32_t>::max() - 1 ||
+            dir.other.size() >= std::numeric_limits<uint32_t>::max() - 1) {
+          *declined = true;
+          return false;
+        }
+        firsts.push_back(static_cast<uint32_t>(a));
+        dir.other.push_back(static_cast<uint32_t>(b));
+        dir.type.push_back(type);
+        dir.seq.push_back(seq);
+      }
+      if (!it->status().ok()) return false;
+      const size_t nodes = firsts.empty() ? 0 : firsts.back() + 2u;
+      dir.offsets.assign(nodes, 0);
+      for (uint32_t a : firsts) ++dir.offsets[a + 1];
+      for (size_t i = 1; i < nodes; ++i) dir.offsets[i] += dir.offsets[i - 1];
+      dir.other.shrink_to_fit();
+      dir.type.shrink_to_fit();
+      dir.seq.shrink_to_fit();
+      bytes += dir.offsets.capacity() * sizeof(uint32_t) + dir.other.capacity() * sizeof(uint32_t) +
+               dir.seq.capacity() * sizeof(uint32_t) + dir.type.capacity() * sizeof(EdgeTypeId);
+      if (bytes > budget_) {
+        *declined = true;
+        return false;
+      }
+    }
+    // Which nodes exist: keys of the nodes column family (values are not decoded).
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(ro, cfs_[static_cast<size_t>(Cf::kNodes)]));
+    uint64_t n = 0;
+    for (it->Seek(ToSlice(begin)); it->Valid(); it->Next()) {
+      if ((++n & 0xffff) == 0 && stop_) return false;
+      GraphId kg = 0;
+      NodeKey k = 0;
+      if (!DecodeNodeRecordKey(ToView(it->key()), &kg, &k) || k >= (uint64_t{1} << 40)) {
+        *declined = true;
+        return false;
+      }
+      if (k / 64 >= index->present.size()) index->present.resize(k / 64 + 1);
+      index->present[k / 64] |= uint64_t{1} << (k % 64);
+    }
+    if (!it->status().ok()) return false;
+    bytes += index->present.capacity() * sizeof(uint64_t);
+    if (bytes > budget_) {
+      *declined = true;
+      return false;
+    }
+    index->bytes = bytes;
+    return true;
+  }
+
+  rocksdb::DB* db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+  const size_t budget_;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;  // guards the members below
+  std::unordered_map<std::string, std::shared_ptr<AdjacencySlot>> slots_;
+  std::thread thread_;
+  bool busy_ = false;  // thread_ is building
+};
+
+// Edges of one node from an adjacency index (ExpandKeys' order and records).
+class IndexExpandCursor final : public EdgeCursor {
+ public:
+  IndexExpandCursor(std::shared_ptr<const AdjacencyIndex> index, NodeKey node, Direction dir,
+                    std::optional<EdgeTypeId> type)
+      : index_(std::move(index)), node_(node), dir_(dir), type_(type) {
+    d_ = dir == Direction::kIn ? 1 : 0;
+    std::tie(pos_, end_) = index_->Range(d_, node_, type_);
+  }
+
+  bool Next(EdgeRecord* edge) override {
+    while (pos_ == end_) {
+      if (d_ == 1 || dir_ != Direction::kBoth) return false;
+      d_ = 1;
+      std::tie(pos_, end_) = index_->Range(d_, node_, type_);
+    }
+    const AdjacencyIndex::Dir& dir = index_->dirs[static_cast<size_t>(d_)];
+    edge->type = dir.type[pos_];
+    edge->seq = dir.seq[pos_];
+    edge->src = d_ == 1 ? dir.other[pos_] : node_;
+    edge->dst = d_ == 1 ? node_ : dir.other[pos_];
+    edge->props.clear();
+    ++pos_;
+    return true;
+  }
+  Status status() const override { return Status::OK(); }
+
+ private:
+  std::shared_ptr<const AdjacencyIndex> index_;
+  NodeKey node_;
+  Direction dir_;
+  std::optional<EdgeTypeId> type_;
+  int d_ = 0;
+  uint32_t pos_ = 0, end_ = 0;
+};
+
 class SnapshotImpl final : public Snapshot {
  public:
-  SnapshotImpl(std::shared_ptr<const ReadContext> ctx, GraphId g, std::string name)
-      : ctx_(std::move(ctx)), g_(g), name_(std::move(name)) {}
+  SnapshotImpl(std::shared_ptr<const ReadContext> ctx, GraphId g, std::string name,
+               AdjacencyIndexer* adj, std::shared_ptr<AdjacencySlot> slot,
+               std::optional<uint64_t> version)
+      : ctx_(std::move(ctx)),
+        g_(g),
+        name_(std::move(name)),
+        adj_(adj),
+        slot_(std::move(slot)),
+        version_(version) {}
+
+  // The adjacency index of this snapshot's version, if built (see AdjacencyIndexer).
+  const AdjacencyIndex* Index() {
+    if (index_) return index_.get();
+    if (!version_ || !slot_) return nullptr;
+    index_ = adj_->Get(slot_, name_, *version_);
+    return index_.get();
+  }
 
   const std::string& graph_name() const override { return name_; }
 
@@ -709,6 +1067,10 @@ class SnapshotImpl final : public Snapshot {
     if (!found) return std::optional<NodeKey>();
     NodeKey key = 0;
     if (!DecodeU64Value(ToView(v), &key)) return Status::Corruption("corrupt ids entry");
+    if (const AdjacencyIndex* index = Index()) {
+      if (!index->HasNode(key)) return std::optional<NodeKey>();
+      return std::optional<NodeKey>(key);
+    }
     bool exists = false;
     KG_RETURN_IF_ERROR(NodeExists(*ctx_, g_, key, &k, &v, &exists));
     if (!exists) return std::optional<NodeKey>();
@@ -801,6 +1163,7 @@ class SnapshotImpl final : public Snapshot {
 
   std::unique_ptr<EdgeCursor> ExpandKeys(NodeKey node, Direction dir,
                                          std::optional<EdgeTypeId> type) override {
+    if (Index()) return std::make_unique<IndexExpandCursor>(index_, node, dir, type);
     return std::make_unique<ExpandCursor>(ctx_, g_, node, dir, type, /*with_props=*/false);
   }
 
@@ -809,6 +1172,21 @@ class SnapshotImpl final : public Snapshot {
   Status ExpandNeighbors(const std::vector<NodeKey>& nodes, Direction dir,
                          std::optional<EdgeTypeId> type, std::vector<NodeKey>* neighbors,
                          std::vector<size_t>* offsets) override {
+    if (const AdjacencyIndex* index = Index()) {
+      neighbors->clear();
+      offsets->assign(1, 0);
+      offsets->reserve(nodes.size() + 1);
+      for (NodeKey key : nodes) {
+        for (int d = 0; d < 2; ++d) {
+          if (d == 0 ? dir == Direction::kIn : dir == Direction::kOut) continue;
+          auto [lo, hi] = index->Range(d, key, type);
+          const uint32_t* other = index->dirs[static_cast<size_t>(d)].other.data();
+          neighbors->insert(neighbors->end(), other + lo, other + hi);
+        }
+        offsets->push_back(neighbors->size());
+      }
+      return Status::OK();
+    }
     std::vector<std::pair<NodeKey, uint32_t>> order(nodes.size());  // (key, input position)
     for (size_t i = 0; i < nodes.size(); ++i) order[i] = {nodes[i], static_cast<uint32_t>(i)};
     std::sort(order.begin(), order.end());
@@ -937,6 +1315,10 @@ class SnapshotImpl final : public Snapshot {
   std::shared_ptr<const ReadContext> ctx_;
   GraphId g_;
   std::string name_;
+  AdjacencyIndexer* adj_;
+  std::shared_ptr<AdjacencySlot> slot_;          // nullptr: no adjacency index
+  std::optional<uint64_t> version_;              // the slot version this snapshot sees, if known
+  std::shared_ptr<const AdjacencyIndex> index_;  // of version_, once found
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1553,6 +1935,7 @@ class RocksGraphStore final : public GraphStore {
                                                       const Options& options);
 
   ~RocksGraphStore() override {
+    adj_.reset();  // joins the builder thread
     for (auto* h : cfs_) db_->DestroyColumnFamilyHandle(h);
     delete db_;
   }
@@ -1560,12 +1943,14 @@ class RocksGraphStore final : public GraphStore {
   Status CreateGraph(std::string_view name) override {
     if (!ValidGraphName(name)) return InvalidGraphName(name);
     std::lock_guard<std::mutex> lock(write_mu_);
+    GraphWriteFence fence = Fence(name);
     return CreateGraphLocked(name);
   }
 
   Status EnsureGraph(std::string_view name) override {
     if (!ValidGraphName(name)) return InvalidGraphName(name);
     std::lock_guard<std::mutex> lock(write_mu_);
+    GraphWriteFence fence = Fence(name);
     Status s = CreateGraphLocked(name);
     return s.IsAlreadyExists() ? Status::OK() : s;
   }
@@ -1608,6 +1993,9 @@ class RocksGraphStore final : public GraphStore {
 
   // ---- for test_hooks.h ----
   Result<uint64_t> CountGraphKeys(GraphId g);
+  AdjacencyIndexer* adjacency() const { return adj_.get(); }
+  // Marks graph `name` as being written until the fence is destroyed (see AdjacencySlot).
+  GraphWriteFence Fence(std::string_view name) { return GraphWriteFence(adj_->Slot(name, true)); }
 
  private:
   RocksGraphStore() = default;
@@ -1641,6 +2029,7 @@ class RocksGraphStore final : public GraphStore {
   Dictionary labels_;                                         // GUARDED_BY(dict_mu_)
   Dictionary types_;                                          // GUARDED_BY(dict_mu_)
   std::unordered_map<GraphId, GraphWriteState> write_state_;  // GUARDED_BY(write_mu_)
+  std::unique_ptr<AdjacencyIndexer> adj_;                     // set at open; never null
 };
 
 // ---- FactWriter ----
@@ -2524,6 +2913,7 @@ Status RocksGraphStore::CreateGraphLocked(std::string_view name) {
 Status RocksGraphStore::DropGraph(std::string_view name) {
   std::lock_guard<std::mutex> lock(write_mu_);
   KG_ASSIGN_OR_RETURN(GraphId g, RequireGraph(name));
+  GraphWriteFence fence = Fence(name);
   rocksdb::WriteBatch wb;
   std::string begin, end;
   EncodeGraphPrefix(&begin, g);
@@ -2581,6 +2971,7 @@ Result<GraphInfo> RocksGraphStore::GetGraph(std::string_view name) {
 Status RocksGraphStore::ApplyBatch(std::string_view graph, const FactBatch& batch) {
   std::lock_guard<std::mutex> lock(write_mu_);
   KG_ASSIGN_OR_RETURN(GraphId g, RequireGraph(graph));
+  GraphWriteFence fence = Fence(graph);
   FactWriter writer(this, &write_state_[g], g, batch.path, &batch);
   Status s = writer.Build();
   if (!s.ok()) {
@@ -2599,8 +2990,9 @@ Status RocksGraphStore::ApplyBatch(std::string_view graph, const FactBatch& batc
 class RocksBulkWriter final : public BulkWriter {
  public:
   // With `fresh`, the graph is empty and the load starts as a fresh load (see FORMAT.md).
-  RocksBulkWriter(RocksGraphStore* store, std::unique_lock<std::mutex> lock, GraphId g, bool fresh)
-      : store_(store), lock_(std::move(lock)), g_(g) {
+  RocksBulkWriter(RocksGraphStore* store, std::unique_lock<std::mutex> lock, GraphWriteFence fence,
+                  GraphId g, bool fresh)
+      : store_(store), lock_(std::move(lock)), fence_(std::move(fence)), g_(g) {
     write_options_.disableWAL = true;  // Finish() flushes the memtables instead
     if (fresh) {
       fresh_ = std::make_unique<FreshGraph>(store_->db_->GetName() + "/" + kBulkTmpPrefix +
@@ -2653,6 +3045,7 @@ class RocksBulkWriter final : public BulkWriter {
     if (fresh_) {
       finish_status_ = Materialize();
       fresh_.reset();
+      fence_.reset();
       lock_.unlock();
       return finish_status_;
     }
@@ -2675,6 +3068,7 @@ class RocksBulkWriter final : public BulkWriter {
       finish_status_ = FromRocks(store_->db_->CompactRange(compact, store_->cfs_[i], &b, &e),
                                  "bulk load: compact");
     }
+    fence_.reset();
     lock_.unlock();
     return finish_status_;
   }
@@ -2846,7 +3240,8 @@ class RocksBulkWriter final : public BulkWriter {
   }
 
   RocksGraphStore* store_;
-  std::unique_lock<std::mutex> lock_;  // write_mu_ until Finish()
+  std::unique_lock<std::mutex> lock_;     // write_mu_ until Finish()
+  std::optional<GraphWriteFence> fence_;  // until Finish()
   GraphId g_;
   rocksdb::WriteOptions write_options_;
   SideTables side_;
@@ -2875,7 +3270,7 @@ Result<std::unique_ptr<BulkWriter>> RocksGraphStore::NewBulkWriter(std::string_v
     fresh = files == 0;
   }
   return std::unique_ptr<BulkWriter>(
-      std::make_unique<RocksBulkWriter>(this, std::move(lock), g, fresh));
+      std::make_unique<RocksBulkWriter>(this, std::move(lock), Fence(graph), g, fresh));
 }
 
 Status RocksGraphStore::BulkLoad(std::string_view graph, const std::vector<FactBatch>& batches) {
@@ -2894,6 +3289,7 @@ Status RocksGraphStore::DeleteFile(std::string_view graph, std::string_view path
   std::lock_guard<std::mutex> lock(write_mu_);
   KG_ASSIGN_OR_RETURN(GraphId g, RequireGraph(graph));
   if (path.empty()) return Status::InvalidArgument("empty file path");
+  GraphWriteFence fence = Fence(graph);
   FactWriter writer(this, &write_state_[g], g, path, nullptr);
   KG_RETURN_IF_ERROR(writer.Build());
   Status written = Write(writer.wb(), "delete file");
@@ -2902,10 +3298,19 @@ Status RocksGraphStore::DeleteFile(std::string_view graph, std::string_view path
 }
 
 Result<std::unique_ptr<Snapshot>> RocksGraphStore::GetSnapshot(std::string_view graph) {
+  // The slot's version read before and after taking the RocksDB snapshot: equal and even means
+  // no write of the graph was in progress or happened in between (see AdjacencySlot).
+  std::shared_ptr<AdjacencySlot> slot = adj_->enabled() ? adj_->Slot(graph, false) : nullptr;
+  const uint64_t v1 = slot ? slot->seq.load() : 1;
   auto ctx = std::make_shared<const ReadContext>(db_, cfs_);
+  const uint64_t v2 = slot ? slot->seq.load() : 1;
   KG_ASSIGN_OR_RETURN(std::optional<GraphId> g, LookupGraph(graph, ctx->Options().snapshot));
   if (!g) return Status::NotFound("graph '" + std::string(graph) + "' not found");
-  return std::unique_ptr<Snapshot>(std::make_unique<SnapshotImpl>(ctx, *g, std::string(graph)));
+  std::optional<uint64_t> version;
+  if (v1 == v2 && v1 % 2 == 0) version = v1;
+  if (!slot && adj_->enabled()) slot = adj_->Slot(graph, true);  // for the next snapshot
+  return std::unique_ptr<Snapshot>(std::make_unique<SnapshotImpl>(
+      ctx, *g, std::string(graph), adj_.get(), std::move(slot), version));
 }
 
 // ---- Fsck ----
@@ -3611,6 +4016,7 @@ Result<std::unique_ptr<GraphStore>> RocksGraphStore::OpenImpl(const std::string&
   store->cfs_.assign(handles.begin() + 1, handles.end());
   store->cache_ = cache;
   store->write_options_.sync = options.sync_writes;
+  store->adj_ = std::make_unique<AdjacencyIndexer>(raw, store->cfs_, options.adjacency_index_bytes);
   KG_RETURN_IF_ERROR(store->CheckFormatVersion().WithContext("open '" + dir + "'"));
   // A fresh bulk load killed before Finish() left its run files (never part of the database).
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
@@ -3696,6 +4102,8 @@ size_t SetFreshLoadSpillBytes(size_t bytes) { return fresh_spill_bytes.exchange(
 Status RawWrite(GraphStore& store, std::string_view cf_name, std::string_view key,
                 std::optional<std::string_view> value) {
   auto& rocks = static_cast<RocksGraphStore&>(store);
+  std::vector<GraphWriteFence> fences;  // behind the store's back: every graph may change
+  for (auto& slot : rocks.adjacency()->AllSlots()) fences.emplace_back(slot);
   for (size_t i = 0; i < kNumCfs; ++i) {
     if (CfName(static_cast<Cf>(i)) != cf_name) continue;
     rocksdb::WriteOptions wo;
@@ -3706,6 +4114,24 @@ Status RawWrite(GraphStore& store, std::string_view cf_name, std::string_view ke
                      "raw write");
   }
   return Status::InvalidArgument("unknown column family '" + std::string(cf_name) + "'");
+}
+
+Result<AdjacencyIndexInfo> BuildAdjacencyIndex(GraphStore& store, std::string_view graph) {
+  auto& rocks = static_cast<RocksGraphStore&>(store);
+  KG_RETURN_IF_ERROR(rocks.GetGraph(graph).status());
+  AdjacencyIndexInfo info;
+  if (!rocks.adjacency()->enabled()) return info;
+  auto index =
+      rocks.adjacency()->BuildNow(rocks.adjacency()->Slot(graph, true), std::string(graph));
+  if (!index) return info;
+  info.ready = true;
+  info.bytes = index->bytes;
+  info.build_seconds = index->build_seconds;
+  return info;
+}
+
+bool SnapshotUsesAdjacencyIndex(Snapshot& snapshot) {
+  return static_cast<SnapshotImpl&>(snapshot).Index() != nullptr;
 }
 
 }  // namespace test_hooks

@@ -43,4 +43,18 @@ Status RawWrite(GraphStore& store, std::string_view cf_name, std::string_view ke
 // previous value. Applies to every store of the process.
 size_t SetFreshLoadSpillBytes(size_t bytes);
 
+// The adjacency index of a graph (see Options::adjacency_index_bytes) for its current state.
+struct AdjacencyIndexInfo {
+  bool ready = false;  // false: indexes disabled, graph over budget, or a write in progress
+  uint64_t bytes = 0;
+  double build_seconds = 0;
+};
+// Builds the adjacency index of `graph` in this thread unless the current one is up to date (or a
+// build is running: then waits for it). NotFound for an unknown graph.
+Result<AdjacencyIndexInfo> BuildAdjacencyIndex(GraphStore& store, std::string_view graph);
+
+// Whether `snapshot` (of a store from GraphStore::Open) reads hops from an adjacency index now.
+// May start a background build, like a hop read.
+bool SnapshotUsesAdjacencyIndex(Snapshot& snapshot);
+
 }  // namespace kg::storage::test_hooks

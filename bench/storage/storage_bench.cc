@@ -15,6 +15,8 @@
 //   hop1..3   1-, 2-, 3-hop expansion along CALLS from a random function, counting paths, p50/p99
 //   hopN+names  the same, then the `name` of every node reached (codekg: one GetNodes of the
 //             frontier; SQLite: the CTE joined with nodes), checked equal by total name bytes
+//   adj.      codekg's adjacency index (Options::adjacency_index_bytes): build time and memory;
+//             hops are measured with it, then again without it ("no adj. index": RocksDB seeks)
 //   disk      bytes on disk after load (RocksDB folder / SQLite file incl. WAL)
 //   rss       peak resident set of the child (MiB)
 // SQLite: one table of nodes and one of edges with the indexes a graph engine needs
@@ -42,6 +44,7 @@
 #include <vector>
 
 #include "storage/graph_store.h"
+#include "storage/test_hooks.h"
 
 namespace kg::bench {
 namespace {
@@ -250,9 +253,18 @@ Figures RunCodekg(const Graph& g, const Probes& probes, const Config& cfg) {
   out["load_edges_per_s"] = g.edges.size() / (load_us / 1e6);
   out["load_edges_per_cpu_s"] = g.edges.size() / out["load_cpu_s"];
 
+  // The adjacency index (Options::adjacency_index_bytes): built here, in this thread, so that
+  // its build time and size are figures; a server builds it in the background on first use.
+  auto adj = storage::test_hooks::BuildAdjacencyIndex(*store, "bench");
+  if (!adj.ok()) Die(adj.status().ToString());
+  out["adj_build_s"] = adj.value().build_seconds;
+  out["adj_mb"] = static_cast<double>(adj.value().bytes) / 1048576.0;
   auto snap_or = store->GetSnapshot("bench");
   if (!snap_or.ok()) Die(snap_or.status().ToString());
   auto snap = std::move(snap_or).value();
+  if (adj.value().ready && !storage::test_hooks::SnapshotUsesAdjacencyIndex(*snap)) {
+    Die("adjacency index built but not used");
+  }
   std::vector<schema::LabelId> label_ids;
   for (const char* l : kKindLabel) label_ids.push_back(store->LabelIdFor(l).value());
   schema::EdgeTypeId calls = store->EdgeTypeIdFor("CALLS").value();
@@ -332,6 +344,38 @@ Figures RunCodekg(const Graph& g, const Probes& probes, const Config& cfg) {
   snap.reset();
   store.reset();
   out["disk_mb"] = DirBytes(dir) / 1048576.0;
+
+  // The same hops without the adjacency index (RocksDB seeks), for comparison.
+  opts.adjacency_index_bytes = 0;
+  store_or = storage::GraphStore::Open(dir.string(), opts);
+  if (!store_or.ok()) Die(store_or.status().ToString());
+  store = std::move(store_or).value();
+  snap_or = store->GetSnapshot("bench");
+  if (!snap_or.ok()) Die(snap_or.status().ToString());
+  snap = std::move(snap_or).value();
+  for (int pass = 0; pass < 2; ++pass) {
+    std::vector<size_t> offsets;
+    for (int hops = 1; hops <= 3; ++hops) {
+      Lat lat;
+      for (uint32_t n : probes.hop_starts) {
+        lat.us.push_back(TimeUs([&] {
+          auto start = snap->FindNode(NodeId(g, n));
+          if (!start.ok() || !start.value()) Die("start node missing");
+          std::vector<storage::NodeKey> frontier{*start.value()}, next;
+          for (int h = 0; h < hops; ++h) {
+            if (!snap->ExpandNeighbors(frontier, storage::Direction::kOut, calls, &next, &offsets)
+                     .ok()) {
+              Die("ExpandNeighbors failed");
+            }
+            frontier.swap(next);
+          }
+        }));
+      }
+      out["hop" + std::to_string(hops) + "_p50_us_rocks"] = lat.P(0.5);
+    }
+  }
+  snap.reset();
+  store.reset();
   return out;
 }
 
@@ -588,12 +632,17 @@ int Main(int argc, char** argv) {
       {"hop2_p99_us", "2-hop CALLS p99 (us)", false},
       {"hop3_p50_us", "3-hop CALLS p50 (us)", false},
       {"hop3_p99_us", "3-hop CALLS p99 (us)", false},
+      {"hop1_p50_us_rocks", "1-hop p50, no adj. index", false},
+      {"hop2_p50_us_rocks", "2-hop p50, no adj. index", false},
+      {"hop3_p50_us_rocks", "3-hop p50, no adj. index", false},
       {"hop1n_p50_us", "1-hop + names p50 (us)", false},
       {"hop1n_p99_us", "1-hop + names p99 (us)", false},
       {"hop2n_p50_us", "2-hop + names p50 (us)", false},
       {"hop2n_p99_us", "2-hop + names p99 (us)", false},
       {"hop3n_p50_us", "3-hop + names p50 (us)", false},
       {"hop3n_p99_us", "3-hop + names p99 (us)", false},
+      {"adj_build_s", "adj. index build (s)", false},
+      {"adj_mb", "adj. index memory (MiB)", false},
       {"disk_mb", "disk (MiB)", false},
       {"peak_rss_mb", "peak RSS (MiB)", false},
   };
@@ -603,6 +652,11 @@ int Main(int argc, char** argv) {
               std::string(14, '-').c_str(), std::string(24, '-').c_str());
   for (const Row& r : rows) {
     double a = ck[r.key], b = sq[r.key];
+    // Rows without a SQLite figure of their own compare with the matching SQLite hop figure.
+    std::string key = r.key;
+    if (key.size() > 6 && key.compare(key.size() - 6, 6, "_rocks") == 0) {
+      b = sq[key.substr(0, key.size() - 6)];
+    }
     double ratio = r.higher_is_better ? (b > 0 ? a / b : 0) : (a > 0 ? b / a : 0);
     std::printf("| %-26s | %12.1f | %12.1f | %22.2f |\n", r.what, a, b, ratio);
   }
