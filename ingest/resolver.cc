@@ -38,6 +38,34 @@ bool IsIdentChar(char c) {
 
 // "a.b.c" made of identifiers (no empty parts). '$' and '-' count as identifier characters: JS
 // names and file-derived module names ("src.my-widget") contain them.
+// A call written with C++/Rust paths, members through `->` or template/generic arguments as a
+// dotted name: `ns::f` -> ns.f, `this->m` -> this.m, `Type::new` -> Type.new, `f<int>`,
+// `f::<T>` -> f, `::g` -> g. Other text is returned unchanged.
+std::string DottedCallee(std::string_view callee) {
+  if (callee.find_first_of(":-<") == std::string_view::npos) return std::string(callee);
+  std::string out;
+  int depth = 0;
+  for (size_t i = 0; i < callee.size(); ++i) {
+    char c = callee[i];
+    if (c == '<') {
+      ++depth;
+    } else if (c == '>' && depth > 0) {
+      --depth;
+    } else if (depth > 0) {
+      continue;
+    } else if ((c == ':' && i + 1 < callee.size() && callee[i + 1] == ':') ||
+               (c == '-' && i + 1 < callee.size() && callee[i + 1] == '>')) {
+      out.push_back('.');
+      ++i;
+    } else {
+      out.push_back(c);
+    }
+  }
+  while (!out.empty() && out.front() == '.') out.erase(out.begin());
+  while (!out.empty() && out.back() == '.') out.pop_back();
+  return out;
+}
+
 bool IsDottedName(std::string_view s) {
   if (s.empty()) return false;
   bool part_start = true;
@@ -511,11 +539,12 @@ void Resolver::CollectFields(std::string_view class_id, int depth, std::set<std:
 CallTarget Resolver::ResolveCall(const FileFacts& facts, const CallFact& call) {
   CallTarget out;
   out.target = External(call.callee);
-  if (!IsDottedName(call.callee) || call.caller < 0 ||
+  const std::string callee = DottedCallee(call.callee);
+  if (!IsDottedName(callee) || call.caller < 0 ||
       call.caller >= static_cast<int>(facts.definitions.size())) {
     return out;
   }
-  std::vector<std::string> parts = SplitDots(call.callee);
+  std::vector<std::string> parts = SplitDots(callee);
   const Definition& caller = facts.definitions[call.caller];
   const languages::Language* language = languages::LanguageByName(facts.language);
   auto found = [&](std::string id, std::string resolution) {
@@ -583,12 +612,12 @@ CallTarget Resolver::ResolveCall(const FileFacts& facts, const CallFact& call) {
     const Definition& scope = facts.definitions[s];
     if (scope.label == "Class") continue;
     if (lookup(scope.qualified_path + "." + parts[0]) != nullptr) {
-      const std::string* full = lookup(scope.qualified_path + "." + call.callee);
+      const std::string* full = lookup(scope.qualified_path + "." + callee);
       return full != nullptr ? found(*full, "scope") : by_name();
     }
   }
   if (lookup(parts[0]) != nullptr) {
-    const std::string* full = lookup(call.callee);
+    const std::string* full = lookup(callee);
     return full != nullptr ? found(*full, "exact") : by_name();
   }
   // Java/C++: `foo()` in a method calls a method of its class (or of a base class).
@@ -624,7 +653,7 @@ CallTarget Resolver::ResolveCall(const FileFacts& facts, const CallFact& call) {
     return out;
   }
   for (const std::string& w : wildcards) {
-    Target via = Resolve(w + "." + call.callee, 0);
+    Target via = Resolve(w + "." + callee, 0);
     if (via.kind == Target::Kind::kDefinition) {
       out.target = std::move(via);
       out.resolution = "import";

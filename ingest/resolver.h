@@ -182,7 +182,9 @@ class Resolver {
   // others `this`). A Class target means construction. What none of this resolves (and is not
   // bound by an import) resolves by name when exactly one Function or Method of the repository
   // has the called name ("name"; bare names only when Language::ResolvesBareCallsByName).
-  // Unresolved callees are External nodes named as written ("self.x.save", "len"). Bases of
+  // C++/Rust callees are read as dotted names first (`ns::f`, `Type::new`, `this->m`, `f<T>` ->
+  // ns.f, Type.new, this.m, f). Unresolved callees are External nodes named as written
+  // ("self.x.save", "len", "missing::x"). Bases of
   // classes in files not parsed in this run are not followed.
   CallTarget ResolveCall(const FileFacts& facts, const CallFact& call);
 

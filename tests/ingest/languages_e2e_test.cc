@@ -162,6 +162,33 @@ TEST_F(LanguagesE2ETest, JavaPackagesImportsAndImplements) {
   ASSERT_TRUE(module);
 }
 
+TEST_F(LanguagesE2ETest, CppAndRustCallsThroughPathsAndArrowsResolve) {
+  repo_.Write("cc/shape.cc",
+              "namespace geo {\n"
+              "struct Shape { int area() { return this->sides(); } int sides() { return 3; } };\n"
+              "int helper() { return 1; }\n"
+              "template <typename T> T twice(T x) { return x; }\n"
+              "int run(Shape* s) { return s->area() + geo::helper() + twice<int>(2); }\n"
+              "}  // namespace geo\n");
+  repo_.Write("rs/src/lib.rs",
+              "pub struct Point;\n"
+              "impl Point { pub fn new() -> Point { Point } pub fn norm(&self) -> i32 { 0 } }\n"
+              "pub fn make() -> Point { let p = Point::new(); p }\n"
+              "pub fn parse<T>() -> i32 { 1 }\n"
+              "pub fn go() -> i32 { parse::<u8>() }\n");
+  Ingest();
+  EXPECT_EQ(Out("cc/shape.cc:geo.Shape.area", "CALLS", {"resolution"}),
+            (std::vector<std::string>{"CALLS -> cc/shape.cc:geo.Shape.sides resolution='scope'"}));
+  EXPECT_EQ(Out("cc/shape.cc:geo.run", "CALLS", {"resolution"}),
+            (std::vector<std::string>{"CALLS -> cc/shape.cc:geo.Shape.area resolution='name'",
+                                      "CALLS -> cc/shape.cc:geo.helper resolution='name'",
+                                      "CALLS -> cc/shape.cc:geo.twice resolution='name'"}));
+  EXPECT_EQ(Out("rs/src/lib.rs:make", "CALLS", {"resolution"}),
+            (std::vector<std::string>{"CALLS -> rs/src/lib.rs:Point.new resolution='exact'"}));
+  EXPECT_EQ(Out("rs/src/lib.rs:go", "CALLS", {"resolution"}),
+            (std::vector<std::string>{"CALLS -> rs/src/lib.rs:parse resolution='exact'"}));
+}
+
 TEST_F(LanguagesE2ETest, RustGlobImportCyclesResolveOnce) {
   // Twelve child modules each glob-import their parent and two siblings, and the parent
   // glob-re-exports every child: a name missing everywhere is looked up through cycles of

@@ -35,6 +35,7 @@
     [(type_identifier) (scoped_type_identifier) (generic_type)] @reference.base))
   @definition.trait
 
-; ---- Calls: a function path or a method through `.` ----
+; ---- Calls: a function path, a method through `.`, a generic call `parse::<T>()` ----
 (call_expression
-  function: [(identifier) (scoped_identifier) (field_expression)] @reference.call)
+  function: [(identifier) (scoped_identifier) (field_expression) (generic_function)]
+    @reference.call)
