@@ -162,6 +162,22 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
     }
   }
 
+  // `impl Trait for Type`: the Type's Class (in this file or its module) implements Trait.
+  std::map<std::string, int64_t> implemented;  // class id -> IMPLEMENTS edges so far
+  for (const ReceiverImplementsFact& r : facts.receiver_implements) {
+    Definition probe;
+    probe.receiver = r.receiver;
+    probe.qualified_path = r.qualified_path + ".impl";
+    std::optional<std::string> cls = resolver.FindReceiverClass(facts, probe);
+    if (!cls) continue;
+    Target t = resolver.ResolveInFile(facts, -1, r.implements);
+    externals.Add(t);
+    Properties props;
+    props["index"] = implemented[*cls]++;
+    props["written"] = r.implements;
+    batch.edges.push_back({*cls, "IMPLEMENTS", t.id, std::move(props)});
+  }
+
   // Decorators reference what they name; a method overrides the same-named member of the first
   // base class (depth-first) in the repository that has one.
   std::set<std::pair<std::string, std::string>> references;

@@ -511,7 +511,8 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
   std::optional<TSNode> module_name;
   // Call sites by (start, end) byte -> (node, whole invocation captured).
   std::map<std::pair<uint32_t, uint32_t>, std::pair<TSNode, bool>> calls;
-  std::map<std::pair<uint32_t, int>, TSNode> accesses;  // by (start byte, role)
+  std::map<uint32_t, std::pair<TSNode, TSNode>> receiver_impls;  // by start: (type, interface)
+  std::map<std::pair<uint32_t, int>, TSNode> accesses;           // by (start byte, role)
 
   std::unique_ptr<TSQueryCursor, CursorDeleter> cursor(ts_query_cursor_new());
   ts_query_cursor_exec(cursor.get(), query_, root);
@@ -573,8 +574,11 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
       continue;
     }
     if (def_capture == nullptr) {
+      std::optional<TSNode> impl_receiver, impl_interface;  // `impl Trait for Type`
       for (uint16_t i = 0; i < match.capture_count; ++i) {
         Role role = roles[match.captures[i].index].role;
+        if (role == Role::kReceiver) impl_receiver = match.captures[i].node;
+        if (role == Role::kImplements) impl_interface = match.captures[i].node;
         if (role == Role::kDoc) module_doc = match.captures[i].node;
         if (role == Role::kModuleName && !module_name) module_name = match.captures[i].node;
         if (role == Role::kCall || role == Role::kInvocation) {
@@ -588,6 +592,10 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
               std::pair{ts_node_start_byte(match.captures[i].node), static_cast<int>(role)},
               match.captures[i].node);
         }
+      }
+      if (impl_receiver && impl_interface) {
+        receiver_impls.emplace(ts_node_start_byte(*impl_interface),
+                               std::pair{*impl_receiver, *impl_interface});
       }
       continue;
     }
@@ -805,6 +813,18 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
     d.is_test = language_.IsTest(test_kind, d.name, path);
     index_of[pending->node.id] = static_cast<int>(facts.definitions.size());
     facts.definitions.push_back(std::move(d));
+  }
+
+  for (const auto& [start, impl] : receiver_impls) {
+    ReceiverImplementsFact r;
+    r.receiver = ReceiverBaseName(NodeText(impl.first, text));
+    int parent = -1;
+    std::string prefix;
+    place(impl.first, &parent, &prefix);
+    r.qualified_path = prefix.empty() ? r.receiver : prefix + "." + r.receiver;
+    r.implements = Squeeze(NodeText(impl.second, text));
+    r.line = static_cast<int>(ts_node_start_point(impl.second).row) + 1;
+    facts.receiver_implements.push_back(std::move(r));
   }
 
   // The innermost definition whose range holds byte `pos`, or -1. Definitions are sorted by

@@ -93,6 +93,15 @@ struct AccessFact {
   int line = 0;        // 1-based
 };
 
+// A type declared to implement an interface outside its class body: Rust `impl Trait for Type`
+// (a match with @reference.implements and @method.receiver and no definition).
+struct ReceiverImplementsFact {
+  std::string receiver;        // the type's base name (as for Definition::receiver), "Point"
+  std::string qualified_path;  // the type under any enclosing @scope prefix, "geo.Point"
+  std::string implements;      // the interface as written, "fmt::Display"
+  int line = 0;                // 1-based
+};
+
 struct FileFacts {
   std::string path;              // repository-relative, '/'-separated
   std::string language;          // e.g. "python"
@@ -101,13 +110,14 @@ struct FileFacts {
   // The package/namespace the file declares (@module.name, whitespace removed), if any; `module`
   // already reflects it (Language::ModuleForDeclaration).
   std::optional<std::string> declared_module;
-  bool is_test = false;                      // the file is test code
-  std::vector<Definition> definitions;       // in source order; a parent precedes its children
-  std::vector<ImportFact> imports;           // in source order
-  std::vector<Member> members;               // fields and variables, in source order of first
-                                             // binding; never sharing a definition's id
-  std::vector<CallFact> calls;               // in source order; only calls inside functions
-  std::vector<AccessFact> accesses;          // in source order; only inside functions
+  bool is_test = false;                 // the file is test code
+  std::vector<Definition> definitions;  // in source order; a parent precedes its children
+  std::vector<ImportFact> imports;      // in source order
+  std::vector<Member> members;          // fields and variables, in source order of first
+                                        // binding; never sharing a definition's id
+  std::vector<CallFact> calls;          // in source order; only calls inside functions
+  std::vector<AccessFact> accesses;     // in source order; only inside functions
+  std::vector<ReceiverImplementsFact> receiver_implements;  // in source order
   std::optional<TextPosition> syntax_error;  // the first syntax error; facts are partial then
   std::string syntax_error_detail;           // e.g. "missing ':'" or "unexpected 'x'"
 };

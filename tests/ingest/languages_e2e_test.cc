@@ -189,6 +189,32 @@ TEST_F(LanguagesE2ETest, CppAndRustCallsThroughPathsAndArrowsResolve) {
             (std::vector<std::string>{"CALLS -> rs/src/lib.rs:parse resolution='exact'"}));
 }
 
+TEST_F(LanguagesE2ETest, RustImplTraitForTypeIsImplementsOfTheTypesClass) {
+  repo_.Write("rs/src/lib.rs",
+              "pub trait Shape { fn area(&self) -> i32; }\n"
+              "pub struct Sq;\n"
+              "impl Shape for Sq { fn area(&self) -> i32 { 4 } }\n"
+              "impl std::fmt::Debug for Sq {}\n"
+              "impl Sq { fn side(&self) -> i32 { 2 } }\n"
+              "impl Shape for Elsewhere {}\n"
+              "mod geo {\n"
+              "    pub struct Tri;\n"
+              "    impl crate::Shape for Tri { fn area(&self) -> i32 { 1 } }\n"
+              "}\n");
+  repo_.Write("rs/src/other.rs", "impl crate::Shape for super::Sq {}\n");
+  Ingest();
+  EXPECT_EQ(Out("rs/src/lib.rs:Sq", "IMPLEMENTS", {"index", "written"}),
+            (std::vector<std::string>{
+                "IMPLEMENTS -> external:std::fmt::Debug index=1 written='std::fmt::Debug'",
+                "IMPLEMENTS -> rs/src/lib.rs:Shape index=0 written='Shape'"}));
+  std::vector<std::string> tri = Out("rs/src/lib.rs:geo.Tri", "IMPLEMENTS", {"written"});
+  ASSERT_EQ(tri.size(), 1u);
+  EXPECT_NE(tri[0].find("written='crate::Shape'"), std::string::npos) << tri[0];
+  EXPECT_EQ(Out("rs/src/lib.rs:Sq", "HAS_METHOD"),
+            (std::vector<std::string>{"HAS_METHOD -> rs/src/lib.rs:Sq.area",
+                                      "HAS_METHOD -> rs/src/lib.rs:Sq.side"}));
+}
+
 TEST_F(LanguagesE2ETest, RustGlobImportCyclesResolveOnce) {
   // Twelve child modules each glob-import their parent and two siblings, and the parent
   // glob-re-exports every child: a name missing everywhere is looked up through cycles of

@@ -35,6 +35,12 @@
     [(type_identifier) (scoped_type_identifier) (generic_type)] @reference.base))
   @definition.trait
 
+; ---- `impl Trait for Type`: Type's struct/enum implements Trait (attached through the receiver,
+; like the impl's methods) ----
+(impl_item
+  trait: [(type_identifier) (scoped_type_identifier) (generic_type)] @reference.implements
+  type: (_) @method.receiver)
+
 ; ---- Calls: a function path, a method through `.`, a generic call `parse::<T>()` ----
 (call_expression
   function: [(identifier) (scoped_identifier) (field_expression) (generic_function)]
