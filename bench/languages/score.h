@@ -58,7 +58,10 @@
 //   binding     JS, TS: a variable/constant tag may match a codekg callable as well: ctags tags
 //               `const f = () => {}` by its binding, codekg defines the function (CAPTURES.md:
 //               a node that is both a member and a function is the function). The tag must still
-//               be matched by a definition of the same name on its line.
+//               be matched by a definition of the same name on its line. Per-class rows count
+//               such a match in the ctags tag's class ("variable") while the definition is
+//               counted in its own ("callable"), so a class's precision can exceed 1; the "all"
+//               row is exact.
 //   lost scope  JS, TS: a variable/constant tag that ctags reports at top level although the
 //               tree-sitter parse of the file puts its declaration inside a function, arrow
 //               function or method body is a local (ctags gives no scope to arrow functions
