@@ -143,6 +143,76 @@ TEST_F(CodekgdTest, IngestQueryAndSynthOverHttp) {
   EXPECT_GE(routes.json["routes"].size(), 10u);
 }
 
+// The two newest strategies over HTTP: api_compose (template answers, API-checked) and
+// cpt_corpus (the sample's files in import order as text records within chunk_bytes).
+TEST_F(CodekgdTest, SynthApiComposeAndCptCorpusJobs) {
+  StartServer();
+  ASSERT_EQ(Ingest("shop", kSample).status, 200);
+  auto results = [&](const Json& job) {
+    std::vector<Json> lines;
+    Reply r = Get("/v1/jobs/" + job["id"].get<std::string>() + "/results");
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::istringstream in(r.body);
+    for (std::string line; std::getline(in, line);) lines.push_back(Json::parse(line));
+    return lines;
+  };
+
+  Reply compose = PostJson("/v1/graphs/shop/synth?wait=true",
+                           Json{{"strategy", "api_compose"}, {"seed", 3}, {"format", "messages"}});
+  ASSERT_EQ(compose.status, 200) << compose.body;
+  const Json& cj = compose.json["job"];
+  EXPECT_EQ(cj["state"], "succeeded") << compose.body;
+  EXPECT_GT(cj["summary"]["per_strategy"].value("api_compose", 0), 0) << compose.body;
+  EXPECT_EQ(cj["summary"]["api_check"]["rejected"], 0) << compose.body;
+  for (const Json& j : results(cj)) {
+    ASSERT_EQ(j["messages"].size(), 2u) << j;
+    EXPECT_EQ(j["messages"][1]["role"], "assistant");
+    EXPECT_NE(j["messages"][1]["content"].get<std::string>().find("```python"), std::string::npos)
+        << j;
+    EXPECT_EQ(j["meta"]["strategy"], "api_compose");
+  }
+
+  Reply cpt = PostJson("/v1/graphs/shop/synth?wait=true",
+                       Json{{"strategy", "cpt_corpus"}, {"format", "text"}, {"chunk_bytes", 1024}});
+  ASSERT_EQ(cpt.status, 200) << cpt.body;
+  const Json& tj = cpt.json["job"];
+  EXPECT_EQ(tj["state"], "succeeded") << cpt.body;
+  std::vector<std::string> order;  // subjects' files, first part of each
+  for (const Json& j : results(tj)) {
+    std::string text = j["text"];
+    EXPECT_LE(text.size(), 1024u);
+    std::string path = j["meta"]["subject"];
+    path = path.substr(0, path.find('#'));
+    EXPECT_EQ(text.rfind("# " + path, 0), 0u) << text.substr(0, 80);
+    if (order.empty() || order.back() != path) order.push_back(path);
+  }
+  auto pos = [&](const std::string& p) {
+    return std::find(order.begin(), order.end(), p) - order.begin();
+  };
+  ASSERT_EQ(order.size(), 10u) << tj["summary"].dump();  // the sample's 10 .py files, once each
+  // shop/cart.py imports .models and .utils; models imports .utils; checkout imports .cart.
+  EXPECT_LT(pos("shop/utils.py"), pos("shop/models.py"));
+  EXPECT_LT(pos("shop/models.py"), pos("shop/cart.py"));
+  EXPECT_LT(pos("shop/cart.py"), pos("shop/checkout.py"));
+  EXPECT_LT(pos("shop/payments/base.py"), pos("shop/payments/card.py"));
+  EXPECT_LT(pos("shop/models.py"), pos("tests/test_cart.py"));
+
+  // cpt_corpus writes only text; teacher and chunk_bytes are validated.
+  Json e = ExpectError(PostJson("/v1/graphs/shop/synth?wait=true",
+                                Json{{"strategy", "cpt_corpus"}, {"format", "alpaca"}}),
+                       400, "invalid_argument");
+  EXPECT_NE(e["message"].get<std::string>().find("'text'"), std::string::npos) << e;
+  e = ExpectError(
+      PostJson("/v1/graphs/shop/synth?wait=true",
+               Json{{"strategy", "cpt_corpus"}, {"format", "text"}, {"chunk_bytes", 10}}),
+      400, "invalid_argument");
+  EXPECT_NE(e["message"].get<std::string>().find("'chunk_bytes'"), std::string::npos) << e;
+  e = ExpectError(PostJson("/v1/graphs/shop/synth?wait=true",
+                           Json{{"strategy", "api_compose"}, {"teacher", {{"url", "ftp://x"}}}}),
+                  400, "invalid_argument");
+  EXPECT_NE(e["message"].get<std::string>().find("teacher.url"), std::string::npos) << e;
+}
+
 TEST_F(CodekgdTest, BadInputsGetJsonErrorsAndTheServerSurvives) {
   StartServer();
   ASSERT_EQ(PostJson("/v1/graphs/shop", Json::object()).status, 201);

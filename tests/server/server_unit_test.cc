@@ -22,6 +22,9 @@
 #include "server/openapi.h"
 #include "server/request_body.h"
 #include "server/routes.h"
+#include "synth/export.h"
+#include "synth/job.h"
+#include "synth/strategies.h"
 
 namespace kg::server {
 namespace {
@@ -341,6 +344,40 @@ TEST(MetricsTest, RendersPrometheusText) {
 
 namespace kg::server {
 namespace {
+
+// The synth request schema lists what ParseSynthSpec accepts: every strategy and format, every
+// field of a full spec, the teacher's fields; and it closes the object as the parser does.
+TEST(OpenApiTest, SynthSchemaMatchesTheSpecParser) {
+  Json doc = Json::parse(kOpenApiJson, nullptr, /*allow_exceptions=*/false);
+  ASSERT_FALSE(doc.is_discarded());
+  const Json& schema = doc["paths"]["/v1/graphs/{graph}/synth"]["post"]["requestBody"]["content"]
+                          ["application/json"]["schema"];
+  ASSERT_TRUE(schema.is_object());
+  EXPECT_EQ(schema["additionalProperties"], false);
+  const Json& props = schema["properties"];
+  std::set<std::string> strategies, formats;
+  for (const auto& s : synth::Strategies()) strategies.insert(std::string(s.name));
+  for (auto f : synth::ExportFormats()) formats.insert(std::string(f));
+  EXPECT_EQ(props["strategy"]["enum"].get<std::set<std::string>>(), strategies);
+  EXPECT_EQ(props["format"]["enum"].get<std::set<std::string>>(), formats);
+  synth::SynthSpec spec;
+  spec.teacher.url = "http://127.0.0.1:1/v1";
+  Json full = synth::SynthSpecToJson(spec);
+  ASSERT_TRUE(synth::ParseSynthSpec(full).ok());
+  for (const auto& [key, value] : full.items()) {
+    EXPECT_TRUE(props.contains(key)) << "synth field missing from openapi.json: " << key;
+  }
+  for (const auto& [key, value] : full["teacher"].items()) {
+    EXPECT_TRUE(props["teacher"]["properties"].contains(key)) << "teacher." << key;
+  }
+  for (const auto& [key, value] : props.items()) {
+    if (key == "strategy" || key == "max_pairs") continue;  // alternatives to mix and count
+    EXPECT_TRUE(full.contains(key)) << "openapi.json documents an unknown synth field: " << key;
+  }
+  EXPECT_EQ(props["chunk_bytes"]["minimum"], 256);
+  EXPECT_FALSE(synth::ParseSynthSpec(Json{{"chunk_bytes", 255}}).ok());
+  EXPECT_TRUE(synth::ParseSynthSpec(Json{{"chunk_bytes", 256}}).ok());
+}
 
 // Every route of the routes table is in the OpenAPI document and vice versa, and the document
 // is valid JSON with the basics an OpenAPI 3 reader needs.
