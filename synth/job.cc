@@ -393,6 +393,9 @@ Result<Json> RunSynthJob(storage::GraphStore& store, std::string_view graph, con
 
   // 3. Dedup over all strategies together (exact, then near), keeping the first occurrence.
   std::vector<TrainingPair> all;
+  size_t total = 0;
+  for (const auto& [name, pairs] : by_strategy) total += pairs.size();
+  all.reserve(total);  // a TrainingPair is ~0.5 KB to move: no regrowth
   for (auto& [name, pairs] : by_strategy) {
     for (auto& p : pairs) all.push_back(std::move(p));
   }
