@@ -20,6 +20,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <limits>
@@ -1432,6 +1433,35 @@ class SideTables {
 
 // ---- Bulk loads into an empty graph ("fresh" loads, see FORMAT.md "Bulk loads") ----
 
+// Append-only bytes in blocks that never move: growing copies nothing (a std::string arena
+// that doubles moves every byte again and faults in fresh pages each time). Blocks start small
+// (small loads stay small) and grow to kMaxBlock; a larger item gets a block of its own.
+// Thread-safety: none.
+class BlockArena {
+ public:
+  // Copies a then b next to each other; the bytes stay valid until the arena is destroyed.
+  const char* Append(std::string_view a, std::string_view b = {}) {
+    const size_t n = a.size() + b.size();
+    if (blocks_.empty() || n > cap_ - used_) {
+      next_block_ = std::min(next_block_ * 2, kMaxBlock);
+      cap_ = std::max(next_block_, n);
+      blocks_.push_back(std::make_unique_for_overwrite<char[]>(cap_));
+      used_ = 0;
+    }
+    char* at = blocks_.back().get() + used_;
+    if (!a.empty()) std::memcpy(at, a.data(), a.size());
+    if (!b.empty()) std::memcpy(at + a.size(), b.data(), b.size());
+    used_ += n;
+    return at;
+  }
+
+ private:
+  static constexpr size_t kMaxBlock = 4u << 20;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  size_t next_block_ = 32u << 10;  // doubled before the first block: 64 KiB
+  size_t cap_ = 0, used_ = 0;
+};
+
 // Key-value operations per column family buffered in memory, or spilled to sorted run files,
 // until a fresh load is materialized. Later operations on a key win over earlier ones.
 // REQUIRES: all keys of one column family start with the same 4 bytes (one graph's id).
@@ -1445,11 +1475,9 @@ class RunBuffer {
 
   void Add(Cf c, std::string_view key, std::string_view value, bool del) {
     PerCf& p = mem_[static_cast<size_t>(c)];
-    p.ops.push_back(Op{Hint(key, 4), Hint(key, 12), p.arena.size(),
+    p.ops.push_back(Op{Hint(key, 4), Hint(key, 12), p.arena.Append(key, value),
                        static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size()),
                        del});
-    p.arena.append(key);
-    p.arena.append(value);
     bytes_ += key.size() + value.size() + sizeof(Op);
   }
   size_t bytes() const { return bytes_; }
@@ -1472,10 +1500,10 @@ class RunBuffer {
       for (uint32_t i : order) {
         const Op& op = p.ops[i];
         PutVarint64(&buf, op.key_len);
-        buf.append(p.arena, op.off, op.key_len);
+        buf.append(op.data, op.key_len);
         buf.push_back(op.del ? 1 : 0);
         PutVarint64(&buf, op.val_len);
-        buf.append(p.arena, op.off + op.key_len, op.val_len);
+        buf.append(op.data + op.key_len, op.val_len);
         if (buf.size() >= (1u << 20)) {
           ok = ok && std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
           buf.clear();
@@ -1523,8 +1551,8 @@ class RunBuffer {
       if (i < files.size()) return read_file(s);
       if (s.pos >= order.size()) return false;
       const Op& op = p.ops[order[s.pos++]];
-      s.key.assign(p.arena, op.off, op.key_len);
-      s.value.assign(p.arena, op.off + op.key_len, op.val_len);
+      s.key.assign(op.data, op.key_len);
+      s.value.assign(op.data + op.key_len, op.val_len);
       s.del = op.del;
       return true;
     };
@@ -1588,12 +1616,12 @@ class RunBuffer {
  private:
   struct Op {
     uint64_t hint1, hint2;  // key bytes 4..11 and 12..19, see Hint()
-    size_t off;
+    const char* data;       // key_len key bytes, then val_len value bytes, in PerCf::arena
     uint32_t key_len, val_len;
     bool del;
   };
   struct PerCf {
-    std::string arena;
+    BlockArena arena;
     std::vector<Op> ops;
   };
 
@@ -1652,16 +1680,12 @@ class RunBuffer {
   // Sorts p.ops by key (stable: operations on one key stay in the order made) and keeps only
   // the last operation per key; returns the positions of the survivors.
   static std::vector<uint32_t> SortedSurvivors(PerCf& p) {
-    const char* arena = p.arena.data();
-    std::stable_sort(p.ops.begin(), p.ops.end(), [arena](const Op& a, const Op& b) {
+    std::stable_sort(p.ops.begin(), p.ops.end(), [](const Op& a, const Op& b) {
       if (a.hint1 != b.hint1) return a.hint1 < b.hint1;
       if (a.hint2 != b.hint2) return a.hint2 < b.hint2;
-      return std::string_view(arena + a.off, a.key_len) <
-             std::string_view(arena + b.off, b.key_len);
+      return std::string_view(a.data, a.key_len) < std::string_view(b.data, b.key_len);
     });
-    auto key = [&p](size_t i) {
-      return std::string_view(p.arena.data() + p.ops[i].off, p.ops[i].key_len);
-    };
+    auto key = [&p](size_t i) { return std::string_view(p.ops[i].data, p.ops[i].key_len); };
     std::vector<uint32_t> order;
     order.reserve(p.ops.size());
     for (size_t i = 0; i < p.ops.size(); ++i) {
@@ -1693,8 +1717,8 @@ struct FreshGraph {
   NodeKey next_key = 1;
   std::unordered_map<std::string, NodeKey, StringHash, std::equal_to<>> ids;
   // The stored record of each node (index = NodeKey): bytes in `arena`, or kAbsent.
-  std::string arena;
-  std::vector<uint64_t> rec_off;
+  BlockArena arena;
+  std::vector<const char*> rec_data;
   std::vector<uint32_t> rec_len;
   std::unordered_set<std::string> paths;  // files loaded so far
   // Every stored edge, listed per source (for the seq of the next parallel edge).
@@ -1708,17 +1732,14 @@ struct FreshGraph {
   RunBuffer runs;
 
   bool Exists(NodeKey k) const { return k < rec_len.size() && rec_len[k] != kAbsent; }
-  std::string_view Record(NodeKey k) const {
-    return std::string_view(arena.data() + rec_off[k], rec_len[k]);
-  }
+  std::string_view Record(NodeKey k) const { return std::string_view(rec_data[k], rec_len[k]); }
   void SetRecord(NodeKey k, std::string_view rec) {
     if (k >= rec_len.size()) {
       rec_len.resize(k + 1 + k / 4, kAbsent);
-      rec_off.resize(rec_len.size(), 0);
+      rec_data.resize(rec_len.size(), nullptr);
     }
-    rec_off[k] = arena.size();
+    rec_data[k] = arena.Append(rec);
     rec_len[k] = static_cast<uint32_t>(rec.size());
-    arena.append(rec);
   }
   // Stored edges of (src, type, dst); the next seq of the triple (seqs are dense: a fresh load
   // never deletes an edge).
@@ -3938,7 +3959,11 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf cf, const std::shared_ptr<rocksdb::Cac
       table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
       // ... and a hash index inside each data block finds a key without a binary search.
       table.data_block_index_type = rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
-      o.memtable_prefix_bloom_size_ratio = 0.05;  // ... and in the memtable too
+      // ... and in the memtable too. RocksDB allocates and zeroes the whole filter with each
+      // memtable (at open and after every flush, per column family): 0.01 of the 64 MiB write
+      // buffer is 5.4M bits, about 10 bits per key at ~120 bytes per entry; 0.05 was 3.2 MiB
+      // per memtable, 50 bits per key, and its zeroing was seen at ~16% of an ingest's CPU.
+      o.memtable_prefix_bloom_size_ratio = 0.01;
       o.memtable_whole_key_filtering = true;
       break;
     default:
