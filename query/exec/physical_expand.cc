@@ -44,8 +44,43 @@ Result<bool> PhysicalExpand::StartInput() {
   stack_.clear();
   path_.clear();
   pending_zero_length_ = op_.var_length && op_.min_hops == 0;
+  if (op_.frontier) {
+    KG_RETURN_IF_ERROR(Reach(node->key));
+    return true;
+  }
   if (op_.max_hops >= 1) stack_.push_back(Frame{node->key, 0, nullptr});
   return true;
+}
+
+Status PhysicalExpand::Reach(storage::NodeKey start) {
+  reach_.clear();
+  reach_pos_ = 0;
+  seen_.clear();
+  seen_.insert(start);
+  // With min_hops 0 the start node is emitted as the zero-length match (pending_zero_length_).
+  bool start_reached = op_.min_hops == 0;
+  frontier_.assign(1, start);
+  for (int64_t depth = 1; depth <= op_.max_hops && !frontier_.empty(); ++depth) {
+    next_frontier_.clear();
+    for (const Leg& leg : legs_) {
+      KG_RETURN_IF_ERROR(ctx_.snapshot().ExpandNeighbors(frontier_, leg.direction, leg.type,
+                                                         &neighbors_, &offsets_));
+      for (storage::NodeKey n : neighbors_) {
+        if (!ctx_.CountEdge()) return Status::OK();
+        KG_RETURN_IF_ERROR(ctx_.Tick());
+        if (n == start) {
+          if (!start_reached && TargetAllowed(start)) reach_.push_back(start);
+          start_reached = true;
+          continue;
+        }
+        if (!seen_.insert(n).second) continue;
+        next_frontier_.push_back(n);
+        if (TargetAllowed(n)) reach_.push_back(n);
+      }
+    }
+    frontier_.swap(next_frontier_);
+  }
+  return Status::OK();
 }
 
 Result<bool> PhysicalExpand::EdgeAllowed(const storage::EdgeRecord& edge) {
@@ -112,6 +147,7 @@ Result<bool> PhysicalExpand::NextEdge(Frame* frame, storage::EdgeRecord* edge,
 void PhysicalExpand::Emit(Row* row, storage::NodeKey target) {
   *row = input_;
   (*row)[static_cast<size_t>(op_.to_slot)] = NodeRef{target};
+  if (op_.rel_unused) return;
   if (op_.var_length) {
     auto list = std::make_shared<std::vector<storage::EdgeRecord>>(path_);
     if (op_.reverse_path) std::reverse(list->begin(), list->end());
@@ -212,6 +248,7 @@ Result<PhysicalExpand::BatchStep> PhysicalExpand::NextBatched(Row* row) {
       if (!TargetAllowed(neighbour)) continue;
       *row = batch_rows_[batch_row_];
       (*row)[static_cast<size_t>(op_.to_slot)] = NodeRef{neighbour};
+      if (op_.rel_unused) return BatchStep::kEmitted;
       auto edge = std::make_shared<storage::EdgeRecord>();
       const bool out = op_.direction == storage::Direction::kOut;
       edge->src = out ? from : neighbour;
@@ -249,6 +286,14 @@ Result<bool> PhysicalExpand::Next(Row* row) {
         Emit(row, start);
         return true;
       }
+    }
+    if (op_.frontier) {
+      if (reach_pos_ < reach_.size()) {
+        Emit(row, reach_[reach_pos_++]);
+        return true;
+      }
+      have_input_ = false;
+      continue;
     }
     if (stack_.empty()) {
       have_input_ = false;

@@ -9,11 +9,14 @@
 // Variable-length: depth-first, emitting every path with min_hops <= length <= max_hops
 // (length 0 binds the start node itself).
 // Every visited edge counts against max_expansions (ExecContext::CountEdge).
+// Frontier (LogicalExpand::frontier): each reachable node once per input row, breadth-first,
+// one Snapshot::ExpandNeighbors call per level and type.
 // Batched (LogicalExpand::batched): input rows are pulled up to kBatchRows at a time and their
 // nodes expanded with one Snapshot::ExpandNeighbors call; output order is the same as unbatched.
 // A row whose earlier relationships could be the same edge (same endpoint and type) is expanded
 // unbatched, so relationship uniqueness stays exact.
 
+#include <unordered_set>
 #include <vector>
 
 #include "query/exec/physical_operator.h"
@@ -52,6 +55,8 @@ class PhysicalExpand : public PhysicalOperator {
   Result<bool> NextEdge(Frame* frame, storage::EdgeRecord* edge, storage::NodeKey* neighbour);
   Result<bool> EdgeAllowed(const storage::EdgeRecord& edge);
   bool TargetAllowed(storage::NodeKey node) const;
+  // Frontier mode: fills reach_ with the targets reachable from `start` in 1..max_hops hops.
+  Status Reach(storage::NodeKey start);
   void Emit(Row* row, storage::NodeKey target);
 
   const plan::LogicalExpand& op_;
@@ -76,6 +81,11 @@ class PhysicalExpand : public PhysicalOperator {
   bool row_started_ = false;  // batch_row_'s neighbour range is set up
   size_t next_neighbor_ = 0, end_neighbor_ = 0;
   bool child_done_ = false;
+  // Frontier mode state.
+  std::vector<storage::NodeKey> reach_;
+  size_t reach_pos_ = 0;
+  std::unordered_set<storage::NodeKey> seen_;
+  std::vector<storage::NodeKey> frontier_, next_frontier_;
 };
 
 }  // namespace kg::query::exec

@@ -77,6 +77,7 @@ std::string LogicalExpand::Describe() const {
     for (const auto& [key, value] : *rel_properties) props.push_back(key + ": " + value->text);
     out += " {" + Join(props, ", ") + "}";
   }
+  if (frontier) out += " (each node once)";
   return out;
 }
 

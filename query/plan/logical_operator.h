@@ -130,6 +130,17 @@ class LogicalExpand : public LogicalOperator {
   // (!need_edge_props): the input rows are then expanded in batches (Snapshot::ExpandNeighbors)
   // and the relationship slot holds an edge whose seq (and, for any type, type) is not read.
   bool batched = false;
+  // Set by the planner on the last expansion of a MATCH when nothing reads its relationship
+  // (!need_edge_props; no later expansion checks uniqueness against it): the relationship slot
+  // is then left unset (no edge or path list is materialized per row).
+  bool rel_unused = false;
+  // Set by the planner on a variable-length expansion whose rows only reach a DISTINCT through
+  // per-row operators (Filter, Project, NodeScan, Expand), when rel_unused, directed, without
+  // property map or earlier relationships to stay distinct from, and min_hops <= 1: each node
+  // reachable in min_hops..max_hops hops is then emitted once per input row (breadth-first over
+  // Snapshot::ExpandNeighbors) instead of once per path. The DISTINCT result is the same: a node
+  // reached by a walk of 1..k hops is reached by a path without repeated edges of 1..k hops.
+  bool frontier = false;
 };
 
 // Keeps rows for which every predicate is true (null and false drop the row).

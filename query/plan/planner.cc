@@ -633,6 +633,7 @@ class Planner {
       e->batched = !e->var_length && !e->rel_bound && !e->need_edge_props &&
                    e->direction != storage::Direction::kBoth &&
                    (e->any_type || e->types.size() == 1);
+      e->rel_unused = !e->need_edge_props;
     }
     return root;
   }
@@ -724,6 +725,34 @@ class Planner {
   LogicalExpand* last_expand_ = nullptr;  // the latest expansion of the current MATCH
 };
 
+// Sets LogicalExpand::frontier where the row multiplicity of a variable-length expansion cannot
+// change the result: only per-row, deterministic operators lie between it and a DISTINCT.
+void MarkFrontierExpands(LogicalOperator* op) {
+  bool distinct_above = false;
+  for (; op != nullptr; op = op->child.get()) {
+    switch (op->type) {
+      case LogicalOperatorType::kDistinct:
+        distinct_above = true;
+        break;
+      case LogicalOperatorType::kFilter:
+      case LogicalOperatorType::kProject:
+      case LogicalOperatorType::kNodeScan:
+        break;
+      case LogicalOperatorType::kExpand: {
+        auto* e = static_cast<LogicalExpand*>(op);
+        e->frontier = distinct_above && e->var_length && e->rel_unused && !e->rel_bound &&
+                      e->unique_with.empty() &&
+                      (e->rel_properties == nullptr || e->rel_properties->empty()) &&
+                      e->direction != storage::Direction::kBoth && e->min_hops <= 1;
+        break;
+      }
+      default:
+        distinct_above = false;
+        break;
+    }
+  }
+}
+
 }  // namespace
 
 Result<LogicalPlan> Plan(bind::BoundQuery query, storage::GraphStore& store,
@@ -731,6 +760,7 @@ Result<LogicalPlan> Plan(bind::BoundQuery query, storage::GraphStore& store,
   LogicalPlan plan;
   plan.query = std::make_unique<const bind::BoundQuery>(std::move(query));
   KG_ASSIGN_OR_RETURN(plan.root, Planner(*plan.query, store, snapshot).Run());
+  MarkFrontierExpands(plan.root.get());
   for (const auto& c : plan.query->ret.columns) {
     plan.columns.push_back(c.name);
     plan.output_slots.push_back(c.slot);
