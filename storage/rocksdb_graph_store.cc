@@ -1482,6 +1482,22 @@ class RunBuffer {
   }
   size_t bytes() const { return bytes_; }
 
+  // What Rollback() returns to: the operations added since are dropped (their bytes stay in
+  // the arenas until the next Spill()). Valid until the next Spill().
+  struct Mark {
+    std::array<size_t, kNumCfs> ops;
+    size_t bytes;
+  };
+  Mark GetMark() const {
+    Mark m{{}, bytes_};
+    for (size_t c = 0; c < kNumCfs; ++c) m.ops[c] = mem_[c].ops.size();
+    return m;
+  }
+  void Rollback(const Mark& m) {
+    for (size_t c = 0; c < kNumCfs; ++c) mem_[c].ops.resize(m.ops[c]);
+    bytes_ = m.bytes;
+  }
+
   // Sorts what is in memory and writes it as one run file per column family.
   Status Spill() {
     std::error_code ec;
@@ -1761,21 +1777,12 @@ struct FreshGraph {
 // only the last operation per key kept (the semantics of applying them in order). Sorted inserts
 // are much cheaper for RocksDB's skiplist memtable than the interleaved order facts come in.
 // Keys and values live in one arena per column family: no allocation per operation.
+// With a sink (a fresh load), every operation goes straight to it instead, in the order made.
 class SortedOps {
  public:
+  void set_sink(RunBuffer* sink) { sink_ = sink; }
   void Put(Cf cf, std::string_view key, std::string_view value) { Add(cf, key, value, false); }
   void Delete(Cf cf, std::string_view key) { Add(cf, key, {}, true); }
-
-  // Hands every operation, in the order made, to `runs`.
-  void AppendTo(RunBuffer* runs) const {
-    for (size_t c = 0; c < kNumCfs; ++c) {
-      const PerCf& p = per_cf_[c];
-      for (const Op& op : p.ops) {
-        runs->Add(static_cast<Cf>(c), std::string_view(p.arena.data() + op.key_off, op.key_len),
-                  std::string_view(p.arena.data() + op.val_off, op.val_len), op.del);
-      }
-    }
-  }
 
   // Appends the surviving operations to `wb`, except those of column families that `side`
   // takes (when given), which go to `side` instead.
@@ -1822,6 +1829,7 @@ class SortedOps {
   };
 
   void Add(Cf cf, std::string_view key, std::string_view value, bool del) {
+    if (sink_ != nullptr) return sink_->Add(cf, key, value, del);
     PerCf& p = per_cf_[static_cast<size_t>(cf)];
     Op op{p.arena.size(), key.size(), p.arena.size() + key.size(), value.size(), order_++, del};
     p.arena.append(key);
@@ -1831,6 +1839,7 @@ class SortedOps {
 
   std::array<PerCf, kNumCfs> per_cf_;
   uint32_t order_ = 0;
+  RunBuffer* sink_ = nullptr;
 };
 
 // Builds the WriteBatch of one ApplyBatch / DeleteFile (see FORMAT.md "Writes"). Reads the current
@@ -1852,7 +1861,12 @@ class FactWriter {
   rocksdb::WriteBatch* wb() { return &wb_; }
   // Makes the writer read and write `fresh` (a fresh bulk load) instead of RocksDB: Build() then
   // leaves wb() without graph data and CommitFresh() applies the batch to `fresh`.
-  void set_fresh(FreshGraph* fresh) { fresh_ = fresh; }
+  // REQUIRES: on failure after this call, the caller rolls fresh->runs back (see
+  // RunBuffer::Mark): the writes go straight there.
+  void set_fresh(FreshGraph* fresh) {
+    fresh_ = fresh;
+    ops_.set_sink(&fresh->runs);
+  }
   void CommitFresh();
   PendingNames* pending() { return &pending_; }
   // Records in the graph's write state what the batch wrote, once wb() is durable; or, when the
@@ -2757,7 +2771,6 @@ Status FactWriter::Build(SideTables* side) {
 }
 
 void FactWriter::CommitFresh() {
-  ops_.AppendTo(&fresh_->runs);
   for (const auto& [id, key] : keys_) {
     if (key >= first_fresh_) fresh_->ids.emplace(std::string(id), key);
   }
@@ -3032,9 +3045,16 @@ class RocksBulkWriter final : public BulkWriter {
       KG_RETURN_IF_ERROR(Materialize());
     }
     FactWriter writer(store_, &store_->write_state_[g_], g_, batch.path, &batch);
-    if (fresh_) writer.set_fresh(fresh_.get());
+    std::optional<RunBuffer::Mark> mark;
+    if (fresh_) {
+      mark = fresh_->runs.GetMark();
+      writer.set_fresh(fresh_.get());
+    }
     Status s = writer.Build(fresh_ ? nullptr : &side_);
-    if (!s.ok()) return batch.path.empty() ? s : s.WithContext("batch of '" + batch.path + "'");
+    if (!s.ok()) {
+      if (mark) fresh_->runs.Rollback(*mark);
+      return batch.path.empty() ? s : s.WithContext("batch of '" + batch.path + "'");
+    }
     PutPendingNames(writer.wb(), store_->cf(Cf::kMeta), *writer.pending());
     Status written;
     if (!fresh_) {
@@ -3048,6 +3068,7 @@ class RocksBulkWriter final : public BulkWriter {
       written = FromRocks(store_->db_->Write(names, writer.wb()), "bulk load: write names");
     }
     writer.Finished(written.ok());
+    if (!written.ok() && mark) fresh_->runs.Rollback(*mark);
     KG_RETURN_IF_ERROR(written);
     store_->Publish(*writer.pending());
     if (fresh_) {
