@@ -282,8 +282,16 @@ const FileFacts* RepoSymbols::Parsed(std::string_view path) const {
 Target Resolver::ResolveDotted(std::string_view dotted) { return Resolve(dotted, 0); }
 
 Target Resolver::Resolve(std::string_view dotted, int depth) {
+  // A top-level lookup depends only on the name and the (unchanging) symbols: many call sites
+  // of a file ask for the same names through the same wildcard imports.
+  if (depth == 0) {
+    auto it = memo_.find(dotted);
+    if (it != memo_.end()) return it->second;
+  }
   std::unordered_set<std::string> tried;
-  return Resolve(dotted, depth, &tried);
+  Target t = Resolve(dotted, depth, &tried);
+  if (depth == 0) memo_.emplace(std::string(dotted), t);
+  return t;
 }
 
 Target Resolver::Resolve(std::string_view dotted, int depth,

@@ -154,6 +154,8 @@ struct CallTarget {
   std::string resolution;
 };
 
+// Resolves names against `symbols`, which must not change while the Resolver lives (results of
+// absolute lookups are memoized). Not thread-safe.
 class Resolver {
  public:
   explicit Resolver(RepoSymbols& symbols) : symbols_(symbols) {}
@@ -232,6 +234,7 @@ class Resolver {
                      std::vector<InheritedField>* out);
 
   RepoSymbols& symbols_;
+  std::map<std::string, Target, std::less<>> memo_;  // absolute lookups (depth 0)
 };
 
 // `external:<dotted>`.
