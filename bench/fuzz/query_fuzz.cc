@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "query/engine.h"
 #include "query/parse/parser.h"
@@ -48,7 +49,11 @@ bool StartsWithCreate(std::string_view text) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  char tmpl[] = "/tmp/codekg_query_fuzz_XXXXXX";
+  std::string tmpl_str =
+      (std::filesystem::temp_directory_path() / "codekg_query_fuzz_XXXXXX").string();
+  std::vector<char> buf(tmpl_str.begin(), tmpl_str.end());
+  buf.push_back('\0');
+  char* tmpl = buf.data();
   if (mkdtemp(tmpl) == nullptr) std::abort();
   kg::storage::Options options;
   options.sync_writes = false;

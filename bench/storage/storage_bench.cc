@@ -471,59 +471,47 @@ Figures RunSqlite(const Graph& g, const Probes& probes, const Config& cfg) {
                                 "WITH RECURSIVE r(n, d) AS (SELECT ?1, 0 UNION ALL "
                                 "SELECT e.dst, r.d + 1 FROM r JOIN edges e ON e.src = r.n AND "
                                 "e.type = ?2 WHERE r.d < ?3) SELECT count(*) FROM r WHERE d = ?3");
-    for (int hops = 1; hops <= 3; ++hops) {
-      Lat lat;
-      uint64_t paths = 0;
-      for (uint32_t n : probes.hop_starts) {
-        lat.us.push_back(TimeUs([&] {
-          std::string id = NodeId(g, n);
-          sqlite3_bind_text(key_of, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
-          if (sqlite3_step(key_of) != SQLITE_ROW) Die("start node missing in sqlite");
-          int64_t key = sqlite3_column_int64(key_of, 0);
-          sqlite3_reset(key_of);
-          sqlite3_bind_int64(hop, 1, key);
-          sqlite3_bind_int(hop, 2, kCalls);
-          sqlite3_bind_int(hop, 3, hops);
-          if (sqlite3_step(hop) != SQLITE_ROW) Die(sqlite3_errmsg(db));
-          paths += static_cast<uint64_t>(sqlite3_column_int64(hop, 0));
-          sqlite3_reset(hop);
-        }));
+    // Runs `stmt` (?1 start key, ?2 edge type, ?3 hops) from every probe start for 1..3 hops;
+    // `row` reads each result row and returns what it adds to the total.
+    auto measure_hops = [&](sqlite3_stmt* stmt, const std::string& suffix, const char* total_name,
+                            auto row) {
+      for (int hops = 1; hops <= 3; ++hops) {
+        Lat lat;
+        uint64_t total = 0;
+        for (uint32_t n : probes.hop_starts) {
+          lat.us.push_back(TimeUs([&] {
+            std::string id = NodeId(g, n);
+            sqlite3_bind_text(key_of, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
+            if (sqlite3_step(key_of) != SQLITE_ROW) Die("start node missing in sqlite");
+            int64_t key = sqlite3_column_int64(key_of, 0);
+            sqlite3_reset(key_of);
+            sqlite3_bind_int64(stmt, 1, key);
+            sqlite3_bind_int(stmt, 2, kCalls);
+            sqlite3_bind_int(stmt, 3, hops);
+            int rc;
+            while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) total += row(stmt);
+            if (rc != SQLITE_DONE) Die(sqlite3_errmsg(db));
+            sqlite3_reset(stmt);
+          }));
+        }
+        std::string h = "hop" + std::to_string(hops) + suffix;
+        out[h + "_p50_us"] = lat.P(0.5);
+        out[h + "_p99_us"] = lat.P(0.99);
+        out[h + "_" + total_name] = static_cast<double>(total);
       }
-      std::string h = "hop" + std::to_string(hops);
-      out[h + "_p50_us"] = lat.P(0.5);
-      out[h + "_p99_us"] = lat.P(0.99);
-      out[h + "_paths"] = static_cast<double>(paths);
-    }
+    };
+    measure_hops(hop, "", "paths", [](sqlite3_stmt* st) {
+      return static_cast<uint64_t>(sqlite3_column_int64(st, 0));
+    });
     sqlite3_stmt* hop_names =
         Prepare(db,
                 "WITH RECURSIVE r(n, d) AS (SELECT ?1, 0 UNION ALL "
                 "SELECT e.dst, r.d + 1 FROM r JOIN edges e ON e.src = r.n AND "
                 "e.type = ?2 WHERE r.d < ?3) SELECT n.name FROM r JOIN nodes n ON n.key = r.n "
                 "WHERE r.d = ?3");
-    for (int hops = 1; hops <= 3; ++hops) {
-      Lat lat;
-      uint64_t name_bytes = 0;
-      for (uint32_t n : probes.hop_starts) {
-        lat.us.push_back(TimeUs([&] {
-          std::string id = NodeId(g, n);
-          sqlite3_bind_text(key_of, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
-          if (sqlite3_step(key_of) != SQLITE_ROW) Die("start node missing in sqlite");
-          int64_t key = sqlite3_column_int64(key_of, 0);
-          sqlite3_reset(key_of);
-          sqlite3_bind_int64(hop_names, 1, key);
-          sqlite3_bind_int(hop_names, 2, kCalls);
-          sqlite3_bind_int(hop_names, 3, hops);
-          while (sqlite3_step(hop_names) == SQLITE_ROW) {
-            name_bytes += static_cast<uint64_t>(sqlite3_column_bytes(hop_names, 0));
-          }
-          sqlite3_reset(hop_names);
-        }));
-      }
-      std::string h = "hop" + std::to_string(hops) + "n";
-      out[h + "_p50_us"] = lat.P(0.5);
-      out[h + "_p99_us"] = lat.P(0.99);
-      out[h + "_name_bytes"] = static_cast<double>(name_bytes);
-    }
+    measure_hops(hop_names, "n", "name_bytes", [](sqlite3_stmt* st) {
+      return static_cast<uint64_t>(sqlite3_column_bytes(st, 0));
+    });
     sqlite3_finalize(hop_names);
     sqlite3_finalize(key_of);
     sqlite3_finalize(hop);
