@@ -204,7 +204,8 @@ std::set<std::string> DependentsOf(const std::string& path, const languages::Mod
 
   std::set<std::string> changed;  // names whose meaning may differ
   for (const auto* pair : {&old_defs, &new_defs, &old_bind, &new_bind}) {
-    for (const auto& [name, ignored] : *pair) {
+    for (const auto& entry : *pair) {
+      const std::string& name = entry.first;  // a plain reference: clang 14 cannot capture bindings
       auto get = [&name](const std::map<std::string, std::set<std::string>>& m) {
         auto it = m.find(name);
         return it == m.end() ? std::set<std::string>() : it->second;
