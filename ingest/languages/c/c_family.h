@@ -183,4 +183,31 @@ inline std::string_view BlankAttributeMacros(std::string_view text, std::string*
   return copied ? std::string_view(*scratch) : text;
 }
 
+// The hooks C and C++ share: module = path, includes resolved to repository files, attribute
+// macros blanked before parsing. Each language adds its name, extensions, grammar, queries and
+// test naming.
+class CFamilyLanguage : public Language {
+ public:
+  ModuleInfo ModuleForPath(std::string_view path, const FileExists& exists) const override {
+    (void)exists;
+    return c_family::ModuleForPath(path);
+  }
+
+  // The include path without quotes or brackets (`<stdio.h>` -> External `stdio.h`).
+  std::optional<std::string> ResolveImportSource(std::string_view written,
+                                                 const ModuleInfo& module) const override {
+    (void)module;
+    return IncludePath(written);
+  }
+
+  std::optional<std::string> ResolveImportFile(std::string_view written, std::string_view importer,
+                                               const FileExists& exists) const override {
+    return ResolveInclude(written, importer, exists);
+  }
+
+  std::string_view PrepareSource(std::string_view text, std::string* scratch) const override {
+    return BlankAttributeMacros(text, scratch);
+  }
+};
+
 }  // namespace kg::ingest::languages::c_family

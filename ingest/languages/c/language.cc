@@ -19,7 +19,7 @@ extern const std::string_view kEdgesScm;  // languages/c/edges.scm
 
 namespace {
 
-class CLanguage final : public Language {
+class CLanguage final : public c_family::CFamilyLanguage {
  public:
   std::string_view name() const override { return "c"; }
 
@@ -32,26 +32,6 @@ class CLanguage final : public Language {
   std::string_view tags_query() const override { return kTagsScm; }
   std::string_view edges_query() const override { return kEdgesScm; }
 
-  ModuleInfo ModuleForPath(std::string_view path, const FileExists& exists) const override {
-    (void)exists;
-    return c_family::ModuleForPath(path);
-  }
-
-  // The include path without quotes or brackets (`<stdio.h>` -> External `stdio.h`).
-  std::optional<std::string> ResolveImportSource(std::string_view written,
-                                                 const ModuleInfo& module) const override {
-    (void)module;
-    return c_family::IncludePath(written);
-  }
-
-  std::optional<std::string> ResolveImportFile(std::string_view written, std::string_view importer,
-                                               const FileExists& exists) const override {
-    return c_family::ResolveInclude(written, importer, exists);
-  }
-
-  std::string_view PrepareSource(std::string_view text, std::string* scratch) const override {
-    return c_family::BlankAttributeMacros(text, scratch);
-  }
   bool IsTest(std::string_view kind, std::string_view name, std::string_view path) const override {
     (void)kind;
     (void)name;
