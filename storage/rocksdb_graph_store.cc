@@ -995,43 +995,34 @@ class SnapshotImpl final : public Snapshot {
                   std::vector<std::optional<NodeRecord>>* out) override {
     out->clear();
     out->resize(keys.size());
-    constexpr size_t kChunk = 256;
-    std::array<std::string, kChunk> enc;
-    std::array<rocksdb::Slice, kChunk> slices;
-    std::array<rocksdb::PinnableSlice, kChunk> values;
-    std::array<rocksdb::Status, kChunk> statuses;
-    rocksdb::ReadOptions ro = ctx_->Options();
-    for (size_t start = 0; start < keys.size(); start += kChunk) {
-      const size_t n = std::min(kChunk, keys.size() - start);
-      for (size_t i = 0; i < n; ++i) {
-        enc[i].clear();
-        EncodeNodeRecordKey(&enc[i], g_, keys[start + i]);
-        slices[i] = ToSlice(enc[i]);
-        values[i].Reset();
-      }
-      ctx_->db()->MultiGet(ro, ctx_->cf(Cf::kNodes), n, slices.data(), values.data(),
-                           statuses.data());
-      for (size_t i = 0; i < n; ++i) {
-        if (statuses[i].IsNotFound()) continue;
-        KG_RETURN_IF_ERROR(FromRocks(statuses[i], "read nodes"));
-        const NodeKey key = keys[start + i];
-        StoredNode stored;
-        KG_RETURN_IF_ERROR(DecodeStoredNode(ToView(values[i]), &stored)
-                               .WithContext("node " + std::to_string(key) + " of graph " + name_));
-        NodeRecord& rec = (*out)[start + i].emplace();
-        rec.key = key;
-        rec.id = std::move(stored.id);
-        rec.labels = std::move(stored.labels);
-        rec.props = std::move(stored.props);
-      }
-    }
-    return Status::OK();
+    return ForEachStoredNode(keys, [&](size_t i, std::string_view value) -> Status {
+      StoredNode stored;
+      KG_RETURN_IF_ERROR(
+          DecodeStoredNode(value, &stored)
+              .WithContext("node " + std::to_string(keys[i]) + " of graph " + name_));
+      NodeRecord& rec = (*out)[i].emplace();
+      rec.key = keys[i];
+      rec.id = std::move(stored.id);
+      rec.labels = std::move(stored.labels);
+      rec.props = std::move(stored.props);
+      return Status::OK();
+    });
   }
 
   Status GetNodeValues(const std::vector<NodeKey>& keys, const std::vector<std::string>& names,
                        std::vector<std::optional<std::vector<Value>>>* out) override {
     out->clear();
     out->resize(keys.size());
+    return ForEachStoredNode(keys, [&](size_t i, std::string_view value) -> Status {
+      return DecodeStoredNodeValues(value, names, &(*out)[i].emplace())
+          .WithContext("node " + std::to_string(keys[i]) + " of graph " + name_);
+    });
+  }
+
+  // Reads the stored records of `keys` with chunked MultiGets and calls fn(i, record bytes) for
+  // each keys[i] that exists, in order; stops at the first error (of RocksDB or of fn).
+  template <typename Fn>
+  Status ForEachStoredNode(const std::vector<NodeKey>& keys, Fn fn) {
     constexpr size_t kChunk = 256;
     std::array<std::string, kChunk> enc;
     std::array<rocksdb::Slice, kChunk> slices;
@@ -1051,9 +1042,7 @@ class SnapshotImpl final : public Snapshot {
       for (size_t i = 0; i < n; ++i) {
         if (statuses[i].IsNotFound()) continue;
         KG_RETURN_IF_ERROR(FromRocks(statuses[i], "read nodes"));
-        KG_RETURN_IF_ERROR(
-            DecodeStoredNodeValues(ToView(values[i]), names, &(*out)[start + i].emplace())
-                .WithContext("node " + std::to_string(keys[start + i]) + " of graph " + name_));
+        KG_RETURN_IF_ERROR(fn(start + i, ToView(values[i])));
       }
     }
     return Status::OK();
