@@ -208,23 +208,11 @@ std::vector<std::pair<std::string, std::string>> StoredSymbols::QualifiedNames(
   for (schema::Label label :
        {schema::Label::kModule, schema::Label::kClass, schema::Label::kFunction,
         schema::Label::kMethod, schema::Label::kField, schema::Label::kVariable}) {
-    auto cursor = snapshot_.ScanLabel(static_cast<storage::LabelId>(label));
-    std::vector<storage::NodeKey> keys;
-    storage::NodeKey key;
-    while (cursor->Next(&key)) keys.push_back(key);
-    Note(cursor->status());
-    std::vector<std::optional<storage::NodeRecord>> nodes;
-    Status s = snapshot_.GetNodes(keys, &nodes);
-    if (!s.ok()) {
-      Note(s);
-      continue;
-    }
-    for (const std::optional<storage::NodeRecord>& n : nodes) {
-      if (!n || skip_paths.count(StringProp(n->props, "path"))) continue;
-      std::string qn =
-          StringProp(n->props, label == schema::Label::kModule ? "name" : "qualified_name");
-      if (!qn.empty()) out.emplace_back(std::move(qn), n->id);
-    }
+    const char* prop = label == schema::Label::kModule ? "name" : "qualified_name";
+    ForEachNodeOutside(label, skip_paths, [&](const storage::NodeRecord& n) {
+      std::string qn = StringProp(n.props, prop);
+      if (!qn.empty()) out.emplace_back(std::move(qn), n.id);
+    });
   }
   return out;
 }
@@ -233,23 +221,30 @@ std::vector<std::pair<std::string, std::string>> StoredSymbols::CallableNames(
     const std::set<std::string, std::less<>>& skip_paths) {
   std::vector<std::pair<std::string, std::string>> out;
   for (schema::Label label : {schema::Label::kFunction, schema::Label::kMethod}) {
-    auto cursor = snapshot_.ScanLabel(static_cast<storage::LabelId>(label));
-    std::vector<storage::NodeKey> keys;
-    storage::NodeKey key;
-    while (cursor->Next(&key)) keys.push_back(key);
-    Note(cursor->status());
-    std::vector<std::optional<storage::NodeRecord>> nodes;
-    Status s = snapshot_.GetNodes(keys, &nodes);
-    if (!s.ok()) {
-      Note(s);
-      continue;
-    }
-    for (const std::optional<storage::NodeRecord>& n : nodes) {
-      if (!n || skip_paths.count(StringProp(n->props, "path"))) continue;
-      out.emplace_back(StringProp(n->props, "name"), n->id);
-    }
+    ForEachNodeOutside(label, skip_paths, [&](const storage::NodeRecord& n) {
+      out.emplace_back(StringProp(n.props, "name"), n.id);
+    });
   }
   return out;
+}
+
+void StoredSymbols::ForEachNodeOutside(schema::Label label,
+                                       const std::set<std::string, std::less<>>& skip_paths,
+                                       const std::function<void(const storage::NodeRecord&)>& fn) {
+  auto cursor = snapshot_.ScanLabel(static_cast<storage::LabelId>(label));
+  std::vector<storage::NodeKey> keys;
+  storage::NodeKey key;
+  while (cursor->Next(&key)) keys.push_back(key);
+  Note(cursor->status());
+  std::vector<std::optional<storage::NodeRecord>> nodes;
+  Status s = snapshot_.GetNodes(keys, &nodes);
+  if (!s.ok()) {
+    Note(s);
+    return;
+  }
+  for (const std::optional<storage::NodeRecord>& n : nodes) {
+    if (n && skip_paths.count(StringProp(n->props, "path")) == 0) fn(*n);
+  }
 }
 
 std::optional<std::string> StoredSymbols::ModuleNameOf(std::string_view path) {

@@ -8,6 +8,7 @@
 //
 // Thread-safety: like the Snapshot it wraps, one thread at a time.
 
+#include <functional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -63,6 +64,9 @@ class StoredSymbols final : public StoredSymbolLookup {
 
  private:
   std::optional<storage::NodeKey> Find(std::string_view id);
+  // Calls fn for every stored node of `label` whose `path` is not in `skip_paths`.
+  void ForEachNodeOutside(schema::Label label, const std::set<std::string, std::less<>>& skip_paths,
+                          const std::function<void(const storage::NodeRecord&)>& fn);
   void Note(const Status& s) {
     if (status_.ok() && !s.ok()) status_ = s;
   }
