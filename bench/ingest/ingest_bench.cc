@@ -11,7 +11,8 @@
 // time on a shared machine) and their ratio, peak RSS, and for codekg the time of IngestPath alone
 // ("ingest s": without opening and closing RocksDB).
 //
-// Usage: ingest_bench [--repeat R] [--dir D] [--in-process] [--only MODE] [SOURCE...]
+// Usage: ingest_bench [--repeat R] [--dir D] [--in-process] [--only MODE] [--threads N] [SOURCE...]
+//   --threads N: codekg ingest with N threads only (default: -j1 and -j2)
 //   SOURCE: folders copied side by side into D/tree (default: the Debian-installed flask and
 //   requests packages under /usr/lib/python3/dist-packages).
 //        ingest_bench --accuracy [SOURCE...]
@@ -297,6 +298,7 @@ int Main(int argc, char** argv) {
   std::vector<fs::path> sources;
   bool accuracy = false;
   std::string only;  // --only raw|ctags|extract|codekg: just that mode (for profiling)
+  std::vector<int> thread_counts = {1, 2};  // --threads N: codekg with N threads only
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--accuracy") {
@@ -305,6 +307,8 @@ int Main(int argc, char** argv) {
       repeat = std::max(1, std::atoi(argv[++i]));
     } else if (a == "--only" && i + 1 < argc) {
       only = argv[++i];
+    } else if (a == "--threads" && i + 1 < argc) {
+      thread_counts = {std::max(1, std::atoi(argv[++i]))};
     } else if (a == "--in-process") {
       g_in_process = true;
     } else if (a == "--dir" && i + 1 < argc) {
@@ -312,7 +316,7 @@ int Main(int argc, char** argv) {
     } else if (a == "-h" || a == "--help" || a.starts_with("--")) {
       std::fprintf(stderr,
                    "usage: ingest_bench [--repeat R] [--dir D] [--in-process] "
-                   "[--only raw|ctags|extract|codekg] [SOURCE...]\n"
+                   "[--only raw|ctags|extract|codekg] [--threads N] [SOURCE...]\n"
                    "       ingest_bench --accuracy [SOURCE...]\n");
       return a.starts_with("--h") || a == "-h" ? 0 : 2;
     } else {
@@ -383,7 +387,7 @@ int Main(int argc, char** argv) {
                       });
                     })});
   }
-  for (int threads : {1, 2}) {
+  for (int threads : thread_counts) {
     if (!wanted("codekg")) break;
     rows.push_back({"codekg ingest -j" + std::to_string(threads), Best(repeat, [&] {
                       return InChild([&](uint64_t* n, double* inner) {
