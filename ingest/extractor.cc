@@ -157,6 +157,35 @@ std::string Compact(std::string_view s) {
   return out;
 }
 
+// Values keyed by position, in the order seen; Sort() orders them by key (stable) and keeps the
+// first value of each key. A sorted vector: a definition collects a few, a file many accesses,
+// and a std::map allocated a node for each.
+template <typename Key, typename T>
+class FirstByKey {
+ public:
+  void emplace(Key key, T value) { items_.emplace_back(std::move(key), std::move(value)); }
+  void Sort() {
+    std::stable_sort(items_.begin(), items_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    items_.erase(std::unique(items_.begin(), items_.end(),
+                             [](const auto& a, const auto& b) { return a.first == b.first; }),
+                 items_.end());
+  }
+  // REQUIRES: Sort() was called since the last emplace().
+  const T* find(const Key& key) const {
+    auto it = std::lower_bound(items_.begin(), items_.end(), key,
+                               [](const auto& item, const Key& k) { return item.first < k; });
+    return it != items_.end() && it->first == key ? &it->second : nullptr;
+  }
+  bool empty() const { return items_.empty(); }
+  const std::pair<Key, T>& back() const { return items_.back(); }
+  auto begin() const { return items_.begin(); }
+  auto end() const { return items_.end(); }
+
+ private:
+  std::vector<std::pair<Key, T>> items_;
+};
+
 // Everything one definition node collected over all matches.
 struct PendingDef {
   TSNode node;
@@ -166,14 +195,23 @@ struct PendingDef {
   std::optional<uint32_t> signature_end;
   std::optional<TSNode> doc;
   std::optional<TSNode> return_type;
-  std::map<uint32_t, TSNode> params;        // by start byte: order and de-duplication
-  std::map<uint32_t, TSNode> param_types;   // by the start byte of their parameter
-  std::map<uint32_t, TSNode> decorators;    // by start byte
-  std::map<uint32_t, TSNode> bases;         // by start byte
-  std::map<uint32_t, TSNode> implements;    // by start byte
-  std::map<uint32_t, TSNode> doc_comments;  // by start byte
+  FirstByKey<uint32_t, TSNode> params;        // by start byte: order and de-duplication
+  FirstByKey<uint32_t, TSNode> param_types;   // by the start byte of their parameter
+  FirstByKey<uint32_t, TSNode> decorators;    // by start byte
+  FirstByKey<uint32_t, TSNode> bases;         // by start byte
+  FirstByKey<uint32_t, TSNode> implements;    // by start byte
+  FirstByKey<uint32_t, TSNode> doc_comments;  // by start byte
   std::optional<TSNode> receiver;
   std::vector<std::string> modifiers;
+
+  void Sort() {
+    params.Sort();
+    param_types.Sort();
+    decorators.Sort();
+    bases.Sort();
+    implements.Sort();
+    doc_comments.Sort();
+  }
 };
 
 constexpr std::string_view kScopeKind = "scope";
@@ -472,14 +510,21 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
   std::string prepared;  // Language::PrepareSource: same offsets, what the grammar cannot parse
   text = language_.PrepareSource(text, &prepared);  // blanked
 
-  std::unique_ptr<TSParser, ParserDeleter> parser(ts_parser_new());
-  if (!ts_parser_set_language(parser.get(), language_.grammar())) {
+  // One parser and one query cursor per thread, reused: a fresh parser starts with empty
+  // allocation pools (subtrees, stack), which costs a parse many more mallocs.
+  thread_local std::unique_ptr<TSParser, ParserDeleter> parser(ts_parser_new());
+  thread_local std::unique_ptr<TSQueryCursor, CursorDeleter> cursor(ts_query_cursor_new());
+  if (ts_parser_language(parser.get()) != language_.grammar() &&
+      !ts_parser_set_language(parser.get(), language_.grammar())) {
     return Status::Internal("tree-sitter rejected the " + std::string(language_.name()) +
                             " grammar (ABI version mismatch)");
   }
   std::unique_ptr<TSTree, TreeDeleter> tree(ts_parser_parse_string(
       parser.get(), nullptr, text.data(), static_cast<uint32_t>(text.size())));
-  if (!tree) return Status::Internal("tree-sitter failed to parse " + std::string(path));
+  if (!tree) {
+    ts_parser_reset(parser.get());  // the next file starts clean
+    return Status::Internal("tree-sitter failed to parse " + std::string(path));
+  }
   TSNode root = ts_tree_root_node(tree.get());
 
   if (auto err = FirstError(root)) {
@@ -510,11 +555,10 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
   std::optional<TSNode> module_doc;
   std::optional<TSNode> module_name;
   // Call sites by (start, end) byte -> (node, whole invocation captured).
-  std::map<std::pair<uint32_t, uint32_t>, std::pair<TSNode, bool>> calls;
+  FirstByKey<std::pair<uint32_t, uint32_t>, std::pair<TSNode, bool>> calls;
   std::map<uint32_t, std::pair<TSNode, TSNode>> receiver_impls;  // by start: (type, interface)
-  std::map<std::pair<uint32_t, int>, TSNode> accesses;           // by (start byte, role)
+  FirstByKey<std::pair<uint32_t, int>, TSNode> accesses;         // by (start byte, role)
 
-  std::unique_ptr<TSQueryCursor, CursorDeleter> cursor(ts_query_cursor_new());
   ts_query_cursor_exec(cursor.get(), query_, root);
   TSQueryMatch match;
   while (ts_query_cursor_next_match(cursor.get(), &match)) {
@@ -664,6 +708,10 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
     if (param_start && param_type) def.param_types.emplace(*param_start, *param_type);
   }
 
+  for (auto& [id, def] : defs) def.Sort();
+  calls.Sort();
+  accesses.Sort();
+
   if (module_doc) {
     facts.module_docstring = language_.CleanDocstring(NodeText(*module_doc, text));
   }
@@ -789,14 +837,13 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
     if (pending->doc) d.docstring = language_.CleanDocstring(NodeText(*pending->doc, text));
     if (!d.docstring && !pending->doc_comments.empty()) {
       // The comment closest above the definition ends the run.
-      std::string run = DocCommentRun(std::prev(pending->doc_comments.end())->second, text);
+      std::string run = DocCommentRun(pending->doc_comments.back().second, text);
       if (!run.empty()) d.docstring = language_.CleanDocComment(run);
     }
     for (const auto& [start, node] : pending->params) {
       d.params.push_back(Compact(NodeText(node, text)));
-      auto type = pending->param_types.find(start);
-      d.param_types.push_back(
-          type == pending->param_types.end() ? "" : Squeeze(NodeText(type->second, text)));
+      const TSNode* type = pending->param_types.find(start);
+      d.param_types.push_back(type == nullptr ? "" : Squeeze(NodeText(*type, text)));
     }
     if (pending->return_type) d.return_type = Squeeze(NodeText(*pending->return_type, text));
     for (const auto& [start, node] : pending->decorators)

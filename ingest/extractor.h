@@ -6,7 +6,7 @@
 // everything language-specific comes from the query and the Language hooks.
 //
 // Thread-safety: after Create(), an Extractor is immutable; Extract() may run on many threads at
-// once (each call uses its own parser and query cursor).
+// once (each thread reuses its own parser and query cursor).
 
 #include <cstdint>
 #include <memory>

@@ -297,7 +297,7 @@ int Main(int argc, char** argv) {
   fs::path dir;
   std::vector<fs::path> sources;
   bool accuracy = false;
-  std::string only;  // --only raw|ctags|extract|codekg: just that mode (for profiling)
+  std::string only;  // --only raw|ctags|extract|codekg[,...]: just those modes (for profiling)
   std::vector<int> thread_counts = {1, 2};  // --threads N: codekg with N threads only
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -363,7 +363,10 @@ int Main(int argc, char** argv) {
     Run run;
   };
   std::vector<Row> rows;
-  auto wanted = [&only](const char* mode) { return only.empty() || only == mode; };
+  auto wanted = [&only](const char* mode) {  // --only takes one mode or a comma-separated list
+    return only.empty() ||
+           ("," + only + ",").find("," + std::string(mode) + ",") != std::string::npos;
+  };
   if (wanted("raw")) {
     rows.push_back({"raw tree-sitter (parse only)", Best(repeat, [&] {
                       return InChild([&](uint64_t* n, double*) {
