@@ -15,6 +15,7 @@
 //   --threads N: codekg ingest with N threads only (default: -j1 and -j2)
 //   SOURCE: folders copied side by side into D/tree (default: the Debian-installed flask and
 //   requests packages under /usr/lib/python3/dist-packages).
+//        ingest_bench --dump OUT [SOURCE...]   (the graph as sorted text lines, for diffs)
 //        ingest_bench --accuracy [SOURCE...]
 //   Precision and recall per kind (definitions, bases, imports) of codekg's graph of each SOURCE
 //   package (default: requests, flask and django, all of it) against the reference extractor
@@ -240,6 +241,54 @@ Run Best(int repeat, Fn fn) {
   return best;
 }
 
+// --dump OUT: ingests the SOURCE folders (one thread) and writes every node (id, labels,
+// properties) and every edge (source, type, target, properties) of the graph to OUT, one per
+// line, sorted: two builds' outputs compared with diff show whether a change altered the graph.
+int Dump(const fs::path& out_path, const fs::path& tree, const fs::path& db) {
+  std::error_code ec;
+  fs::remove_all(db, ec);
+  storage::Options options;
+  options.sync_writes = false;
+  auto store = storage::GraphStore::Open(db.string(), options);
+  if (!store.ok()) return 1;
+  ingest::IngestOptions io;
+  io.threads = 1;
+  auto report = ingest::IngestPath(**store, "dump", tree.string(), io);
+  if (!report.ok()) {
+    std::fprintf(stderr, "ingest: %s\n", report.status().ToString().c_str());
+    return 1;
+  }
+  auto snap = std::move((*store)->GetSnapshot("dump")).value();
+  std::vector<std::string> lines;
+  auto props = [](const Properties& p) {
+    std::string s;
+    for (const auto& [k, v] : p) s += " " + k + "=" + v.DebugString();
+    return s;
+  };
+  auto cursor = snap->ScanAll();
+  storage::NodeKey key;
+  while (cursor->Next(&key)) {
+    auto node = snap->GetNode(key);
+    if (!node.ok() || !*node) continue;
+    std::string labels;
+    for (storage::LabelId l : (*node)->labels) labels += ":" + *(*store)->LabelNameOf(l);
+    lines.push_back("N " + (*node)->id + labels + props((*node)->props));
+    auto edges = snap->Expand(key, storage::Direction::kOut);
+    storage::EdgeRecord e;
+    while (edges->Next(&e)) {
+      auto dst = snap->GetNode(e.dst);
+      std::string dst_id = dst.ok() && *dst ? (*dst)->id : "?";
+      lines.push_back("E " + (*node)->id + " -" + *(*store)->EdgeTypeNameOf(e.type) + "-> " +
+                      dst_id + props(e.props));
+    }
+  }
+  std::sort(lines.begin(), lines.end());
+  std::ofstream out(out_path);
+  for (const std::string& l : lines) out << l << "\n";
+  std::fprintf(stderr, "%zu lines -> %s\n", lines.size(), out_path.c_str());
+  return 0;
+}
+
 // --accuracy: scores each package; returns 0 when every target is met.
 int Accuracy(std::vector<fs::path> sources) {
   if (sources.empty()) {
@@ -297,6 +346,7 @@ int Main(int argc, char** argv) {
   fs::path dir;
   std::vector<fs::path> sources;
   bool accuracy = false;
+  fs::path dump;     // --dump OUT
   std::string only;  // --only raw|ctags|extract|codekg[,...]: just those modes (for profiling)
   std::vector<int> thread_counts = {1, 2};  // --threads N: codekg with N threads only
   for (int i = 1; i < argc; ++i) {
@@ -309,6 +359,8 @@ int Main(int argc, char** argv) {
       only = argv[++i];
     } else if (a == "--threads" && i + 1 < argc) {
       thread_counts = {std::max(1, std::atoi(argv[++i]))};
+    } else if (a == "--dump" && i + 1 < argc) {
+      dump = argv[++i];
     } else if (a == "--in-process") {
       g_in_process = true;
     } else if (a == "--dir" && i + 1 < argc) {
@@ -317,6 +369,7 @@ int Main(int argc, char** argv) {
       std::fprintf(stderr,
                    "usage: ingest_bench [--repeat R] [--dir D] [--in-process] "
                    "[--only raw|ctags|extract|codekg] [--threads N] [SOURCE...]\n"
+                   "       ingest_bench --dump OUT [SOURCE...]\n"
                    "       ingest_bench --accuracy [SOURCE...]\n");
       return a.starts_with("--h") || a == "-h" ? 0 : 2;
     } else {
@@ -352,6 +405,11 @@ int Main(int argc, char** argv) {
       if (e.is_directory()) fs::create_directories(to / rel);
       if (e.is_regular_file() && e.path().extension() == ".py") fs::copy_file(e.path(), to / rel);
     }
+  }
+  if (!dump.empty()) {
+    int rc = Dump(dump, tree, dir / "db");
+    if (own_dir) fs::remove_all(dir, ec);
+    return rc;
   }
   Tree files = ListPython(tree);
   double mb = files.bytes / 1e6;
