@@ -1434,7 +1434,8 @@ class BlockArena {
     if (blocks_.empty() || n > cap_ - used_) {
       next_block_ = std::min(next_block_ * 2, kMaxBlock);
       cap_ = std::max(next_block_, n);
-      blocks_.push_back(std::make_unique_for_overwrite<char[]>(cap_));
+      blocks_.push_back(NewBlock(cap_));
+      caps_.push_back(cap_);
       used_ = 0;
     }
     char* at = blocks_.back().get() + used_;
@@ -1444,9 +1445,30 @@ class BlockArena {
     return at;
   }
 
+  // Forgets every byte appended (pointers into the arena become invalid); full-size blocks are
+  // kept and filled again, so an arena refilled after each spill faults in no fresh pages.
+  void Reset() {
+    for (size_t i = 0; i < blocks_.size(); ++i) {
+      if (caps_[i] == kMaxBlock) spare_.push_back(std::move(blocks_[i]));
+    }
+    blocks_.clear();
+    caps_.clear();
+    cap_ = used_ = 0;
+  }
+
  private:
   static constexpr size_t kMaxBlock = 4u << 20;
-  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::unique_ptr<char[]> NewBlock(size_t cap) {
+    if (cap == kMaxBlock && !spare_.empty()) {
+      std::unique_ptr<char[]> b = std::move(spare_.back());
+      spare_.pop_back();
+      return b;
+    }
+    return std::make_unique_for_overwrite<char[]>(cap);
+  }
+
+  std::vector<std::unique_ptr<char[]>> blocks_, spare_;
+  std::vector<size_t> caps_;       // per block
   size_t next_block_ = 32u << 10;  // doubled before the first block: 64 KiB
   size_t cap_ = 0, used_ = 0;
 };
@@ -1455,6 +1477,7 @@ class BlockArena {
 // until a fresh load is materialized. Later operations on a key win over earlier ones.
 // REQUIRES: all keys of one column family start with the same 4 bytes (one graph's id).
 // Thread-safety: Merge() may run concurrently for different column families; nothing else may.
+// (Spill() writes in a thread of its own, on a buffer nothing else touches until it is joined.)
 class RunBuffer {
  public:
   explicit RunBuffer(std::string dir) : dir_(std::move(dir)) {}
@@ -1487,19 +1510,43 @@ class RunBuffer {
     bytes_ = m.bytes;
   }
 
-  // Sorts what is in memory and writes it as one run file per column family.
+  // Hands what is in memory to a background thread that sorts it and writes it as one run file
+  // per column family; Add() goes on meanwhile into a second buffer (so up to twice the spill
+  // size is buffered). Waits for the previous spill first and returns its error, if any.
   Status Spill() {
+    KG_RETURN_IF_ERROR(WaitForSpill());
     std::error_code ec;
     std::filesystem::create_directories(dir_, ec);
     if (ec) return Status::IOError("bulk load: create '" + dir_ + "': " + ec.message());
+    std::swap(mem_, spilling_);  // mem_ is now the other, empty buffer
+    bytes_ = 0;
+    std::array<std::string, kNumCfs> files;  // named now: runs_ lists runs oldest first
     for (size_t c = 0; c < kNumCfs; ++c) {
-      PerCf& p = mem_[c];
+      if (spilling_[c].ops.empty()) continue;
+      files[c] = dir_ + "/run-" + std::to_string(c) + "-" + std::to_string(runs_[c].size());
+      runs_[c].push_back(files[c]);
+    }
+    spiller_ = std::thread([this, files = std::move(files)] { spill_status_ = WriteRuns(files); });
+    return Status::OK();
+  }
+  // Waits until the background spill (if any) is written; returns its status.
+  Status WaitForSpill() {
+    if (spiller_.joinable()) spiller_.join();
+    Status s = std::move(spill_status_);
+    spill_status_ = Status::OK();
+    return s;
+  }
+
+ private:
+  // Sorts and writes spilling_[c] to files[c], for every non-empty c, and empties spilling_.
+  Status WriteRuns(const std::array<std::string, kNumCfs>& files) {
+    for (size_t c = 0; c < kNumCfs; ++c) {
+      PerCf& p = spilling_[c];
       if (p.ops.empty()) continue;
       std::vector<uint32_t> order = SortedSurvivors(p);
-      std::string file = dir_ + "/run-" + std::to_string(c) + "-" + std::to_string(runs_[c].size());
+      const std::string& file = files[c];
       std::FILE* f = std::fopen(file.c_str(), "wb");
       if (f == nullptr) return Status::IOError("bulk load: cannot create '" + file + "'");
-      runs_[c].push_back(file);
       std::string buf;
       bool ok = true;
       for (uint32_t i : order) {
@@ -1517,14 +1564,16 @@ class RunBuffer {
       ok = ok && std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
       ok = std::fclose(f) == 0 && ok;
       if (!ok) return Status::IOError("bulk load: cannot write '" + file + "'");
-      p = PerCf();
+      p.ops.clear();  // keeps the capacity and the arena's blocks for the next run
+      p.arena.Reset();
     }
-    bytes_ = 0;
     return Status::OK();
   }
 
+ public:
   // Calls fn(key, value) for the final state of every key of column family `c` (deleted keys
   // are left out), in key order. `fn` may change the value in place.
+  // REQUIRES: WaitForSpill() was called after the last Spill().
   Status Merge(Cf c, const std::function<Status(std::string_view, std::string*)>& fn) {
     struct Source {
       std::FILE* f = nullptr;
@@ -1613,6 +1662,7 @@ class RunBuffer {
     return std::any_of(runs_.begin(), runs_.end(), [](const auto& r) { return !r.empty(); });
   }
   void RemoveFiles() {
+    (void)WaitForSpill();  // its files go too
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
     for (auto& r : runs_) r.clear();
@@ -1702,8 +1752,85 @@ class RunBuffer {
 
   std::string dir_;
   std::array<PerCf, kNumCfs> mem_;
+  std::array<PerCf, kNumCfs> spilling_;  // written by spiller_; empty when it is not running
+  std::thread spiller_;
+  Status spill_status_;  // of the last spill; set by spiller_, read after joining it
   std::array<std::vector<std::string>, kNumCfs> runs_;
   size_t bytes_ = 0;
+};
+
+// The string ids of a fresh load and their NodeKeys: open addressing over 24-byte slots, the id
+// bytes in an arena (no allocation and no string per id; the hash is computed once per lookup).
+// Entries of a batch that failed are removed again (Erase leaves a tombstone: probes go on past
+// it). Thread-safety: none.
+class IdTable {
+ public:
+  static uint64_t Hash(std::string_view id) { return std::hash<std::string_view>()(id); }
+
+  // The key of `id`, or 0 when absent.
+  NodeKey Find(std::string_view id, uint64_t hash) const {
+    if (slots_.empty()) return 0;
+    const uint32_t tag = static_cast<uint32_t>(hash >> 32);
+    for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.key == 0) return 0;
+      if (s.key != kTomb && s.tag == tag && s.len == id.size() &&
+          std::memcmp(s.data, id.data(), id.size()) == 0) {
+        return s.key;
+      }
+    }
+  }
+  // Adds `id` -> key. REQUIRES: `id` absent, key not 0; hash == Hash(id).
+  void Insert(std::string_view id, uint64_t hash, NodeKey key) {
+    if ((used_ + 1) * 10 > slots_.size() * 7) Grow();
+    const char* data = arena_.Append(id);
+    ++used_;
+    Place(Slot{data, static_cast<uint32_t>(id.size()), static_cast<uint32_t>(hash >> 32), key},
+          hash);
+  }
+  // Removes `id` if present (its slot becomes a tombstone until the table grows).
+  void Erase(std::string_view id, uint64_t hash) {
+    const uint32_t tag = static_cast<uint32_t>(hash >> 32);
+    for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      Slot& s = slots_[i];
+      if (s.key == 0) return;
+      if (s.key != kTomb && s.tag == tag && s.len == id.size() &&
+          std::memcmp(s.data, id.data(), id.size()) == 0) {
+        s.key = kTomb;
+        return;
+      }
+    }
+  }
+
+ private:
+  static constexpr NodeKey kTomb = std::numeric_limits<NodeKey>::max();
+  struct Slot {
+    const char* data;
+    uint32_t len;
+    uint32_t tag;  // high half of the hash
+    NodeKey key;   // 0: empty; kTomb: erased
+  };
+  void Place(const Slot& slot, uint64_t hash) {
+    size_t i = hash & mask_;
+    while (slots_[i].key != 0) i = (i + 1) & mask_;
+    slots_[i] = slot;
+  }
+  void Grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<size_t>(1024, old.size() * 2), Slot{nullptr, 0, 0, 0});
+    mask_ = slots_.size() - 1;
+    used_ = 0;
+    for (const Slot& s : old) {
+      if (s.key == 0 || s.key == kTomb) continue;
+      Place(s, Hash(std::string_view(s.data, s.len)));
+      ++used_;
+    }
+  }
+
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+  size_t used_ = 0;  // slots holding an entry or a tombstone
+  BlockArena arena_;
 };
 
 // What a fresh load knows about the graph it is loading: everything in it, since the graph was
@@ -1714,13 +1841,8 @@ struct FreshGraph {
 
   static constexpr uint32_t kAbsent = std::numeric_limits<uint32_t>::max();
 
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
-
   NodeKey next_key = 1;
-  std::unordered_map<std::string, NodeKey, StringHash, std::equal_to<>> ids;
+  IdTable ids;
   // The stored record of each node (index = NodeKey): bytes in `arena`, or kAbsent.
   BlockArena arena;
   std::vector<const char*> rec_data;
@@ -1857,6 +1979,11 @@ class FactWriter {
     ops_.set_sink(&fresh->runs);
   }
   void CommitFresh();
+  // Undoes what a failed batch put into the fresh load's id table (the caller rolls back runs).
+  void AbortFresh() {
+    for (const auto& [id, hash] : fresh_new_ids_) fresh_->ids.Erase(id, hash);
+    fresh_new_ids_.clear();
+  }
   PendingNames* pending() { return &pending_; }
   // Records in the graph's write state what the batch wrote, once wb() is durable; or, when the
   // write failed (ok false), forgets the cached counts.
@@ -1903,7 +2030,8 @@ class FactWriter {
   Status AdjustExternalEdges();
   Status WriteCountsAndFile();
   void AddCount(CountKind kind, uint32_t id, int64_t delta) {
-    if (delta != 0) count_deltas_[{static_cast<uint8_t>(kind), id}] += delta;
+    // A fresh load counts everything once, when it is materialized.
+    if (delta != 0 && fresh_ == nullptr) count_deltas_[{static_cast<uint8_t>(kind), id}] += delta;
   }
   void AddEdgeCount(EdgeTypeId type, int64_t delta) {
     AddCount(CountKind::kEdges, 0, delta);
@@ -1951,6 +2079,19 @@ class FactWriter {
   FreshGraph* fresh_ = nullptr;
   std::vector<std::pair<NodeKey, std::string>> fresh_records_;  // records this batch wrote
   std::vector<Triple> fresh_edges_;                             // edges this batch wrote
+  // Ids this batch added to fresh_->ids (with their hashes), for AbortFresh().
+  std::vector<std::pair<std::string_view, uint64_t>> fresh_new_ids_;
+  std::vector<NodeKey> edge_keys_;  // fresh load: source and target key of each batch edge
+  // Allocates the key of an id new to the fresh load, puts its ids entry.
+  NodeKey FreshKey(std::string_view id, uint64_t hash) {
+    const NodeKey key = next_key_++;
+    fresh_->ids.Insert(id, hash, key);
+    fresh_new_ids_.emplace_back(id, hash);
+    key_buf_.clear();
+    EncodeIdKey(&key_buf_, g_, id);
+    ops_.Put(Cf::kIds, key_buf_, U64Value(key));
+    return key;
+  }
 };
 
 class RocksGraphStore final : public GraphStore {
@@ -2169,6 +2310,22 @@ Status FactWriter::MultiGet(Cf c, const std::vector<std::string>& keys,
 // Maps every id of the batch (nodes and edge endpoints) to its NodeKey, allocating keys for ids
 // never seen before (in order of first appearance, so allocation is deterministic).
 Status FactWriter::ResolveKeys() {
+  if (fresh_ != nullptr) {
+    // Straight against the load's id table: a new id goes into it at once (AbortFresh() takes
+    // it out again if the batch fails), so a later mention in this batch finds it there.
+    auto key_of = [&](std::string_view id) {
+      const uint64_t hash = IdTable::Hash(id);
+      const NodeKey key = fresh_->ids.Find(id, hash);
+      return key != 0 ? key : FreshKey(id, hash);
+    };
+    for (MergedNode& m : merged_) m.key = key_of(m.id);
+    edge_keys_.resize(2 * batch_.edges.size());
+    for (size_t i = 0; i < batch_.edges.size(); ++i) {
+      edge_keys_[2 * i] = key_of(batch_.edges[i].src_id);
+      edge_keys_[2 * i + 1] = key_of(batch_.edges[i].dst_id);
+    }
+    return Status::OK();
+  }
   std::vector<std::string_view> ids;
   ids.reserve(merged_.size() + 2 * batch_.edges.size());
   keys_.reserve(merged_.size() + 2 * batch_.edges.size());
@@ -2182,20 +2339,6 @@ Status FactWriter::ResolveKeys() {
   }
   std::vector<std::string> enc(ids.size());
   for (size_t i = 0; i < ids.size(); ++i) EncodeIdKey(&enc[i], g_, ids[i]);
-  if (fresh_ != nullptr) {
-    for (size_t i = 0; i < ids.size(); ++i) {
-      auto it = fresh_->ids.find(ids[i]);
-      NodeKey key = 0;
-      if (it != fresh_->ids.end()) {
-        key = it->second;
-      } else {
-        key = next_key_++;
-        ops_.Put(Cf::kIds, enc[i], U64Value(key));
-      }
-      keys_[ids[i]] = key;
-    }
-    return Status::OK();
-  }
   return MultiGet(Cf::kIds, enc, [&](size_t i, bool found, std::string_view v) -> Status {
     NodeKey key = 0;
     if (found) {
@@ -2230,16 +2373,7 @@ Status FactWriter::PrefetchNodes() {
 
 Status FactWriter::FetchNodes(std::vector<NodeKey>* keys) {
   if (keys->empty()) return Status::OK();
-  if (fresh_ != nullptr) {
-    for (NodeKey k : *keys) {
-      const bool found = fresh_->Exists(k);
-      exists_before_[k] = found;
-      if (found && (merged_keys_.count(k) != 0 || old_nodes_.count(k) != 0)) {
-        records_.emplace(k, std::string(fresh_->Record(k)));
-      }
-    }
-    return Status::OK();
-  }
+  // (Never called by a fresh load: it reads existence and records from memory directly.)
   std::sort(keys->begin(), keys->end());
   std::vector<std::string> enc(keys->size());
   for (size_t i = 0; i < keys->size(); ++i) EncodeNodeRecordKey(&enc[i], g_, (*keys)[i]);
@@ -2254,24 +2388,23 @@ Status FactWriter::FetchNodes(std::vector<NodeKey>* keys) {
 }
 
 Result<NodeKey> FactWriter::KeyFor(std::string_view id) {
+  if (fresh_ != nullptr) {
+    const uint64_t hash = IdTable::Hash(id);
+    const NodeKey key = fresh_->ids.Find(id, hash);
+    return key != 0 ? key : FreshKey(id, hash);
+  }
   auto it = keys_.find(id);
   if (it != keys_.end()) return it->second;
   key_buf_.clear();
   EncodeIdKey(&key_buf_, g_, id);
   bool found = false;
   NodeKey key = 0;
-  if (fresh_ != nullptr) {
-    auto known = fresh_->ids.find(id);
-    found = known != fresh_->ids.end();
-    if (found) key = known->second;
-  } else {
-    KG_RETURN_IF_ERROR(Get(Cf::kIds, key_buf_, &pin_, &found));
-  }
-  if (found && fresh_ == nullptr) {
+  KG_RETURN_IF_ERROR(Get(Cf::kIds, key_buf_, &pin_, &found));
+  if (found) {
     if (!DecodeU64Value(ToView(pin_), &key) || key == 0) {
       return Status::Corruption("corrupt ids entry for '" + std::string(id) + "'");
     }
-  } else if (!found) {
+  } else {
     key = next_key_++;
     ops_.Put(Cf::kIds, key_buf_, U64Value(key));
   }
@@ -2533,14 +2666,23 @@ Status FactWriter::WriteEdges() {
     const EdgeFact& f = batch_.edges[i];
     EdgeId e;
     e.type = edge_types_[i];
-    KG_ASSIGN_OR_RETURN(e.src, KeyFor(f.src_id));
-    KG_ASSIGN_OR_RETURN(e.dst, KeyFor(f.dst_id));
+    if (fresh_ != nullptr) {
+      e.src = edge_keys_[2 * i];
+      e.dst = edge_keys_[2 * i + 1];
+    } else {
+      KG_ASSIGN_OR_RETURN(e.src, KeyFor(f.src_id));
+      KG_ASSIGN_OR_RETURN(e.dst, KeyFor(f.dst_id));
+    }
     KG_ASSIGN_OR_RETURN(uint64_t seq, NextSeq(e.src, e.type, e.dst));
     e.seq = static_cast<uint32_t>(seq);
-    KG_ASSIGN_OR_RETURN(bool src_after, ExistsAfter(e.src));
-    KG_ASSIGN_OR_RETURN(bool dst_after, ExistsAfter(e.dst));
-    const bool visible = src_after && dst_after;
-    if (visible) AddEdgeCount(e.type, 1);
+    // A fresh load sets every dangling flag (and the counts) when it is materialized.
+    bool visible = true;
+    if (fresh_ == nullptr) {
+      KG_ASSIGN_OR_RETURN(bool src_after, ExistsAfter(e.src));
+      KG_ASSIGN_OR_RETURN(bool dst_after, ExistsAfter(e.dst));
+      visible = src_after && dst_after;
+      if (visible) AddEdgeCount(e.type, 1);
+    }
     val_buf_.clear();
     val_buf_.push_back(static_cast<char>(visible ? 0 : kEdgeDangling));
     EncodeProperties(f.props, &val_buf_);
@@ -2745,11 +2887,13 @@ Status FactWriter::Build(SideTables* side) {
   next_key_ = first_fresh_;
   if (state_->session_first_key == 0) state_->session_first_key = first_fresh_;
   KG_RETURN_IF_ERROR(ResolveKeys());
-  for (MergedNode& m : merged_) {
-    KG_ASSIGN_OR_RETURN(m.key, KeyFor(m.id));
-    merged_keys_.insert(m.key);
+  if (fresh_ == nullptr) {  // a fresh load answers existence and records from memory
+    for (MergedNode& m : merged_) {
+      KG_ASSIGN_OR_RETURN(m.key, KeyFor(m.id));
+      merged_keys_.insert(m.key);
+    }
+    KG_RETURN_IF_ERROR(PrefetchNodes());
   }
-  KG_RETURN_IF_ERROR(PrefetchNodes());
 
   KG_RETURN_IF_ERROR(WriteMergedNodes());
   KG_RETURN_IF_ERROR(WriteEdges());
@@ -2760,9 +2904,7 @@ Status FactWriter::Build(SideTables* side) {
 }
 
 void FactWriter::CommitFresh() {
-  for (const auto& [id, key] : keys_) {
-    if (key >= first_fresh_) fresh_->ids.emplace(std::string(id), key);
-  }
+  fresh_new_ids_.clear();  // they stay in fresh_->ids
   for (const auto& [key, record] : fresh_records_) fresh_->SetRecord(key, record);
   for (const Triple& t : fresh_edges_) fresh_->AddEdge(t.src, t.type, t.dst);
   if (!path_.empty()) fresh_->paths.emplace(path_);
@@ -3041,7 +3183,10 @@ class RocksBulkWriter final : public BulkWriter {
     }
     Status s = writer.Build(fresh_ ? nullptr : &side_);
     if (!s.ok()) {
-      if (mark) fresh_->runs.Rollback(*mark);
+      if (mark) {
+        fresh_->runs.Rollback(*mark);
+        writer.AbortFresh();
+      }
       return batch.path.empty() ? s : s.WithContext("batch of '" + batch.path + "'");
     }
     PutPendingNames(writer.wb(), store_->cf(Cf::kMeta), *writer.pending());
@@ -3057,7 +3202,10 @@ class RocksBulkWriter final : public BulkWriter {
       written = FromRocks(store_->db_->Write(names, writer.wb()), "bulk load: write names");
     }
     writer.Finished(written.ok());
-    if (!written.ok() && mark) fresh_->runs.Rollback(*mark);
+    if (!written.ok() && mark) {
+      fresh_->runs.Rollback(*mark);
+      writer.AbortFresh();
+    }
     KG_RETURN_IF_ERROR(written);
     store_->Publish(*writer.pending());
     if (fresh_) {
@@ -3115,6 +3263,7 @@ class RocksBulkWriter final : public BulkWriter {
     std::unique_ptr<FreshGraph> fresh = std::move(fresh_);
     store_->write_state_.erase(g_);
     FreshGraph& f = *fresh;
+    KG_RETURN_IF_ERROR(f.runs.WaitForSpill());
     const std::string& dir = f.runs.dir();
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);

@@ -1466,7 +1466,8 @@ TEST_F(GraphStoreTest, FreshBulkLoadEqualsApplyBatch) {
     const std::string one = "one" + std::to_string(spill), bulk = "bulk" + std::to_string(spill);
     ASSERT_TRUE(store_->CreateGraph(one).ok());
     ASSERT_TRUE(store_->CreateGraph(bulk).ok());
-    std::vector<FactBatch> batches = FreshBatches(40);
+    // 150 files: over 1000 ids, so the load's id table grows past its first size.
+    std::vector<FactBatch> batches = FreshBatches(150);
     for (const FactBatch& b : batches) Apply(one, b);
     auto writer = store_->NewBulkWriter(bulk);
     ASSERT_TRUE(writer.ok());
@@ -1549,7 +1550,15 @@ TEST_F(GraphStoreTest, FreshBulkLoadErrorsLeaveEarlierBatches) {
   ASSERT_TRUE(store_->CreateGraph("one").ok());
   ASSERT_TRUE(store_->CreateGraph("bulk").ok());
   std::vector<FactBatch> batches = FreshBatches(8);
+  // After the refused batches, later ones allocate keys as if those never were, including for
+  // the id the refused batch mentioned first, and for an edge to it made before it exists.
+  FactBatch late =
+      Batch("late.py", {N("late.py:x", {"Function"})}, {E("late.py:x", "CALLS", "bad.py:fresh")});
+  FactBatch later = Batch("later.py", {N("bad.py:fresh", {"Function"}, {{"name", "fresh"}})});
+  const std::vector<const FactBatch*> after = {&batches[5], &late, &batches[6], &later,
+                                               &batches[7]};
   for (size_t i = 0; i < 5; ++i) Apply("one", batches[i]);
+  for (const FactBatch* b : after) Apply("one", *b);
   auto writer = store_->NewBulkWriter("bulk");
   ASSERT_TRUE(writer.ok());
   for (size_t i = 0; i < 5; ++i) ASSERT_TRUE((*writer)->Add(batches[i]).ok());
@@ -1557,6 +1566,7 @@ TEST_F(GraphStoreTest, FreshBulkLoadErrorsLeaveEarlierBatches) {
   FactBatch bad = Batch("bad.py", {N("bad.py:fresh", {"Function"}), N(batches[2].nodes[1].id, {})});
   EXPECT_TRUE((*writer)->Add(bad).IsInvalidArgument());
   EXPECT_TRUE((*writer)->Add(Batch("bad2.py", {N("", {})})).IsInvalidArgument());
+  for (const FactBatch* b : after) ASSERT_TRUE((*writer)->Add(*b).ok()) << b->path;
   ASSERT_TRUE((*writer)->Finish().ok());
   writer->reset();
   EXPECT_EQ(DumpGraph(*store_, *Snap("bulk")), DumpGraph(*store_, *Snap("one")));
