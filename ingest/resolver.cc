@@ -141,9 +141,9 @@ const std::vector<std::string>& RepoSymbols::CallablesNamed(std::string_view nam
   if (!callables_built_) {
     callables_built_ = true;
     std::set<std::string, std::less<>> parsed_paths;
-    for (const auto& [path, facts] : parsed_) {
+    for (const auto& [path, index] : parsed_) {
       parsed_paths.insert(path);
-      for (const Definition& d : facts->definitions) {
+      for (const Definition& d : index.facts->definitions) {
         if (d.label == "Function" || d.label == "Method") callables_[d.name].push_back(d.id);
       }
     }
@@ -176,17 +176,33 @@ void ResolveImportFiles(const languages::Language& language,
 }
 
 void RepoSymbols::AddParsed(const FileFacts* facts) {
-  parsed_[facts->path] = facts;
-  auto& defs = parsed_defs_[facts->path];
-  for (const Definition& d : facts->definitions) {
-    defs.emplace(d.qualified_path, d.id);
-    parsed_labels_[d.id] = d.label;
+  ParsedIndex& index = parsed_[facts->path];
+  index = ParsedIndex();
+  index.facts = facts;
+  const int defs = static_cast<int>(facts->definitions.size());
+  index.definition_by_path.reserve(defs);
+  index.definition_by_id.reserve(defs);
+  index.fields.resize(defs);
+  for (int i = 0; i < defs; ++i) {
+    const Definition& d = facts->definitions[i];
+    index.definition_by_path.emplace(d.qualified_path, i);  // the first one wins
+    index.definition_by_id.emplace(d.id, i);
   }
-  for (const Member& m : facts->members) {
-    defs.emplace(m.qualified_path, m.id);
-    parsed_labels_[m.id] = m.label;
+  const int members = static_cast<int>(facts->members.size());
+  index.member_by_path.reserve(members);
+  index.member_by_id.reserve(members);
+  for (int i = 0; i < members; ++i) {
+    const Member& m = facts->members[i];
+    index.member_by_path.emplace(m.qualified_path, i);
+    index.member_by_id.emplace(m.id, i);
+    if (m.owner >= 0 && m.owner < defs) index.fields[m.owner].push_back(i);
   }
   bindings_.erase(facts->path);
+}
+
+const RepoSymbols::ParsedIndex* RepoSymbols::IndexOfPath(std::string_view path) const {
+  auto it = parsed_.find(path);
+  return it == parsed_.end() ? nullptr : &it->second;
 }
 
 std::optional<std::string> RepoSymbols::ModulePath(std::string_view module) const {
@@ -208,10 +224,16 @@ std::string RepoSymbols::ModuleId(std::string_view path) const {
 
 std::optional<std::string> RepoSymbols::FindDefinition(std::string_view path,
                                                        std::string_view qualified_path) {
-  if (auto it = parsed_defs_.find(path); it != parsed_defs_.end()) {
-    auto d = it->second.find(qualified_path);
-    if (d == it->second.end()) return std::nullopt;
-    return d->second;
+  if (const ParsedIndex* index = IndexOfPath(path)) {
+    // Definitions first; a member never shares a definition's qualified path.
+    if (auto d = index->definition_by_path.find(qualified_path);
+        d != index->definition_by_path.end()) {
+      return index->facts->definitions[d->second].id;
+    }
+    if (auto m = index->member_by_path.find(qualified_path); m != index->member_by_path.end()) {
+      return index->facts->members[m->second].id;
+    }
+    return std::nullopt;
   }
   if (stored_ == nullptr) return std::nullopt;
   return stored_->FindDefinition(path, qualified_path);
@@ -231,7 +253,7 @@ const std::vector<ImportBinding>& RepoSymbols::Bindings(std::string_view path) {
   }
   std::vector<ImportBinding> own;
   if (auto p = parsed_.find(path); p != parsed_.end()) {
-    own = BindingsOf(p->second->imports);
+    own = BindingsOf(p->second.facts->imports);
   } else if (stored_ != nullptr) {
     own = stored_->Bindings(path);
   }
@@ -249,24 +271,27 @@ std::string_view PathOfId(std::string_view id) {
 
 std::string RepoSymbols::LabelOf(std::string_view id) {
   std::string_view path = PathOfId(id);
-  if (Parsed(path) != nullptr) {
-    auto it = parsed_labels_.find(std::string(id));
-    return it == parsed_labels_.end() ? "" : it->second;
+  if (const ParsedIndex* index = IndexOfPath(path)) {
+    if (auto d = index->definition_by_id.find(id); d != index->definition_by_id.end()) {
+      return index->facts->definitions[d->second].label;
+    }
+    if (auto m = index->member_by_id.find(id); m != index->member_by_id.end()) {
+      return index->facts->members[m->second].label;
+    }
+    return "";
   }
   return stored_ == nullptr ? "" : stored_->LabelOf(id);
 }
 
 std::vector<std::pair<std::string, std::string>> RepoSymbols::FieldsOf(std::string_view class_id) {
   std::string_view path = PathOfId(class_id);
-  if (const FileFacts* facts = Parsed(path)) {
+  if (const ParsedIndex* index = IndexOfPath(path)) {
     std::vector<std::pair<std::string, std::string>> out;
-    int index = -1;
-    for (size_t i = 0; i < facts->definitions.size(); ++i) {
-      if (facts->definitions[i].id == class_id) index = static_cast<int>(i);
-    }
-    if (index < 0) return out;
-    for (const Member& m : facts->members) {
-      if (m.owner == index) out.emplace_back(m.name, m.id);
+    auto d = index->definition_by_id.find(class_id);
+    if (d == index->definition_by_id.end()) return out;
+    for (int i : index->fields[d->second]) {
+      const Member& m = index->facts->members[i];
+      out.emplace_back(m.name, m.id);
     }
     return out;
   }
@@ -276,7 +301,7 @@ std::vector<std::pair<std::string, std::string>> RepoSymbols::FieldsOf(std::stri
 
 const FileFacts* RepoSymbols::Parsed(std::string_view path) const {
   auto it = parsed_.find(path);
-  return it == parsed_.end() ? nullptr : it->second;
+  return it == parsed_.end() ? nullptr : it->second.facts;
 }
 
 Target Resolver::ResolveDotted(std::string_view dotted) { return Resolve(dotted, 0); }
@@ -374,17 +399,28 @@ Target Resolver::ResolveInFile(const FileFacts& facts, int scope, std::string_vi
     }
   }
   prefixes.push_back("");
+  const RepoSymbols::ParsedIndex* index = symbols_.IndexOf(facts);
   for (const std::string& prefix : prefixes) {
     std::string qualified = prefix + name;
-    for (const Definition& d : facts.definitions) {
-      if (d.qualified_path == qualified) {
-        Target t;
-        t.kind = Target::Kind::kDefinition;
-        t.id = d.id;
-        t.dotted = facts.module.name + "." + qualified;
-        t.module = facts.module.name;
-        return t;
+    const Definition* found = nullptr;
+    if (index != nullptr) {
+      auto it = index->definition_by_path.find(qualified);
+      if (it != index->definition_by_path.end()) found = &facts.definitions[it->second];
+    } else {
+      for (const Definition& d : facts.definitions) {
+        if (d.qualified_path == qualified) {
+          found = &d;
+          break;
+        }
       }
+    }
+    if (found != nullptr) {
+      Target t;
+      t.kind = Target::Kind::kDefinition;
+      t.id = found->id;
+      t.dotted = facts.module.name + "." + qualified;
+      t.module = facts.module.name;
+      return t;
     }
   }
   std::string tail = JoinDots(parts, 1, parts.size());
@@ -472,18 +508,22 @@ std::optional<std::string> Resolver::FindMember(std::string_view class_id, std::
       if (auto id = symbols_.FindDefinition(other, qualified + "." + std::string(name))) return id;
     }
   }
-  const FileFacts* facts = symbols_.Parsed(path);
-  if (facts == nullptr) return std::nullopt;
-  for (const Definition& d : facts->definitions) {
-    if (d.id != class_id) continue;
-    for (const std::string& base : d.bases) {
-      Target t = ResolveInFile(*facts, d.parent, base);
-      if (t.kind != Target::Kind::kDefinition || t.id == class_id) continue;
-      if (auto id = FindMember(t.id, name, depth + 1)) return id;
-    }
-    break;
+  const Definition* d = ParsedDefinition(class_id);
+  if (d == nullptr) return std::nullopt;
+  const FileFacts& facts = *symbols_.Parsed(PathOfId(class_id));
+  for (const std::string& base : d->bases) {
+    Target t = ResolveInFile(facts, d->parent, base);
+    if (t.kind != Target::Kind::kDefinition || t.id == class_id) continue;
+    if (auto id = FindMember(t.id, name, depth + 1)) return id;
   }
   return std::nullopt;
+}
+
+const Definition* Resolver::ParsedDefinition(std::string_view id) {
+  const RepoSymbols::ParsedIndex* index = symbols_.IndexOfPath(PathOfId(id));
+  if (index == nullptr) return nullptr;
+  auto it = index->definition_by_id.find(id);
+  return it == index->definition_by_id.end() ? nullptr : &index->facts->definitions[it->second];
 }
 
 std::optional<std::string> Resolver::ModuleOfPath(std::string_view path) {
@@ -496,8 +536,19 @@ std::optional<std::string> Resolver::FindReceiverClass(const FileFacts& facts,
   size_t dot = method.qualified_path.rfind('.');
   if (dot == std::string::npos) return std::nullopt;
   std::string qualified = method.qualified_path.substr(0, dot);
-  for (const Definition& d : facts.definitions) {
-    if (d.label == "Class" && d.qualified_path == qualified) return d.id;
+  const RepoSymbols::ParsedIndex* index = symbols_.IndexOf(facts);
+  if (index != nullptr) {
+    // The first definition of the path, when a Class, is the first Class of the path.
+    auto first = index->definition_by_path.find(qualified);
+    if (first != index->definition_by_path.end() &&
+        facts.definitions[first->second].label == "Class") {
+      return facts.definitions[first->second].id;
+    }
+  }
+  if (index == nullptr || index->definition_by_path.count(qualified) > 0) {
+    for (const Definition& d : facts.definitions) {
+      if (d.label == "Class" && d.qualified_path == qualified) return d.id;
+    }
   }
   for (const std::string& other : symbols_.FilesOfModule(facts.module.name)) {
     if (other == facts.path) continue;
@@ -511,16 +562,13 @@ std::vector<Resolver::InheritedField> Resolver::InheritedFields(std::string_view
   std::set<std::string> names;
   for (const auto& [name, id] : symbols_.FieldsOf(class_id)) names.insert(name);
   std::vector<InheritedField> out;
-  const FileFacts* facts = symbols_.Parsed(PathOfId(class_id));
-  if (facts == nullptr) return out;
-  for (const Definition& d : facts->definitions) {
-    if (d.id != class_id) continue;
-    for (const std::string& base : d.bases) {
-      Target t = ResolveInFile(*facts, d.parent, base);
-      if (t.kind != Target::Kind::kDefinition || t.id == class_id) continue;
-      CollectFields(t.id, 1, &names, &out);
-    }
-    break;
+  const Definition* d = ParsedDefinition(class_id);
+  if (d == nullptr) return out;
+  const FileFacts& facts = *symbols_.Parsed(PathOfId(class_id));
+  for (const std::string& base : d->bases) {
+    Target t = ResolveInFile(facts, d->parent, base);
+    if (t.kind != Target::Kind::kDefinition || t.id == class_id) continue;
+    CollectFields(t.id, 1, &names, &out);
   }
   return out;
 }
@@ -531,16 +579,13 @@ void Resolver::CollectFields(std::string_view class_id, int depth, std::set<std:
   for (const auto& [name, id] : symbols_.FieldsOf(class_id)) {
     if (names->insert(name).second) out->push_back({name, id, std::string(class_id)});
   }
-  const FileFacts* facts = symbols_.Parsed(PathOfId(class_id));
-  if (facts == nullptr) return;
-  for (const Definition& d : facts->definitions) {
-    if (d.id != class_id) continue;
-    for (const std::string& base : d.bases) {
-      Target t = ResolveInFile(*facts, d.parent, base);
-      if (t.kind != Target::Kind::kDefinition || t.id == class_id) continue;
-      CollectFields(t.id, depth + 1, names, out);
-    }
-    break;
+  const Definition* d = ParsedDefinition(class_id);
+  if (d == nullptr) return;
+  const FileFacts& facts = *symbols_.Parsed(PathOfId(class_id));
+  for (const std::string& base : d->bases) {
+    Target t = ResolveInFile(facts, d->parent, base);
+    if (t.kind != Target::Kind::kDefinition || t.id == class_id) continue;
+    CollectFields(t.id, depth + 1, names, out);
   }
 }
 
@@ -607,7 +652,16 @@ CallTarget Resolver::ResolveCall(const FileFacts& facts, const CallFact& call) {
   }
 
   // Enclosing function scopes (class bodies are not visible from methods), then the module.
-  auto lookup = [&facts](const std::string& qualified) -> const std::string* {
+  const RepoSymbols::ParsedIndex* index = symbols_.IndexOf(facts);
+  auto lookup = [&facts, index](const std::string& qualified) -> const std::string* {
+    if (index != nullptr) {
+      if (auto d = index->definition_by_path.find(qualified);
+          d != index->definition_by_path.end()) {
+        return &facts.definitions[d->second].id;
+      }
+      auto m = index->member_by_path.find(qualified);
+      return m != index->member_by_path.end() ? &facts.members[m->second].id : nullptr;
+    }
     for (const Definition& d : facts.definitions) {
       if (d.qualified_path == qualified) return &d.id;
     }

@@ -96,6 +96,24 @@ class RepoSymbols {
   const std::vector<ImportBinding>& Bindings(std::string_view path);
   // The facts of `path` when it was parsed in this run, else null.
   const FileFacts* Parsed(std::string_view path) const;
+
+  // Lookups into the facts of a file registered with AddParsed (keys view into those facts).
+  struct ParsedIndex {
+    const FileFacts* facts = nullptr;
+    std::unordered_map<std::string_view, int> definition_by_path;  // first of a qualified path
+    std::unordered_map<std::string_view, int> member_by_path;      // qualified path -> member
+    std::unordered_map<std::string_view, int> definition_by_id;
+    std::unordered_map<std::string_view, int> member_by_id;
+    std::vector<std::vector<int>> fields;  // by definition index: the members it owns, in order
+  };
+  // The index of the file parsed at `path`, or null.
+  const ParsedIndex* IndexOfPath(std::string_view path) const;
+  // The index of `facts` when they are the facts registered for their path, else null (facts
+  // not registered are searched linearly by the Resolver).
+  const ParsedIndex* IndexOf(const FileFacts& facts) const {
+    const ParsedIndex* index = IndexOfPath(facts.path);
+    return index != nullptr && index->facts == &facts ? index : nullptr;
+  }
   // The label of the definition or member `id` ("Class", "Function", "Method", "Field",
   // "Variable"), or "" when it is not one.
   std::string LabelOf(std::string_view id);
@@ -120,11 +138,8 @@ class RepoSymbols {
   std::map<std::string, std::string, std::less<>> owners_;  // module -> first path
   std::map<std::string, std::vector<std::string>, std::less<>> module_files_;  // module -> paths
   StoredSymbolLookup* stored_;
-  std::map<std::string, const FileFacts*, std::less<>> parsed_;
-  std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>
-      parsed_defs_;  // path -> qualified_path -> id
+  std::map<std::string, ParsedIndex, std::less<>> parsed_;  // path -> its facts, indexed
   std::map<std::string, std::vector<ImportBinding>, std::less<>> bindings_;  // cache
-  std::unordered_map<std::string, std::string> parsed_labels_;  // id -> label, parsed files
   bool callables_built_ = false;
   std::map<std::string, std::vector<std::string>, std::less<>> callables_;  // name -> ids
 };
@@ -228,6 +243,8 @@ class Resolver {
   Target Resolve(std::string_view dotted, int depth);
   Target Resolve(std::string_view dotted, int depth, std::unordered_set<std::string>* tried);
   std::optional<std::string> ModuleOfPath(std::string_view path);
+  // The definition `id` of a file parsed in this run (indexed), or null.
+  const Definition* ParsedDefinition(std::string_view id);
   std::optional<std::string> FindMember(std::string_view class_id, std::string_view name,
                                         int depth);
   void CollectFields(std::string_view class_id, int depth, std::set<std::string>* names,
