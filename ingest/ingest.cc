@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <exception>
 #include <filesystem>
 #include <map>
@@ -234,6 +236,88 @@ std::set<std::string> DependentsOf(const std::string& path, const languages::Mod
   out.erase(path);
   return out;
 }
+
+// Runs build(i, &batch) for i = 0..count-1 on a thread of its own, up to kAhead batches ahead
+// of the consumer, which takes them in order with Next(). The first error ends the building;
+// Next() returns it after the batches built before it. Destruction stops and joins the thread.
+class BatchPipeline {
+ public:
+  using Build = std::function<Status(size_t, storage::FactBatch*)>;
+  BatchPipeline(size_t count, Build build, double* wait_ms)
+      : count_(count), build_(std::move(build)), wait_ms_(wait_ms) {
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~BatchPipeline() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  BatchPipeline(const BatchPipeline&) = delete;
+  BatchPipeline& operator=(const BatchPipeline&) = delete;
+
+  // The next batch in order, or the error that stopped the building.
+  Status Next(storage::FactBatch* batch) {
+    auto start = std::chrono::steady_clock::now();
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return !ready_.empty() || done_; });
+    *wait_ms_ +=
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (ready_.empty()) {
+      return status_.ok() ? Status::Internal("ingest: no batch left to write") : status_;
+    }
+    *batch = std::move(ready_.front());
+    ready_.pop_front();
+    lock.unlock();
+    cv_.notify_all();
+    return Status::OK();
+  }
+
+ private:
+  static constexpr size_t kAhead = 4;
+
+  void Run() {
+    Status status;
+    try {
+      for (size_t i = 0; i < count_ && status.ok(); ++i) {
+        {
+          std::unique_lock<std::mutex> lock(mu_);
+          cv_.wait(lock, [this] { return stop_ || ready_.size() < kAhead; });
+          if (stop_) break;
+        }
+        storage::FactBatch batch;
+        status = build_(i, &batch);
+        if (!status.ok()) break;
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          ready_.push_back(std::move(batch));
+        }
+        cv_.notify_all();
+      }
+    } catch (const std::exception& e) {  // e.g. allocation failures
+      status = Status::Internal(std::string("ingest failed while resolving: ") + e.what());
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      status_ = std::move(status);
+      done_ = true;
+    }
+    cv_.notify_all();
+  }
+
+  const size_t count_;
+  Build build_;
+  double* wait_ms_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<storage::FactBatch> ready_;
+  bool stop_ = false;  // the consumer is gone
+  bool done_ = false;  // the builder finished or failed (status_)
+  Status status_;
+  std::thread thread_;
+};
 
 Result<IngestReport> IngestPathImpl(storage::GraphStore& store, std::string_view graph,
                                     const std::string& root, const IngestOptions& options) {
@@ -479,36 +563,62 @@ Result<IngestReport> IngestPathImpl(storage::GraphStore& store, std::string_view
     report.nodes_written += tree.nodes.size();
     report.edges_written += tree.edges.size();
   }
+  // The files to write, in order: the re-resolved dependents, then the changed files.
+  std::vector<FileJob*> to_write;
   for (bool dependents_pass : {true, false}) {
     for (FileJob& job : jobs) {
-      if (job.outcome != FileJob::Outcome::kParsed || job.force != dependents_pass) continue;
-      if (!dependents_pass && control.Cancelled()) {
-        return finish(Status::Cancelled("ingest cancelled after writing " +
-                                        std::to_string(report.files_parsed) + " files"));
+      if (job.outcome == FileJob::Outcome::kParsed && job.force == dependents_pass) {
+        to_write.push_back(&job);
       }
-      auto resolve_start = std::chrono::steady_clock::now();
-      storage::FactBatch batch = build(job);
-      resolve_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                              resolve_start)
-                        .count();
-      if (!stored.status().ok()) {
-        return finish(stored.status().WithContext("reading stored symbols"));
-      }
-      Status s = apply(batch);
-      if (s.IsInvalidArgument()) {  // this file's facts are unacceptable; the others still go in
-        report.skipped.push_back({batch.path, "not written: " + s.message()});
-        continue;
-      }
-      if (!s.ok()) return finish(s);
-      ++(job.is_doc ? report.docs_parsed : report.files_parsed);
-      report.nodes_written += batch.nodes.size();
-      report.edges_written += batch.edges.size();
     }
   }
+  // Builds (resolves) the batch of to_write[i]; an error when the stored symbols failed.
+  auto build_checked = [&](size_t i, storage::FactBatch* batch) {
+    auto resolve_start = std::chrono::steady_clock::now();
+    *batch = build(*to_write[i]);
+    resolve_ms +=
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - resolve_start)
+            .count();
+    return stored.status().ok() ? Status::OK()
+                                : stored.status().WithContext("reading stored symbols");
+  };
+  // With more than one thread, one thread resolves the batches ahead while this one writes them
+  // (the Resolver, the snapshot and StoredSymbols stay on the resolving thread; the store and
+  // the bulk writer on this one).
+  size_t threads = options.threads > 0 ? static_cast<size_t>(options.threads)
+                                       : std::thread::hardware_concurrency();
+  double pipeline_wait_ms = -1;  // >= 0 when pipelined
+  std::optional<BatchPipeline> pipeline;
+  if (threads > 1 && to_write.size() > 1) {
+    pipeline_wait_ms = 0;
+    pipeline.emplace(to_write.size(), build_checked, &pipeline_wait_ms);
+  }
+  for (size_t i = 0; i < to_write.size(); ++i) {
+    FileJob& job = *to_write[i];
+    if (!job.force && control.Cancelled()) {
+      return finish(Status::Cancelled("ingest cancelled after writing " +
+                                      std::to_string(report.files_parsed) + " files"));
+    }
+    storage::FactBatch batch;
+    Status built = pipeline ? pipeline->Next(&batch) : build_checked(i, &batch);
+    if (!built.ok()) return finish(built);
+    Status s = apply(batch);
+    if (s.IsInvalidArgument()) {  // this file's facts are unacceptable; the others still go in
+      report.skipped.push_back({batch.path, "not written: " + s.message()});
+      continue;
+    }
+    if (!s.ok()) return finish(s);
+    ++(job.is_doc ? report.docs_parsed : report.files_parsed);
+    report.nodes_written += batch.nodes.size();
+    report.edges_written += batch.edges.size();
+  }
+  pipeline.reset();  // joins the resolving thread
   snapshot.reset();
   KG_RETURN_IF_ERROR(finish(Status::OK()));
   report.resolve_ms = resolve_ms;
-  report.write_ms = ms_since_lap() - resolve_ms;
+  // Serial: the pass's time less resolution. Pipelined: resolution ran alongside; the write time
+  // is then the pass's time less the time spent waiting for resolved batches.
+  report.write_ms = ms_since_lap() - (pipeline_wait_ms >= 0 ? pipeline_wait_ms : resolve_ms);
   control.Finished();
 
   auto by_path = [](const FileIssue& a, const FileIssue& b) { return a.path < b.path; };

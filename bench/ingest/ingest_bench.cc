@@ -241,10 +241,10 @@ Run Best(int repeat, Fn fn) {
   return best;
 }
 
-// --dump OUT: ingests the SOURCE folders (one thread) and writes every node (id, labels,
-// properties) and every edge (source, type, target, properties) of the graph to OUT, one per
-// line, sorted: two builds' outputs compared with diff show whether a change altered the graph.
-int Dump(const fs::path& out_path, const fs::path& tree, const fs::path& db) {
+// --dump OUT: ingests the SOURCE folders (one thread, or --threads N) and writes every node (id,
+// labels, properties) and every edge (source, type, target, properties) of the graph to OUT, one
+// per line, sorted: two builds' outputs compared with diff show whether a change altered the graph.
+int Dump(const fs::path& out_path, const fs::path& tree, const fs::path& db, int threads) {
   std::error_code ec;
   fs::remove_all(db, ec);
   storage::Options options;
@@ -252,7 +252,7 @@ int Dump(const fs::path& out_path, const fs::path& tree, const fs::path& db) {
   auto store = storage::GraphStore::Open(db.string(), options);
   if (!store.ok()) return 1;
   ingest::IngestOptions io;
-  io.threads = 1;
+  io.threads = threads;
   auto report = ingest::IngestPath(**store, "dump", tree.string(), io);
   if (!report.ok()) {
     std::fprintf(stderr, "ingest: %s\n", report.status().ToString().c_str());
@@ -407,7 +407,7 @@ int Main(int argc, char** argv) {
     }
   }
   if (!dump.empty()) {
-    int rc = Dump(dump, tree, dir / "db");
+    int rc = Dump(dump, tree, dir / "db", thread_counts.size() == 1 ? thread_counts[0] : 1);
     if (own_dir) fs::remove_all(dir, ec);
     return rc;
   }
