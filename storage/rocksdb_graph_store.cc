@@ -1486,27 +1486,30 @@ class RunBuffer {
   RunBuffer& operator=(const RunBuffer&) = delete;
 
   void Add(Cf c, std::string_view key, std::string_view value, bool del) {
-    PerCf& p = mem_[static_cast<size_t>(c)];
-    p.ops.push_back(Op{Hint(key, 4), Hint(key, 12), p.arena.Append(key, value),
+    Buffer& b = mem_;
+    // Room for a whole spill's operations up front: growing a vector of millions of operations
+    // copies them all again and faults in fresh pages at every doubling. (Address space only:
+    // pages are touched as operations arrive.)
+    if (b.ops.capacity() == 0) {
+      b.ops.reserve(std::min<size_t>(fresh_spill_bytes.load(), 128u << 20) / sizeof(Op));
+    }
+    b.ops.push_back(Op{Hint(key, 4), Hint(key, 12), Hint(key, 20), b.arena.Append(key, value),
                        static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size()),
-                       del});
+                       static_cast<uint32_t>(b.ops.size()), static_cast<uint8_t>(c), del});
     bytes_ += key.size() + value.size() + sizeof(Op);
+    prepared_ = false;
   }
   size_t bytes() const { return bytes_; }
 
   // What Rollback() returns to: the operations added since are dropped (their bytes stay in
-  // the arenas until the next Spill()). Valid until the next Spill().
+  // the arena until the next Spill()). Valid until the next Spill().
   struct Mark {
-    std::array<size_t, kNumCfs> ops;
+    size_t ops;
     size_t bytes;
   };
-  Mark GetMark() const {
-    Mark m{{}, bytes_};
-    for (size_t c = 0; c < kNumCfs; ++c) m.ops[c] = mem_[c].ops.size();
-    return m;
-  }
+  Mark GetMark() const { return Mark{mem_.ops.size(), bytes_}; }
   void Rollback(const Mark& m) {
-    for (size_t c = 0; c < kNumCfs; ++c) mem_[c].ops.resize(m.ops[c]);
+    mem_.ops.resize(m.ops);
     bytes_ = m.bytes;
   }
 
@@ -1520,73 +1523,62 @@ class RunBuffer {
     if (ec) return Status::IOError("bulk load: create '" + dir_ + "': " + ec.message());
     std::swap(mem_, spilling_);  // mem_ is now the other, empty buffer
     bytes_ = 0;
+    std::array<bool, kNumCfs> present{};
+    for (const Op& op : spilling_.ops) present[op.cf] = true;
     std::array<std::string, kNumCfs> files;  // named now: runs_ lists runs oldest first
     for (size_t c = 0; c < kNumCfs; ++c) {
-      if (spilling_[c].ops.empty()) continue;
+      if (!present[c]) continue;
       files[c] = dir_ + "/run-" + std::to_string(c) + "-" + std::to_string(runs_[c].size());
       runs_[c].push_back(files[c]);
     }
     spiller_ = std::thread([this, files = std::move(files)] { spill_status_ = WriteRuns(files); });
     return Status::OK();
   }
-  // Waits until the background spill (if any) is written; returns its status.
+  // Waits until the background spill (if any) is written; returns its status (a failed spill
+  // stays failed: its operations are lost).
   Status WaitForSpill() {
     if (spiller_.joinable()) spiller_.join();
-    Status s = std::move(spill_status_);
-    spill_status_ = Status::OK();
-    return s;
+    return spill_status_;
   }
 
- private:
-  // Sorts and writes spilling_[c] to files[c], for every non-empty c, and empties spilling_.
-  Status WriteRuns(const std::array<std::string, kNumCfs>& files) {
-    for (size_t c = 0; c < kNumCfs; ++c) {
-      PerCf& p = spilling_[c];
-      if (p.ops.empty()) continue;
-      std::vector<uint32_t> order = SortedSurvivors(p);
-      const std::string& file = files[c];
-      std::FILE* f = std::fopen(file.c_str(), "wb");
-      if (f == nullptr) return Status::IOError("bulk load: cannot create '" + file + "'");
-      std::string buf;
-      bool ok = true;
-      for (uint32_t i : order) {
-        const Op& op = p.ops[i];
-        PutVarint64(&buf, op.key_len);
-        buf.append(op.data, op.key_len);
-        buf.push_back(op.del ? 1 : 0);
-        PutVarint64(&buf, op.val_len);
-        buf.append(op.data + op.key_len, op.val_len);
-        if (buf.size() >= (1u << 20)) {
-          ok = ok && std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
-          buf.clear();
-        }
-      }
-      ok = ok && std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
-      ok = std::fclose(f) == 0 && ok;
-      if (!ok) return Status::IOError("bulk load: cannot write '" + file + "'");
-      p.ops.clear();  // keeps the capacity and the arena's blocks for the next run
-      p.arena.Reset();
+  // Readies Merge(): waits for the spill, then sorts what is in memory (on two threads).
+  Status PrepareMerge() {
+    KG_RETURN_IF_ERROR(WaitForSpill());
+    std::vector<Op>& ops = mem_.ops;
+    if (ops.size() < (1u << 16)) {
+      std::sort(ops.begin(), ops.end(), Less);
+    } else {
+      auto mid = ops.begin() + static_cast<std::ptrdiff_t>(ops.size() / 2);
+      std::thread half([&] { std::sort(ops.begin(), mid, Less); });
+      std::sort(mid, ops.end(), Less);
+      half.join();
+      std::inplace_merge(ops.begin(), mid, ops.end(), Less);
     }
+    cf_begin_.fill(ops.size());
+    for (size_t i = ops.size(); i-- > 0;) cf_begin_[ops[i].cf] = i;
+    for (size_t c = kNumCfs; c-- > 0;) cf_begin_[c] = std::min(cf_begin_[c], cf_begin_[c + 1]);
+    prepared_ = true;
     return Status::OK();
   }
 
- public:
   // Calls fn(key, value) for the final state of every key of column family `c` (deleted keys
   // are left out), in key order. `fn` may change the value in place.
-  // REQUIRES: WaitForSpill() was called after the last Spill().
+  // REQUIRES: PrepareMerge() returned OK after the last Add().
   Status Merge(Cf c, const std::function<Status(std::string_view, std::string*)>& fn) {
     struct Source {
       std::FILE* f = nullptr;
       std::unique_ptr<Reader> reader;
       std::string key, value;
       bool del = false;
-      // In memory: positions in `order`.
+      // In memory: the next position in mem_.ops.
       size_t pos = 0;
     };
-    PerCf& p = mem_[static_cast<size_t>(c)];
-    std::vector<uint32_t> order = SortedSurvivors(p);
+    if (!prepared_) return Status::Internal("bulk load: merge before PrepareMerge");
+    const std::vector<Op>& ops = mem_.ops;
+    const size_t mem_end = cf_begin_[static_cast<size_t>(c) + 1];
     const std::vector<std::string>& files = runs_[static_cast<size_t>(c)];
     std::vector<Source> src(files.size() + 1);
+    src.back().pos = cf_begin_[static_cast<size_t>(c)];
     Status status;
     auto read_file = [&](Source& s) -> bool {  // false at the end or on error
       uint64_t klen = 0, vlen = 0;
@@ -1603,8 +1595,10 @@ class RunBuffer {
     auto advance = [&](size_t i) -> bool {
       Source& s = src[i];
       if (i < files.size()) return read_file(s);
-      if (s.pos >= order.size()) return false;
-      const Op& op = p.ops[order[s.pos++]];
+      // The last operation on a key survives (equal keys are sorted in the order made).
+      while (s.pos + 1 < mem_end && KeyOf(ops[s.pos + 1]) == KeyOf(ops[s.pos])) ++s.pos;
+      if (s.pos >= mem_end) return false;
+      const Op& op = ops[s.pos++];
       s.key.assign(op.data, op.key_len);
       s.value.assign(op.data + op.key_len, op.val_len);
       s.del = op.del;
@@ -1670,18 +1664,74 @@ class RunBuffer {
 
  private:
   struct Op {
-    uint64_t hint1, hint2;  // key bytes 4..11 and 12..19, see Hint()
-    const char* data;       // key_len key bytes, then val_len value bytes, in PerCf::arena
+    uint64_t hint1, hint2, hint3;  // key bytes 4..11, 12..19 and 20..27, see Hint()
+    const char* data;              // key_len key bytes, then val_len value bytes, in Buffer::arena
     uint32_t key_len, val_len;
+    uint32_t seq;  // position when added: orders operations on one key as made
+    uint8_t cf;
     bool del;
   };
-  struct PerCf {
+  struct Buffer {
     BlockArena arena;
-    std::vector<Op> ops;
+    std::vector<Op> ops;  // every column family's, in the order made
   };
 
+  static std::string_view KeyOf(const Op& op) { return std::string_view(op.data, op.key_len); }
+  // By column family, then key, then the order made (a total order: std::sort is stable here).
+  static bool Less(const Op& a, const Op& b) {
+    if (a.cf != b.cf) return a.cf < b.cf;
+    if (a.hint1 != b.hint1) return a.hint1 < b.hint1;
+    if (a.hint2 != b.hint2) return a.hint2 < b.hint2;
+    if (a.hint3 != b.hint3) return a.hint3 < b.hint3;
+    // Keys up to 28 bytes (edges, trigrams, label entries) are equal here unless their lengths
+    // differ; only longer ones (ids, names) need the bytes compared.
+    const int cmp = KeyOf(a).compare(KeyOf(b));
+    return cmp != 0 ? cmp < 0 : a.seq < b.seq;
+  }
+
+  // Sorts spilling_ and writes each column family's last operation per key to files[cf], then
+  // empties spilling_ (keeping its memory for the next run).
+  Status WriteRuns(const std::array<std::string, kNumCfs>& files) {
+    std::vector<Op>& ops = spilling_.ops;
+    std::sort(ops.begin(), ops.end(), Less);
+    Status status;
+    std::string buf;
+    for (size_t begin = 0, end = 0; begin < ops.size() && status.ok(); begin = end) {
+      const uint8_t c = ops[begin].cf;
+      for (end = begin; end < ops.size() && ops[end].cf == c;) ++end;
+      const std::string& file = files[c];
+      std::FILE* f = std::fopen(file.c_str(), "wb");
+      if (f == nullptr) {
+        status = Status::IOError("bulk load: cannot create '" + file + "'");
+        break;
+      }
+      buf.clear();
+      bool ok = true;
+      for (size_t i = begin; i < end; ++i) {
+        const Op& op = ops[i];
+        if (i + 1 < end && KeyOf(ops[i + 1]) == KeyOf(op)) continue;  // a later op wins
+        PutVarint64(&buf, op.key_len);
+        buf.append(op.data, op.key_len);
+        buf.push_back(op.del ? 1 : 0);
+        PutVarint64(&buf, op.val_len);
+        buf.append(op.data + op.key_len, op.val_len);
+        if (buf.size() >= (1u << 20)) {
+          ok = ok && std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
+          buf.clear();
+        }
+      }
+      ok = ok && std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
+      ok = std::fclose(f) == 0 && ok;
+      if (!ok) status = Status::IOError("bulk load: cannot write '" + file + "'");
+    }
+    ops.clear();  // keeps the capacity and the arena's blocks for the next run
+    spilling_.arena.Reset();
+    return status;
+  }
+
   // Key bytes from..from+7, big-endian, zero-padded. Ordering by the bytes after the graph id
-  // (which every key here starts with) first settles most comparisons without a memcmp.
+  // (which every key here starts with) first settles most comparisons without a memcmp: all
+  // of an edge key's distinguishing bytes (4..25) are in the three hints.
   static uint64_t Hint(std::string_view key, size_t from) {
     uint64_t h = 0;
     for (size_t i = from; i < from + 8; ++i) {
@@ -1732,30 +1782,14 @@ class RunBuffer {
     size_t pos_ = 0, len_ = 0;
   };
 
-  // Sorts p.ops by key (stable: operations on one key stay in the order made) and keeps only
-  // the last operation per key; returns the positions of the survivors.
-  static std::vector<uint32_t> SortedSurvivors(PerCf& p) {
-    std::stable_sort(p.ops.begin(), p.ops.end(), [](const Op& a, const Op& b) {
-      if (a.hint1 != b.hint1) return a.hint1 < b.hint1;
-      if (a.hint2 != b.hint2) return a.hint2 < b.hint2;
-      return std::string_view(a.data, a.key_len) < std::string_view(b.data, b.key_len);
-    });
-    auto key = [&p](size_t i) { return std::string_view(p.ops[i].data, p.ops[i].key_len); };
-    std::vector<uint32_t> order;
-    order.reserve(p.ops.size());
-    for (size_t i = 0; i < p.ops.size(); ++i) {
-      if (i + 1 < p.ops.size() && key(i + 1) == key(i)) continue;
-      order.push_back(static_cast<uint32_t>(i));
-    }
-    return order;
-  }
-
   std::string dir_;
-  std::array<PerCf, kNumCfs> mem_;
-  std::array<PerCf, kNumCfs> spilling_;  // written by spiller_; empty when it is not running
+  Buffer mem_;
+  Buffer spilling_;  // written by spiller_; empty when it is not running
   std::thread spiller_;
   Status spill_status_;  // of the last spill; set by spiller_, read after joining it
   std::array<std::vector<std::string>, kNumCfs> runs_;
+  std::array<size_t, kNumCfs + 1> cf_begin_{};  // after PrepareMerge: mem_.ops range per cf
+  bool prepared_ = false;
   size_t bytes_ = 0;
 };
 
@@ -3263,7 +3297,7 @@ class RocksBulkWriter final : public BulkWriter {
     std::unique_ptr<FreshGraph> fresh = std::move(fresh_);
     store_->write_state_.erase(g_);
     FreshGraph& f = *fresh;
-    KG_RETURN_IF_ERROR(f.runs.WaitForSpill());
+    KG_RETURN_IF_ERROR(f.runs.PrepareMerge());
     const std::string& dir = f.runs.dir();
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
