@@ -8,6 +8,7 @@
 #   --jobs J     build parallelism (default 2)
 #   targets      default: all of query_fuzz json_fuzz python_extract_fuzz key_codec_fuzz
 # Prints, per target, libFuzzer's final line: executions, coverage (cov: edges, ft: features).
+# Environment: CODEKG_FUZZ_BUILD_DIR (build folder instead of build-fuzz), CODEKG_FUZZ_CXX/_CC.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECS=60
@@ -17,7 +18,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) SECS="$2"; shift 2 ;;
     --jobs) JOBS="$2"; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) TARGETS+=("$1"); shift ;;
   esac
 done
@@ -27,7 +28,7 @@ fi
 CXX_BIN="${CODEKG_FUZZ_CXX:-clang++-14}"
 C_BIN="${CODEKG_FUZZ_CC:-clang-14}"
 command -v "$CXX_BIN" >/dev/null || { echo "run.sh: $CXX_BIN not found (apt-get install clang-14 libclang-rt-14-dev)" >&2; exit 2; }
-BUILD=build-fuzz
+BUILD="${CODEKG_FUZZ_BUILD_DIR:-build-fuzz}"
 # codekg's C++ is instrumented for coverage and checked by ASan+UBSan; the grammar C sources
 # (generated parse tables) are built plainly to keep the build fast.
 FLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
