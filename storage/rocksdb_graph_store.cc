@@ -2111,8 +2111,10 @@ class FactWriter {
   rocksdb::PinnableSlice pin_;
 
   FreshGraph* fresh_ = nullptr;
-  std::vector<std::pair<NodeKey, std::string>> fresh_records_;  // records this batch wrote
-  std::vector<Triple> fresh_edges_;                             // edges this batch wrote
+  // Records this batch wrote: (key, end offset in fresh_record_bytes_), in order.
+  std::vector<std::pair<NodeKey, size_t>> fresh_records_;
+  std::string fresh_record_bytes_;
+  std::vector<Triple> fresh_edges_;  // edges this batch wrote
   // Ids this batch added to fresh_->ids (with their hashes), for AbortFresh().
   std::vector<std::pair<std::string_view, uint64_t>> fresh_new_ids_;
   std::vector<NodeKey> edge_keys_;  // fresh load: source and target key of each batch edge
@@ -2572,7 +2574,10 @@ void FactWriter::WriteNode(NodeKey k, std::string_view id, std::string_view owne
   val_buf_.clear();
   EncodeStoredNode(id, owner, labels, props, &val_buf_);
   ops_.Put(Cf::kNodes, key_buf_, val_buf_);
-  if (fresh_ != nullptr) fresh_records_.emplace_back(k, val_buf_);
+  if (fresh_ != nullptr) {
+    fresh_record_bytes_.append(val_buf_);
+    fresh_records_.emplace_back(k, fresh_record_bytes_.size());
+  }
   PropertyIndexEntries(k, labels, props, /*put=*/true);
   const std::string* name = NameOf(props);
   std::string lower = name != nullptr ? schema::ToLowerAscii(*name) : std::string();
@@ -2939,7 +2944,11 @@ Status FactWriter::Build(SideTables* side) {
 
 void FactWriter::CommitFresh() {
   fresh_new_ids_.clear();  // they stay in fresh_->ids
-  for (const auto& [key, record] : fresh_records_) fresh_->SetRecord(key, record);
+  size_t begin = 0;
+  for (const auto& [key, end] : fresh_records_) {
+    fresh_->SetRecord(key, std::string_view(fresh_record_bytes_).substr(begin, end - begin));
+    begin = end;
+  }
   for (const Triple& t : fresh_edges_) fresh_->AddEdge(t.src, t.type, t.dst);
   if (!path_.empty()) fresh_->paths.emplace(path_);
   fresh_->next_key = next_key_;

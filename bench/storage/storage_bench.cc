@@ -226,13 +226,16 @@ Figures RunCodekg(const Graph& g, const Probes& probes, const Config& cfg) {
     auto writer_or = store->NewBulkWriter("bench");
     if (!writer_or.ok()) Die(writer_or.status().ToString());
     auto writer = std::move(writer_or).value();
+    // Each node's id is formatted once, as the SQLite side does (not once per edge endpoint).
+    std::vector<std::string> ids(g.nodes.size());
+    for (uint32_t n = 0; n < g.nodes.size(); ++n) ids[n] = NodeId(g, n);
     for (size_t f = 0; f + 1 < g.file_first_node.size(); ++f) {
       storage::FactBatch b;
       b.path = "pkg/m" + std::to_string(f) + ".py";
       b.language = "python";
       for (uint32_t n = g.file_first_node[f]; n < g.file_first_node[f + 1]; ++n) {
         storage::NodeFact nf;
-        nf.id = NodeId(g, n);
+        nf.id = ids[n];
         nf.labels = {kKindLabel[g.nodes[n].kind]};
         nf.props["name"] = g.nodes[n].name;
         nf.props["start_line"] = static_cast<int64_t>(n - g.file_first_node[f] + 1);
@@ -240,7 +243,7 @@ Figures RunCodekg(const Graph& g, const Probes& probes, const Config& cfg) {
       }
       for (uint32_t e = g.file_first_edge[f]; e < g.file_first_edge[f + 1]; ++e) {
         const GenEdge& ge = g.edges[e];
-        storage::EdgeFact ef{NodeId(g, ge.src), kTypeName[ge.type], NodeId(g, ge.dst), {}};
+        storage::EdgeFact ef{ids[ge.src], kTypeName[ge.type], ids[ge.dst], {}};
         if (ge.line) ef.props["line"] = static_cast<int64_t>(ge.line);
         b.edges.push_back(std::move(ef));
       }
