@@ -124,7 +124,8 @@ std::vector<ImportBinding> BindingsOf(const std::vector<ImportFact>& imports) {
 
 RepoSymbols::RepoSymbols(std::map<std::string, languages::ModuleInfo> modules,
                          StoredSymbolLookup* stored)
-    : modules_(std::move(modules)), stored_(stored) {
+    : modules_(std::make_move_iterator(modules.begin()), std::make_move_iterator(modules.end())),
+      stored_(stored) {
   for (const auto& [path, info] : modules_) {
     owners_.emplace(info.name, path);  // first path wins
     module_files_[info.name].push_back(path);
@@ -149,7 +150,7 @@ const std::vector<std::string>& RepoSymbols::CallablesNamed(std::string_view nam
     }
     if (stored_ != nullptr) {
       for (auto& [n, id] : stored_->CallableNames(parsed_paths)) {
-        if (modules_.count(std::string(PathOfIdPrefix(id)))) callables_[n].push_back(id);
+        if (modules_.find(PathOfIdPrefix(id)) != modules_.end()) callables_[n].push_back(id);
       }
     }
   }
@@ -212,7 +213,7 @@ std::optional<std::string> RepoSymbols::ModulePath(std::string_view module) cons
 }
 
 std::string RepoSymbols::ModuleId(std::string_view path) const {
-  auto it = modules_.find(std::string(path));
+  auto it = modules_.find(path);
   if (it == modules_.end()) return "module:" + std::string(path);  // not reached by contract
   const std::string& name = it->second.name;
   auto owner = owners_.find(name);
@@ -245,7 +246,7 @@ const std::vector<ImportBinding>& RepoSymbols::Bindings(std::string_view path) {
   std::vector<ImportBinding> bindings;
   // Implicit wildcard imports (Java: the file's package) come before the file's own.
   const languages::Language* lang = languages::LanguageForPath(path);
-  auto module = modules_.find(std::string(path));
+  auto module = modules_.find(path);
   if (lang != nullptr && module != modules_.end()) {
     for (std::string& w : lang->ImplicitWildcardImports(module->second)) {
       bindings.push_back({"*", std::move(w)});

@@ -29,6 +29,14 @@
 
 namespace kg::ingest {
 
+// Hash maps keyed by std::string that are searched with a std::string_view (no key copy).
+struct StringViewHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+};
+template <typename T>
+using StringHashMap = std::unordered_map<std::string, T, StringViewHash, std::equal_to<>>;
+
 // A name bound by a file's imports: `import a.b` binds "a" -> "a"; `import a.b as x` binds
 // "x" -> "a.b"; `from m import n as x` binds "x" -> "m.n"; `from m import *` binds "*" -> "m".
 struct ImportBinding {
@@ -121,12 +129,12 @@ class RepoSymbols {
   std::vector<std::pair<std::string, std::string>> FieldsOf(std::string_view class_id);
   // The module name of the repository file `path`, or nullopt.
   std::optional<std::string> ModuleOf(std::string_view path) const {
-    auto it = modules_.find(std::string(path));
+    auto it = modules_.find(path);
     if (it == modules_.end()) return std::nullopt;
     return it->second.name;
   }
   // Whether `path` is a file of the repository (parsed or stored).
-  bool HasFile(std::string_view path) const { return modules_.count(std::string(path)) > 0; }
+  bool HasFile(std::string_view path) const { return modules_.find(path) != modules_.end(); }
   // Every file of module `module` (several in Go packages), sorted; empty when none.
   const std::vector<std::string>& FilesOfModule(std::string_view module) const;
   // The Function and Method ids named `name` anywhere in the repository (parsed files, then
@@ -134,14 +142,14 @@ class RepoSymbols {
   const std::vector<std::string>& CallablesNamed(std::string_view name);
 
  private:
-  std::map<std::string, languages::ModuleInfo> modules_;    // path -> module
-  std::map<std::string, std::string, std::less<>> owners_;  // module -> first path
-  std::map<std::string, std::vector<std::string>, std::less<>> module_files_;  // module -> paths
+  std::map<std::string, languages::ModuleInfo, std::less<>> modules_;  // path -> module
+  StringHashMap<std::string> owners_;                                  // module -> first path
+  StringHashMap<std::vector<std::string>> module_files_;               // module -> paths, sorted
   StoredSymbolLookup* stored_;
   std::map<std::string, ParsedIndex, std::less<>> parsed_;  // path -> its facts, indexed
-  std::map<std::string, std::vector<ImportBinding>, std::less<>> bindings_;  // cache
+  StringHashMap<std::vector<ImportBinding>> bindings_;      // cache
   bool callables_built_ = false;
-  std::map<std::string, std::vector<std::string>, std::less<>> callables_;  // name -> ids
+  StringHashMap<std::vector<std::string>> callables_;  // name -> ids
 };
 
 // What a name resolved to.
@@ -251,7 +259,7 @@ class Resolver {
                      std::vector<InheritedField>* out);
 
   RepoSymbols& symbols_;
-  std::map<std::string, Target, std::less<>> memo_;  // absolute lookups (depth 0)
+  StringHashMap<Target> memo_;  // absolute lookups (depth 0)
 };
 
 // `external:<dotted>`.
