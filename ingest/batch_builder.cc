@@ -5,6 +5,8 @@
 #include <optional>
 #include <set>
 #include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "ingest/sha256.h"
@@ -280,36 +282,47 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
   }
 
   // USES: a function reads a module variable of its file it does not bind locally (parameters
-  // and names bound without `global` are locals), or writes one it declares `global`.
-  std::map<std::string, const Member*> variables;
+  // and names bound without `global` are locals), or writes one it declares `global`. (Names are
+  // views into `facts`; a file has many accesses, so the sets are hashed.)
+  std::unordered_map<std::string_view, const Member*> variables;
   for (const Member& m : facts.members) {
     if (m.owner < 0) variables.emplace(m.name, &m);
   }
-  std::map<int, std::set<std::string>> globals, locals;  // by function index
+  using NameSet = std::unordered_set<std::string_view>;
+  std::unordered_map<int, NameSet> globals, locals;  // by function index
+  auto holds = [](const std::unordered_map<int, NameSet>& by_scope, int scope,
+                  std::string_view name) {
+    auto it = by_scope.find(scope);
+    return it != by_scope.end() && it->second.count(name) > 0;
+  };
   for (const AccessFact& a : facts.accesses) {
     if (a.access == "global") globals[a.scope].insert(a.name);
   }
   for (const AccessFact& a : facts.accesses) {
-    if (a.access == "write" && !globals[a.scope].count(a.name)) locals[a.scope].insert(a.name);
+    if (a.access == "write" && !holds(globals, a.scope, a.name)) locals[a.scope].insert(a.name);
   }
-  std::set<std::tuple<std::string, std::string, std::string>> uses;
-  auto add_use = [&](const std::string& from, const std::string& to, const AccessFact& a) {
-    if (!uses.emplace(from, to, a.access).second) return;
+  // (function index, target id, access) of the edges made; the views point into `facts` and the
+  // node-stable caches below.
+  std::set<std::tuple<int, std::string_view, std::string_view>> uses;
+  auto add_use = [&](const AccessFact& a, const std::string& to) {
+    if (!uses.emplace(a.scope, to, a.access).second) return;
     Properties props;
     props["access"] = a.access;
     props["line"] = a.line;
-    batch.edges.push_back({from, "USES", to, std::move(props)});
+    batch.edges.push_back({facts.definitions[a.scope].id, "USES", to, std::move(props)});
   };
   // Names the file's imports bind (USES of another module's Variable through an import).
-  std::set<std::string> imported;
-  for (const ImportBinding& b : BindingsOf(facts.imports)) imported.insert(b.name);
-  std::set<std::string> own;  // top-level names the file defines itself
+  const std::vector<ImportBinding> bindings = BindingsOf(facts.imports);
+  NameSet imported;
+  for (const ImportBinding& b : bindings) imported.insert(b.name);
+  NameSet own;  // top-level names the file defines itself
   for (const Definition& d : facts.definitions) {
     if (d.parent < 0) own.insert(d.name);
   }
-  std::map<std::string, std::optional<std::string>> imported_variable;  // name -> Variable id
-  // (class id, attribute) -> the Field it names, if any
-  std::map<std::pair<std::string, std::string>, std::optional<std::string>> field_of;
+  std::unordered_map<std::string_view, std::optional<std::string>> imported_variable;  // -> id
+  // class index -> attribute -> the Field it names, if any
+  std::unordered_map<int, std::unordered_map<std::string_view, std::optional<std::string>>>
+      field_of;
   for (const AccessFact& a : facts.accesses) {
     if (a.access == "global") continue;
     const Definition& fn = facts.definitions[a.scope];
@@ -317,18 +330,19 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
       if (fn.label != "Method" || fn.parent < 0) continue;
       const Definition& cls = facts.definitions[fn.parent];
       if (cls.label != "Class") continue;
-      auto key = std::pair{cls.id, a.name.substr(5)};
-      auto cached = field_of.find(key);
-      if (cached == field_of.end()) {
-        std::optional<std::string> member = resolver.FindMember(cls.id, key.second);
+      std::string_view attribute = std::string_view(a.name).substr(5);
+      auto& of_class = field_of[fn.parent];
+      auto cached = of_class.find(attribute);
+      if (cached == of_class.end()) {
+        std::optional<std::string> member = resolver.FindMember(cls.id, attribute);
         if (member && resolver.LabelOf(*member) != "Field") member.reset();
-        cached = field_of.emplace(std::move(key), std::move(member)).first;
+        cached = of_class.emplace(attribute, std::move(member)).first;
       }
-      if (cached->second) add_use(fn.id, *cached->second, a);
+      if (cached->second) add_use(a, *cached->second);
       continue;
     }
     if (a.access != "read" || variables.count(a.name) || own.count(a.name) ||
-        !imported.count(a.name) || locals[a.scope].count(a.name) ||
+        !imported.count(a.name) || holds(locals, a.scope, a.name) ||
         std::find(fn.params.begin(), fn.params.end(), a.name) != fn.params.end()) {
       continue;
     }
@@ -339,20 +353,20 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
       if (t.kind == Target::Kind::kDefinition && resolver.LabelOf(t.id) == "Variable") id = t.id;
       cached = imported_variable.emplace(a.name, id).first;
     }
-    if (cached->second) add_use(fn.id, *cached->second, a);
+    if (cached->second) add_use(a, *cached->second);
   }
   for (const AccessFact& a : facts.accesses) {
     auto var = variables.find(a.name);
     if (a.access == "global" || var == variables.end()) continue;
     const Definition& fn = facts.definitions[a.scope];
-    bool is_global = globals[a.scope].count(a.name) > 0;
+    bool is_global = holds(globals, a.scope, a.name);
     if (a.access == "write" && !is_global) continue;
     if (a.access == "read" && !is_global &&
-        (locals[a.scope].count(a.name) ||
+        (holds(locals, a.scope, a.name) ||
          std::find(fn.params.begin(), fn.params.end(), a.name) != fn.params.end())) {
       continue;
     }
-    add_use(fn.id, var->second->id, a);
+    add_use(a, var->second->id);
   }
 
   for (const ImportFact& imp : facts.imports) {

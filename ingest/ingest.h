@@ -101,7 +101,9 @@ namespace kg::ingest {
 
 struct IngestOptions {
   uint64_t max_file_bytes = 2u << 20;  // larger files are skipped with reason "too large"
-  int threads = 0;                     // parse threads; 0 = hardware concurrency
+  // Parse threads; 0 = hardware concurrency. With more than one, a second thread also resolves
+  // the next files' batches while the calling thread writes the previous ones.
+  int threads = 0;
   // Folder names never descended into.
   std::vector<std::string> exclude_dirs = {".git",        ".hg",   ".svn", "node_modules",
                                            "__pycache__", ".venv", "venv", ".tox",
