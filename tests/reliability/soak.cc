@@ -4,8 +4,10 @@
 // the warm-up to the end is reported (and bounded by --max-rss-growth-mb); query latency
 // percentiles are reported per kind.
 // Usage: soak --codekgd PATH [--seconds N] [--readers R] [--max-rss-growth-mb M]
-//             [--max-requests K]
+//             [--max-requests K] [--sample-every S]
 // Each reader thread runs at most --max-requests requests (bounded request counts).
+// --sample-every S prints a line every S seconds: elapsed time, RSS, request/ingest/synth counts
+// and errors so far (the RSS curve of a long run: plateau or steady growth).
 #include <signal.h>
 
 #include <algorithm>
@@ -92,6 +94,7 @@ int main(int argc, char** argv) {
   int seconds = 20, readers = 4;
   long max_growth_mb = 200;
   long max_requests = 1000000;
+  int sample_every = 0;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -111,10 +114,12 @@ int main(int argc, char** argv) {
       max_growth_mb = std::atol(next().c_str());
     } else if (a == "--max-requests") {
       max_requests = std::max(1L, std::atol(next().c_str()));
+    } else if (a == "--sample-every") {
+      sample_every = std::max(0, std::atoi(next().c_str()));
     } else {
       std::fprintf(stderr,
                    "usage: soak --codekgd PATH [--seconds N] [--readers R] "
-                   "[--max-rss-growth-mb M] [--max-requests K]\n");
+                   "[--max-rss-growth-mb M] [--max-requests K] [--sample-every S]\n");
       return 2;
     }
   }
@@ -237,6 +242,11 @@ int main(int argc, char** argv) {
     last = RssKb(proc->pid());
     peak = std::max(peak, last);
     if (s == warm_s) warm_rss = last;
+    if (sample_every > 0 && s % sample_every == 0) {
+      std::printf("soak: t=%ds rss_kb=%ld requests=%ld ingests=%ld synth_jobs=%ld errors=%d\n", s,
+                  last, requests.load(), ingests.load(), synths.load(), g_errors.load());
+      std::fflush(stdout);
+    }
   }
   stop = true;
   for (auto& th : threads) th.join();
