@@ -175,6 +175,14 @@ class Snapshot {
   virtual Status GetNodeValues(const std::vector<NodeKey>& keys,
                                const std::vector<std::string>& names,
                                std::vector<std::optional<std::vector<Value>>>* out) = 0;
+  // GetNodeValues plus each node's label ids, from the same single read (added in session 5 for
+  // the query engine's batched label checks and projections): on success (*labels)[i] holds the
+  // label ids of keys[i] as stored (empty when absent or unlabelled) and (*values)[i] is as
+  // GetNodeValues' (*out)[i]; both are resized to keys.size(). Errors as GetNodeValues.
+  virtual Status GetNodeLabelsAndValues(const std::vector<NodeKey>& keys,
+                                        const std::vector<std::string>& names,
+                                        std::vector<std::vector<LabelId>>* labels,
+                                        std::vector<std::optional<std::vector<Value>>>* values) = 0;
 
   // All nodes (key order), nodes with a label, nodes with a label and exact name property, or
   // with lower-cased name equal to ToLowerAscii(name) when case_insensitive.

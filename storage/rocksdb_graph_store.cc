@@ -1019,6 +1019,32 @@ class SnapshotImpl final : public Snapshot {
     });
   }
 
+  Status GetNodeLabelsAndValues(const std::vector<NodeKey>& keys,
+                                const std::vector<std::string>& names,
+                                std::vector<std::vector<LabelId>>* labels,
+                                std::vector<std::optional<std::vector<Value>>>* values) override {
+    labels->clear();
+    labels->resize(keys.size());
+    values->clear();
+    values->resize(keys.size());
+    return ForEachStoredNode(keys, [&](size_t i, std::string_view value) -> Status {
+      KG_RETURN_IF_ERROR(
+          DecodeStoredNodeValues(value, names, &(*values)[i].emplace())
+              .WithContext("node " + std::to_string(keys[i]) + " of graph " + name_));
+      // The header was validated by DecodeStoredNodeValues: version, id, owner, labels.
+      std::string_view in = value.substr(1), skip;
+      uint64_t n = 0, l = 0;
+      GetLengthPrefixed(&in, &skip);
+      GetLengthPrefixed(&in, &skip);
+      GetVarint64(&in, &n);
+      std::vector<LabelId>& out = (*labels)[i];
+      out.reserve(n);
+      for (uint64_t j = 0; j < n && GetVarint64(&in, &l); ++j)
+        out.push_back(static_cast<LabelId>(l));
+      return Status::OK();
+    });
+  }
+
   // Reads the stored records of `keys` with chunked MultiGets and calls fn(i, record bytes) for
   // each keys[i] that exists, in order; stops at the first error (of RocksDB or of fn).
   template <typename Fn>
