@@ -21,6 +21,8 @@
 //   --only PREFIX  runs only the queries whose name starts with PREFIX (e.g. "19")
 //   --profile      also prints the PROFILE of each codekg query (one extra run, not timed)
 //   --stages       also prints the median parse, bind+plan and execution time of each query
+//   --reuse        with --dir: keeps the generated graph (RocksDB and SQLite) in D after the run
+//                  and loads it from there when D already holds one of the same --nodes
 
 #include <sqlite3.h>
 #include <unistd.h>
@@ -55,6 +57,7 @@ struct Config {
   std::string only;
   bool profile = false;
   bool stages = false;
+  bool reuse = false;
 };
 
 double Ms(Clock::time_point a, Clock::time_point b) {
@@ -70,9 +73,11 @@ void Die(const std::string& what) {
 
 class Sql {
  public:
-  explicit Sql(const std::string& path) {
+  // A new database at `path`, or (open_existing) the finished one a previous run left there.
+  explicit Sql(const std::string& path, bool open_existing = false) {
     if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) Die("sqlite open failed");
     Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;");
+    if (open_existing) return;
     Exec(
         "CREATE TABLE nodes(k INTEGER PRIMARY KEY, id TEXT, label TEXT, name TEXT, "
         "qualified_name TEXT, path TEXT, start_line INT, end_line INT, signature TEXT);"
@@ -534,15 +539,32 @@ int Main(int argc, char** argv) {
       cfg.profile = true;
     } else if (a == "--stages") {
       cfg.stages = true;
+    } else if (a == "--reuse") {
+      cfg.reuse = true;
     } else {
       Die("usage: query_bench [--django DIR] [--nodes N] [--runs R] [--dir D] [--only PREFIX] "
-          "[--profile] [--stages]");
+          "[--profile] [--stages] [--reuse]");
     }
   }
   const fs::path dir = cfg.dir.empty() ? fs::temp_directory_path() /
                                              ("codekg_query_bench_" + std::to_string(getpid()))
                                        : fs::path(cfg.dir);
-  fs::remove_all(dir);
+  if (cfg.reuse && cfg.dir.empty()) Die("--reuse needs --dir");
+  // What a reusable folder holds: the generated graph of this many nodes, complete.
+  const fs::path marker = dir / "generated.nodes";
+  auto reusable = [&] {
+    if (!cfg.reuse) return false;
+    std::FILE* f = std::fopen(marker.c_str(), "r");
+    if (f == nullptr) return false;
+    unsigned long long n = 0;
+    const bool same = std::fscanf(f, "%llu", &n) == 1 && n == cfg.nodes;
+    std::fclose(f);
+    return same;
+  };
+  const bool reuse_generated = reusable();
+  if (!reuse_generated) fs::remove_all(dir);
+  fs::remove_all(dir / "django_db");
+  fs::remove(dir / "django.sqlite");
   fs::create_directories(dir);
   if (!cfg.django.empty()) {
     auto store = OpenStore(dir / "django_db");
@@ -561,18 +583,29 @@ int Main(int argc, char** argv) {
   }
   if (cfg.nodes > 0) {
     auto store = OpenStore(dir / "gen_db");
-    if (!store->CreateGraph("gen").ok()) Die("create graph");
-    Sql sql((dir / "gen.sqlite").string());
     auto t0 = Clock::now();
-    Generate(*store, "gen", cfg.nodes, &sql);
+    std::unique_ptr<Sql> sql;
+    if (reuse_generated) {
+      sql = std::make_unique<Sql>((dir / "gen.sqlite").string(), /*open_existing=*/true);
+    } else {
+      if (!store->CreateGraph("gen").ok()) Die("create graph");
+      sql = std::make_unique<Sql>((dir / "gen.sqlite").string());
+      Generate(*store, "gen", cfg.nodes, sql.get());
+      if (cfg.reuse) {
+        std::FILE* f = std::fopen(marker.c_str(), "w");
+        if (f == nullptr) Die("cannot write " + marker.string());
+        std::fprintf(f, "%llu\n", static_cast<unsigned long long>(cfg.nodes));
+        std::fclose(f);
+      }
+    }
     auto info = store->GetGraph("gen");
-    std::printf("\ngenerated: %llu nodes, %llu edges (load into both %.1f s)\n",
+    std::printf("\ngenerated: %llu nodes, %llu edges (%s %.1f s)\n",
                 static_cast<unsigned long long>(info.ok() ? info->node_count : 0),
                 static_cast<unsigned long long>(info.ok() ? info->edge_count : 0),
-                Ms(t0, Clock::now()) / 1000);
-    RunWorkload("generated", *store, "gen", &sql, cfg);
+                reuse_generated ? "reopened in" : "load into both", Ms(t0, Clock::now()) / 1000);
+    RunWorkload("generated", *store, "gen", sql.get(), cfg);
   }
-  fs::remove_all(dir);
+  if (!cfg.reuse) fs::remove_all(dir);
   return 0;
 }
 

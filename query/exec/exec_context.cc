@@ -2,6 +2,8 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
+
 namespace kg::query::exec {
 namespace {
 
@@ -55,6 +57,68 @@ Result<const storage::NodeRecord*> ExecContext::GetNode(storage::NodeKey key) {
   }
   if (nodes_.size() >= kMaxCachedNodes) nodes_.clear();
   return &nodes_.emplace(key, std::move(*record)).first->second;
+}
+
+void ExecContext::SetProjection(std::vector<std::string> names) {
+  projection_ = std::move(names);
+  projected_.clear();
+  auto index_of = [this](const std::string& name) {
+    auto it = std::find(projection_.begin(), projection_.end(), name);
+    return it == projection_.end() ? -1 : static_cast<int>(it - projection_.begin());
+  };
+  id_index_ = index_of("id");
+  user_id_index_ = index_of(kUserIdProperty);
+  if (id_index_ >= 0 && user_id_index_ < 0) {
+    projection_.push_back(kUserIdProperty);
+    user_id_index_ = static_cast<int>(projection_.size()) - 1;
+  }
+}
+
+Status ExecContext::Prefetch(const storage::NodeKey* keys, size_t n) {
+  fetch_keys_.clear();
+  for (size_t i = 0; i < n; ++i) {
+    if (projected_.count(keys[i]) == 0) fetch_keys_.push_back(keys[i]);
+  }
+  if (fetch_keys_.empty()) return Status::OK();
+  std::sort(fetch_keys_.begin(), fetch_keys_.end());
+  fetch_keys_.erase(std::unique(fetch_keys_.begin(), fetch_keys_.end()), fetch_keys_.end());
+  KG_RETURN_IF_ERROR(
+      snapshot_.GetNodeLabelsAndValues(fetch_keys_, projection_, &fetch_labels_, &fetch_values_));
+  if (projected_.size() + fetch_keys_.size() > kMaxCachedNodes) projected_.clear();
+  for (size_t i = 0; i < fetch_keys_.size(); ++i) {
+    if (!fetch_values_[i]) continue;
+    Projected& p = projected_[fetch_keys_[i]];
+    p.labels = std::move(fetch_labels_[i]);
+    p.values = std::move(*fetch_values_[i]);
+  }
+  return Status::OK();
+}
+
+Result<const ExecContext::Projected*> ExecContext::GetProjected(storage::NodeKey key) {
+  auto it = projected_.find(key);
+  if (it != projected_.end()) return &it->second;
+  KG_RETURN_IF_ERROR(Prefetch(&key, 1));
+  it = projected_.find(key);
+  if (it == projected_.end()) {
+    return Status::Corruption("node key " + std::to_string(key) + " was returned by a cursor " +
+                              "but does not exist");
+  }
+  return &it->second;
+}
+
+Result<const std::vector<storage::LabelId>*> ExecContext::NodeLabels(storage::NodeKey key) {
+  auto full = nodes_.find(key);
+  if (full != nodes_.end()) return &full->second.labels;
+  KG_ASSIGN_OR_RETURN(const Projected* p, GetProjected(key));
+  return &p->labels;
+}
+
+Result<bool> ExecContext::HasEdge(storage::NodeKey key, storage::Direction dir,
+                                  std::optional<storage::EdgeTypeId> type) {
+  edge_keys_.assign(1, key);
+  KG_RETURN_IF_ERROR(
+      snapshot_.ExpandNeighbors(edge_keys_, dir, type, &edge_neighbors_, &edge_offsets_));
+  return !edge_neighbors_.empty();
 }
 
 Result<std::string> ExecContext::LabelName(storage::LabelId id) {
@@ -137,6 +201,19 @@ Result<std::optional<storage::NodeKey>> ExecContext::NodeKeyOf(const Entity& ent
 }
 
 Result<Value> ExecContext::NodeProperty(storage::NodeKey key, const std::string& key_name) {
+  if (key_name != "code" && key_name != kUserIdProperty && nodes_.count(key) == 0) {
+    auto it = std::find(projection_.begin(), projection_.end(), key_name);
+    if (it != projection_.end()) {
+      KG_ASSIGN_OR_RETURN(const Projected* p, GetProjected(key));
+      if (key_name != "id") return p->values[static_cast<size_t>(it - projection_.begin())];
+      // As below: a user property `id` wins; a created node has no code id.
+      const Value& user_id = p->values[static_cast<size_t>(user_id_index_)];
+      if (!user_id.is_null()) return user_id;
+      const Value& id = p->values[static_cast<size_t>(id_index_)];
+      if (id.is_string() && id.as_string().rfind(kCreatedIdPrefix, 0) == 0) return Value();
+      return id;
+    }
+  }
   KG_ASSIGN_OR_RETURN(const storage::NodeRecord* node, GetNode(key));
   if (key_name == "code") return Code(*node);
   if (key_name == "id") {

@@ -3,6 +3,10 @@
 //
 // Holds the query's single storage::Snapshot, its limits (deadline, max_expansions), the
 // statistics, and caches (node records, label/type names, file texts, compiled regexes).
+// Node data has two caches: whole records (GetNode; for node maps, `code`, properties outside
+// the projection) and projections (labels plus the properties the plan reads, set by
+// SetProjection; NodeProperty and NodeLabels use them). Operators that are about to emit many
+// nodes whose data will be read call Prefetch to load their projections in one batched read.
 // Limits: Tick() returns Timeout once the deadline passed; CountEdge() returns false once more
 // than max_expansions edges were visited, after which stopped() is true and operators end
 // their streams early (the result is then marked truncated by the executor).
@@ -53,6 +57,18 @@ class ExecContext {
   // The node with `key`. The pointer is valid until the next GetNode call. Corruption if the
   // key does not exist (cursors only yield existing nodes).
   Result<const storage::NodeRecord*> GetNode(storage::NodeKey key);
+  // The label ids of the node with `key` (from the projection cache). Corruption as GetNode.
+  // The pointer is valid until the next NodeLabels/NodeProperty/Prefetch call.
+  Result<const std::vector<storage::LabelId>*> NodeLabels(storage::NodeKey key);
+  // The property names the plan reads from nodes (the projection; "code" is always read through
+  // GetNode). Call before execution; without it the projection holds labels only.
+  void SetProjection(std::vector<std::string> names);
+  // Loads the projections of the nodes `keys[0..n)` not cached yet with one batched read.
+  // Absent keys are skipped (reading them later reports Corruption).
+  Status Prefetch(const storage::NodeKey* keys, size_t n);
+  // Whether `key` has a visible edge in `dir` (of `type` if given).
+  Result<bool> HasEdge(storage::NodeKey key, storage::Direction dir,
+                       std::optional<storage::EdgeTypeId> type);
   Result<std::string> LabelName(storage::LabelId id);
   Result<std::string> TypeName(storage::EdgeTypeId id);
 
@@ -75,6 +91,12 @@ class ExecContext {
 
  private:
   Result<Value> Code(const storage::NodeRecord& node);
+  // A node's labels and projected values (values[i] for projection_[i]).
+  struct Projected {
+    std::vector<storage::LabelId> labels;
+    std::vector<Value> values;
+  };
+  Result<const Projected*> GetProjected(storage::NodeKey key);
 
   storage::GraphStore& store_;
   storage::Snapshot& snapshot_;
@@ -86,6 +108,14 @@ class ExecContext {
   bool stopped_ = false;
 
   std::unordered_map<storage::NodeKey, storage::NodeRecord> nodes_;
+  std::vector<std::string> projection_;  // always holds kUserIdProperty when it holds "id"
+  int id_index_ = -1, user_id_index_ = -1;
+  std::unordered_map<storage::NodeKey, Projected> projected_;
+  std::vector<storage::NodeKey> edge_keys_, edge_neighbors_;  // HasEdge scratch
+  std::vector<size_t> edge_offsets_;
+  std::vector<storage::NodeKey> fetch_keys_;  // Prefetch scratch
+  std::vector<std::vector<storage::LabelId>> fetch_labels_;
+  std::vector<std::optional<std::vector<Value>>> fetch_values_;
   std::unordered_map<storage::LabelId, std::string> label_names_;
   std::unordered_map<storage::EdgeTypeId, std::string> type_names_;
   std::unordered_map<std::string, std::optional<std::string>> file_texts_;

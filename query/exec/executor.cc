@@ -138,6 +138,7 @@ Result<QueryResult> Execute(const plan::LogicalPlan& plan, storage::GraphStore& 
                             storage::Snapshot& snapshot, const QueryOptions& options,
                             std::chrono::steady_clock::time_point start) {
   ExecContext ctx(store, snapshot, options, start);
+  ctx.SetProjection(plan.node_properties);
   QueryResult result;
   KG_ASSIGN_OR_RETURN(PhysicalOperatorPtr root,
                       BuildPhysical(*plan.root, plan.num_slots, ctx, nullptr,

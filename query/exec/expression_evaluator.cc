@@ -166,11 +166,11 @@ Result<Value> HasLabels(const BoundExpr& e, const Entity& target, ExecContext& c
   }
   const NodeRef* node = std::get_if<NodeRef>(&target);
   if (node == nullptr) return ErrorAt(e, "label predicate needs a node, got a relationship");
-  KG_ASSIGN_OR_RETURN(const storage::NodeRecord* record, ctx.GetNode(node->key));
+  KG_ASSIGN_OR_RETURN(const std::vector<storage::LabelId>* labels, ctx.NodeLabels(node->key));
   for (const auto& group : e.label_groups) {
     bool any = false;
     for (auto id : group) {
-      for (auto have : record->labels) any = any || have == id;
+      for (auto have : *labels) any = any || have == id;
     }
     if (!any) return Value(false);
   }

@@ -88,12 +88,11 @@ class Matcher {
   Result<bool> NodeAllowed(size_t index, storage::NodeKey key) {
     const bind::PredicateNode& n = p_.nodes[index];
     if (!n.labels.empty()) {
-      KG_ASSIGN_OR_RETURN(const storage::NodeRecord* record, ctx_.GetNode(key));
+      KG_ASSIGN_OR_RETURN(const std::vector<storage::LabelId>* labels, ctx_.NodeLabels(key));
       for (const auto& group : n.labels) {
         bool any = false;
         for (auto id : group) {
-          any = any ||
-                std::find(record->labels.begin(), record->labels.end(), id) != record->labels.end();
+          any = any || std::find(labels->begin(), labels->end(), id) != labels->end();
         }
         if (!any) return false;
       }
@@ -199,9 +198,51 @@ class Matcher {
 
 }  // namespace
 
+// The node of `p` the fast path starts from: p is (x)-[:T]-(y) with exactly one of x, y bound
+// by the query and the other without labels or properties, one fixed-length relationship
+// without variable or properties, and at most one type. Such a pattern matches exactly when the
+// bound node has a visible edge of the type in the pattern's direction (the other end may be
+// any node, the bound one included). -1 when the pattern has another shape.
+int DegreeAnchor(const BoundPatternPredicate& p) {
+  if (p.nodes.size() != 2 || p.rels.size() != 1) return -1;
+  const bind::PredicateRel& r = p.rels[0];
+  if (r.slot >= 0 || !r.properties.empty() || r.var_length || r.min_hops != 1 || r.max_hops != 1 ||
+      (!r.any_type && r.types.size() != 1)) {
+    return -1;
+  }
+  const bool first = p.nodes[0].slot >= 0, second = p.nodes[1].slot >= 0;
+  if (first == second) return -1;
+  const bind::PredicateNode& other = p.nodes[first ? 1 : 0];
+  if (!other.labels.empty() || !other.properties.empty()) return -1;
+  const bind::PredicateNode& bound = p.nodes[first ? 0 : 1];
+  if (!bound.labels.empty() || !bound.properties.empty()) return -1;
+  return first ? 0 : 1;
+}
+
 Result<std::optional<bool>> MatchPatternPredicate(const BoundPatternPredicate& pattern,
                                                   const Row& row, ExecContext& ctx) {
-  return Matcher(pattern, row, ctx).Run();
+  const int anchor = DegreeAnchor(pattern);
+  if (anchor < 0) return Matcher(pattern, row, ctx).Run();
+  const Entity& e = row[static_cast<size_t>(pattern.nodes[static_cast<size_t>(anchor)].slot)];
+  if (e.index() == 0 || (e.index() == 4 && std::get<Value>(e).is_null())) {
+    return std::optional<bool>();
+  }
+  KG_ASSIGN_OR_RETURN(std::optional<storage::NodeKey> key, ctx.NodeKeyOf(e));
+  if (!key) return std::optional<bool>(false);  // not a stored node
+  const bind::PredicateRel& r = pattern.rels[0];
+  // Walking from node `anchor`: a right-pointing relationship leaves node 0 and enters node 1.
+  storage::Direction dir = storage::Direction::kBoth;
+  if (r.direction == ast::RelDirection::kRight) {
+    dir = anchor == 0 ? storage::Direction::kOut : storage::Direction::kIn;
+  } else if (r.direction == ast::RelDirection::kLeft) {
+    dir = anchor == 0 ? storage::Direction::kIn : storage::Direction::kOut;
+  }
+  std::optional<storage::EdgeTypeId> type;
+  if (!r.any_type) type = r.types[0];
+  KG_ASSIGN_OR_RETURN(bool any, ctx.HasEdge(*key, dir, type));
+  // As the walk: the first edge found is the one visited edge.
+  if (any && !ctx.CountEdge()) return std::optional<bool>(false);
+  return std::optional<bool>(any);
 }
 
 }  // namespace kg::query::exec

@@ -55,6 +55,7 @@ Result<bool> PhysicalExpand::StartInput() {
 Status PhysicalExpand::Reach(storage::NodeKey start) {
   reach_.clear();
   reach_pos_ = 0;
+  reach_loaded_ = 0;
   seen_.clear();
   seen_.insert(start);
   // With min_hops 0 the start node is emitted as the zero-length match (pending_zero_length_).
@@ -121,6 +122,12 @@ Result<bool> PhysicalExpand::NextEdge(Frame* frame, storage::EdgeRecord* edge,
   while (frame->leg < legs_.size()) {
     const Leg& leg = legs_[frame->leg];
     if (!frame->cursor) {
+      if (op_.prefetch_targets) {
+        KG_RETURN_IF_ERROR(ctx_.snapshot().ExpandNeighbors({frame->node}, leg.direction, leg.type,
+                                                           &walk_neighbors_, &walk_offsets_));
+        KG_RETURN_IF_ERROR(ctx_.Prefetch(walk_neighbors_.data(),
+                                         std::min(walk_neighbors_.size(), kPrefetchWindow)));
+      }
       frame->cursor = op_.need_edge_props
                           ? ctx_.snapshot().Expand(frame->node, leg.direction, leg.type)
                           : ctx_.snapshot().ExpandKeys(frame->node, leg.direction, leg.type);
@@ -142,6 +149,14 @@ Result<bool> PhysicalExpand::NextEdge(Frame* frame, storage::EdgeRecord* edge,
     ++frame->leg;
   }
   return false;
+}
+
+Status PhysicalExpand::PrefetchFrom(const std::vector<storage::NodeKey>& list, size_t pos,
+                                    size_t* loaded) {
+  if (pos < *loaded) return Status::OK();
+  const size_t n = std::min(kPrefetchWindow, list.size() - pos);
+  *loaded = pos + n;
+  return ctx_.Prefetch(list.data() + pos, n);
 }
 
 void PhysicalExpand::Emit(Row* row, storage::NodeKey target) {
@@ -201,6 +216,7 @@ Status PhysicalExpand::FillBatch() {
   }
   batch_row_ = 0;
   row_started_ = false;
+  neighbors_loaded_ = 0;
   std::optional<storage::EdgeTypeId> type;
   if (!op_.any_type) type = op_.types[0];
   return ctx_.snapshot().ExpandNeighbors(keys, op_.direction, type, &neighbors_, &offsets_);
@@ -242,6 +258,9 @@ Result<PhysicalExpand::BatchStep> PhysicalExpand::NextBatched(Row* row) {
       row_started_ = true;
     }
     while (next_neighbor_ < end_neighbor_) {
+      if (op_.prefetch_targets) {
+        KG_RETURN_IF_ERROR(PrefetchFrom(neighbors_, next_neighbor_, &neighbors_loaded_));
+      }
       const storage::NodeKey neighbour = neighbors_[next_neighbor_++];
       if (!ctx_.CountEdge()) return BatchStep::kEnd;
       KG_RETURN_IF_ERROR(ctx_.Tick());
@@ -289,6 +308,9 @@ Result<bool> PhysicalExpand::Next(Row* row) {
     }
     if (op_.frontier) {
       if (reach_pos_ < reach_.size()) {
+        if (op_.prefetch_targets) {
+          KG_RETURN_IF_ERROR(PrefetchFrom(reach_, reach_pos_, &reach_loaded_));
+        }
         Emit(row, reach_[reach_pos_++]);
         return true;
       }

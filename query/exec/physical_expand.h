@@ -15,6 +15,9 @@
 // nodes expanded with one Snapshot::ExpandNeighbors call; output order is the same as unbatched.
 // A row whose earlier relationships could be the same edge (same endpoint and type) is expanded
 // unbatched, so relationship uniqueness stays exact.
+// Prefetch (LogicalExpand::prefetch_targets): the targets about to be emitted get their
+// projections loaded kPrefetchWindow at a time (ExecContext::Prefetch): frontier and batched
+// modes from their neighbour lists, the walk from the neighbours of each node it expands.
 
 #include <unordered_set>
 #include <vector>
@@ -58,6 +61,9 @@ class PhysicalExpand : public PhysicalOperator {
   // Frontier mode: fills reach_ with the targets reachable from `start` in 1..max_hops hops.
   Status Reach(storage::NodeKey start);
   void Emit(Row* row, storage::NodeKey target);
+  // Prefetch: loads the projections of list[pos..] up to a window when pos reached *loaded.
+  Status PrefetchFrom(const std::vector<storage::NodeKey>& list, size_t pos, size_t* loaded);
+  static constexpr size_t kPrefetchWindow = 128;
 
   const plan::LogicalExpand& op_;
   PhysicalOperatorPtr child_;
@@ -86,6 +92,10 @@ class PhysicalExpand : public PhysicalOperator {
   size_t reach_pos_ = 0;
   std::unordered_set<storage::NodeKey> seen_;
   std::vector<storage::NodeKey> frontier_, next_frontier_;
+  // Prefetch state: how far reach_ / neighbors_ are loaded; the walk's scratch lists.
+  size_t reach_loaded_ = 0, neighbors_loaded_ = 0;
+  std::vector<storage::NodeKey> walk_neighbors_;
+  std::vector<size_t> walk_offsets_;
 };
 
 }  // namespace kg::query::exec

@@ -35,6 +35,9 @@ PhysicalNodeScan::PhysicalNodeScan(ExecContext& ctx, const plan::LogicalNodeScan
 bool PhysicalNodeScan::OpenNextCursor() {
   storage::Snapshot& snap = ctx_.snapshot();
   cursor_.reset();
+  ahead_.clear();
+  ahead_pos_ = 0;
+  cursor_done_ = false;
   switch (op_.mode) {
     case Mode::kEmpty:
       return false;
@@ -108,6 +111,27 @@ bool PhysicalNodeScan::OpenNextCursor() {
   return true;
 }
 
+bool PhysicalNodeScan::NextKey(storage::NodeKey* key, Status* status) {
+  if (!op_.prefetch) return cursor_->Next(key);
+  if (ahead_pos_ >= ahead_.size()) {
+    ahead_.clear();
+    ahead_pos_ = 0;
+    storage::NodeKey k = 0;
+    while (!cursor_done_ && ahead_.size() < kReadAhead) {
+      if (cursor_->Next(&k)) {
+        ahead_.push_back(k);
+      } else {
+        cursor_done_ = true;
+      }
+    }
+    if (ahead_.empty()) return false;
+    *status = ctx_.Prefetch(ahead_.data(), ahead_.size());
+    if (!status->ok()) return false;
+  }
+  *key = ahead_[ahead_pos_++];
+  return true;
+}
+
 Result<bool> PhysicalNodeScan::Next(Row* row) {
   while (true) {
     if (!have_input_) {
@@ -121,7 +145,8 @@ Result<bool> PhysicalNodeScan::Next(Row* row) {
       }
     }
     storage::NodeKey key = 0;
-    while (cursor_->Next(&key)) {
+    Status prefetch_status;
+    while (NextKey(&key, &prefetch_status)) {
       KG_RETURN_IF_ERROR(ctx_.Tick());
       // Index of the label this cursor scans; skip nodes already emitted for an earlier label.
       const size_t label_index =
@@ -129,10 +154,10 @@ Result<bool> PhysicalNodeScan::Next(Row* row) {
       const bool label_union =
           op_.mode == Mode::kLabel || op_.mode == Mode::kLabelName || op_.mode == Mode::kNamePrefix;
       if (label_union && label_index > 0) {
-        KG_ASSIGN_OR_RETURN(const storage::NodeRecord* node, ctx_.GetNode(key));
+        KG_ASSIGN_OR_RETURN(const std::vector<storage::LabelId>* labels, ctx_.NodeLabels(key));
         bool seen = false;
         for (size_t i = 0; i < label_index && !seen; ++i) {
-          for (auto id : node->labels) seen = seen || id == op_.labels[i];
+          for (auto id : *labels) seen = seen || id == op_.labels[i];
         }
         if (seen) continue;
       }
@@ -141,6 +166,7 @@ Result<bool> PhysicalNodeScan::Next(Row* row) {
       (*row)[static_cast<size_t>(op_.slot)] = NodeRef{key};
       return true;
     }
+    KG_RETURN_IF_ERROR(prefetch_status);
     KG_RETURN_IF_ERROR(cursor_->status());
     if (!OpenNextCursor()) have_input_ = false;
   }

@@ -88,6 +88,10 @@ class LogicalNodeScan : public LogicalOperator {
   bool case_insensitive = false;         // kLabelName, kNamePrefix: lower-cased compare
   int64_t line = 0;                      // kAtLine
   uint64_t estimated_rows = 0;
+  // Set by the planner when the Filter right above reads the scanned node's labels or
+  // properties: keys are then read ahead from the cursor in small chunks and their projections
+  // loaded with one batched read per chunk (ExecContext::Prefetch).
+  bool prefetch = false;
 };
 
 // For each input row, follows the edges of the node in `from_slot` and binds `rel_slot` and
@@ -141,6 +145,10 @@ class LogicalExpand : public LogicalOperator {
   // Snapshot::ExpandNeighbors) instead of once per path. The DISTINCT result is the same: a node
   // reached by a walk of 1..k hops is reached by a path without repeated edges of 1..k hops.
   bool frontier = false;
+  // Set by the planner when a later operator reads the labels or properties of the (unbound)
+  // target node: the targets about to be emitted get their projections loaded in batches
+  // (ExecContext::Prefetch) instead of one read per row.
+  bool prefetch_targets = false;
 };
 
 // Keeps rows for which every predicate is true (null and false drop the row).
@@ -219,6 +227,9 @@ struct LogicalPlan {
   std::vector<int> output_slots;  // parallel to columns
   int num_slots = 0;
   bool discard_rows = false;  // a statement without RETURN: run it, return no rows
+  // The property names expressions of the plan read (of nodes or anything else): the projection
+  // loaded per node (ExecContext::SetProjection).
+  std::vector<std::string> node_properties;
 
   // The tree, root first, one operator per line, children indented by two spaces; the inner
   // plan of an Optional is printed under it, indented and prefixed with "| ".

@@ -280,6 +280,18 @@ class Planner {
     return total;
   }
 
+  // The pending predicate `slot:L` when `labels` is exactly {L}; null otherwise.
+  const BoundExpr* SingleLabelPredicate(int slot, const std::vector<storage::LabelId>& labels) {
+    if (labels.size() != 1) return nullptr;
+    for (const BoundExpr* p : pending_) {
+      if (IsLabelPredicateOf(*p, slot) && p->label_groups.size() == 1 &&
+          p->label_groups[0].size() == 1 && p->label_groups[0][0] == labels[0]) {
+        return p;
+      }
+    }
+    return nullptr;
+  }
+
   // The cheapest start for node `slot`: an id, a label (+name) index, or a property index.
   Result<ScanChoice> ChooseScan(int slot) {
     KG_ASSIGN_OR_RETURN(ScanChoice choice, ChooseLabelScan(slot));
@@ -338,6 +350,15 @@ class Planner {
             const std::string& v = value->constant.as_string();
             if (IsPropertyOf(*prop, slot, "qualified_name")) {
               offer(Mode::kQualifiedName, {v}, 1, one_label);
+              // The index yields exactly the nodes (with the label) whose string
+              // qualified_name is v: neither predicate needs a filter.
+              if (best->mode == Mode::kQualifiedName && best->consumed.empty() &&
+                  best->names.size() == 1 && best->names[0] == v) {
+                best->consumed.push_back(p);
+                if (const BoundExpr* label = SingleLabelPredicate(slot, one_label)) {
+                  best->consumed.push_back(label);
+                }
+              }
             } else if (IsPropertyOf(*prop, slot, "path")) {
               at_path = v;
               offer(Mode::kPathPrefix, {v}, std::min<uint64_t>(base, 50), {});
@@ -753,6 +774,97 @@ void MarkFrontierExpands(LogicalOperator* op) {
   }
 }
 
+// Node data read by expressions: the property names read (of any receiver; a superset is
+// harmless) and the slots whose node labels or properties are read directly.
+struct NodeReads {
+  std::set<std::string> names;
+  std::set<int> slots;
+};
+
+void CollectNodeReads(const BoundExpr& e, NodeReads* out) {
+  const bool of_slot = !e.children.empty() && e.children[0]->kind == BoundExprKind::kSlot;
+  if (e.kind == BoundExprKind::kProperty) {
+    out->names.insert(e.key);
+    if (of_slot) out->slots.insert(e.children[0]->slot);
+  }
+  if (e.kind == BoundExprKind::kHasLabels && of_slot) out->slots.insert(e.children[0]->slot);
+  if (e.pattern != nullptr) {
+    for (const auto& n : e.pattern->nodes) {
+      for (const auto& [key, value] : n.properties) {
+        out->names.insert(key);
+        CollectNodeReads(*value, out);
+      }
+      if (n.slot >= 0 && (!n.labels.empty() || !n.properties.empty())) out->slots.insert(n.slot);
+    }
+    for (const auto& r : e.pattern->rels) {
+      for (const auto& [key, value] : r.properties) CollectNodeReads(*value, out);
+    }
+  }
+  for (const auto& c : e.children) CollectNodeReads(*c, out);
+}
+
+void CollectOperatorReads(const LogicalOperator* op, NodeReads* out) {
+  for (; op != nullptr; op = op->child.get()) {
+    switch (op->type) {
+      case LogicalOperatorType::kFilter:
+        for (const BoundExpr* p : static_cast<const LogicalFilter*>(op)->predicates) {
+          CollectNodeReads(*p, out);
+        }
+        break;
+      case LogicalOperatorType::kProject:
+        for (const auto& item : static_cast<const LogicalProject*>(op)->items) {
+          CollectNodeReads(*item.expr, out);
+        }
+        break;
+      case LogicalOperatorType::kSort:
+        for (const auto* key : static_cast<const LogicalSort*>(op)->keys) {
+          CollectNodeReads(*key->expr, out);
+        }
+        break;
+      case LogicalOperatorType::kAggregate:
+        for (const auto* agg : static_cast<const LogicalAggregate*>(op)->aggregates) {
+          if (agg->arg != nullptr) CollectNodeReads(*agg->arg, out);
+        }
+        break;
+      case LogicalOperatorType::kUnwind:
+        CollectNodeReads(*static_cast<const LogicalUnwind*>(op)->expr, out);
+        break;
+      case LogicalOperatorType::kExpand: {
+        const auto* e = static_cast<const LogicalExpand*>(op);
+        if (e->rel_properties != nullptr) {
+          for (const auto& [key, value] : *e->rel_properties) CollectNodeReads(*value, out);
+        }
+        break;
+      }
+      case LogicalOperatorType::kOptional:
+        CollectOperatorReads(static_cast<const LogicalOptional*>(op)->inner.get(), out);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+// Sets LogicalExpand::prefetch_targets and LogicalNodeScan::prefetch (see logical_operator.h).
+void MarkPrefetch(LogicalOperator* op, const LogicalOperator* parent, const NodeReads& reads) {
+  for (; op != nullptr; parent = op, op = op->child.get()) {
+    if (op->type == LogicalOperatorType::kExpand) {
+      auto* e = static_cast<LogicalExpand*>(op);
+      e->prefetch_targets = !e->to_bound && reads.slots.count(e->to_slot) > 0;
+    } else if (op->type == LogicalOperatorType::kNodeScan && parent != nullptr &&
+               parent->type == LogicalOperatorType::kFilter) {
+      auto* scan = static_cast<LogicalNodeScan*>(op);
+      NodeReads filter;
+      for (const BoundExpr* p : static_cast<const LogicalFilter*>(parent)->predicates) {
+        CollectNodeReads(*p, &filter);
+      }
+      scan->prefetch = filter.slots.count(scan->slot) > 0;
+    } else if (op->type == LogicalOperatorType::kOptional) {
+      MarkPrefetch(static_cast<LogicalOptional*>(op)->inner.get(), nullptr, reads);
+    }
+  }
+}
+
 }  // namespace
 
 Result<LogicalPlan> Plan(bind::BoundQuery query, storage::GraphStore& store,
@@ -761,6 +873,10 @@ Result<LogicalPlan> Plan(bind::BoundQuery query, storage::GraphStore& store,
   plan.query = std::make_unique<const bind::BoundQuery>(std::move(query));
   KG_ASSIGN_OR_RETURN(plan.root, Planner(*plan.query, store, snapshot).Run());
   MarkFrontierExpands(plan.root.get());
+  NodeReads reads;
+  CollectOperatorReads(plan.root.get(), &reads);
+  plan.node_properties.assign(reads.names.begin(), reads.names.end());
+  MarkPrefetch(plan.root.get(), nullptr, reads);
   for (const auto& c : plan.query->ret.columns) {
     plan.columns.push_back(c.name);
     plan.output_slots.push_back(c.slot);
