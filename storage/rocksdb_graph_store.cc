@@ -1603,6 +1603,17 @@ class RunBuffer {
     const std::vector<Op>& ops = mem_.ops;
     const size_t mem_end = cf_begin_[static_cast<size_t>(c) + 1];
     const std::vector<std::string>& files = runs_[static_cast<size_t>(c)];
+    if (files.empty()) {  // nothing spilled: one sorted source, no heap and no key copies
+      std::string value;
+      for (size_t i = cf_begin_[static_cast<size_t>(c)]; i < mem_end; ++i) {
+        const Op& op = ops[i];
+        if (i + 1 < mem_end && KeyOf(ops[i + 1]) == KeyOf(op)) continue;  // a later op wins
+        if (op.del) continue;
+        value.assign(op.data + op.key_len, op.val_len);
+        KG_RETURN_IF_ERROR(fn(KeyOf(op), &value));
+      }
+      return Status::OK();
+    }
     std::vector<Source> src(files.size() + 1);
     src.back().pos = cf_begin_[static_cast<size_t>(c)];
     Status status;
