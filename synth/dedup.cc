@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "synth/prng.h"
 
@@ -82,37 +82,81 @@ int EstimatedAgreement(const Signature& a, const Signature& b) {
   return same;
 }
 
+// Appends NormalizeText(text) to `out`.
+void AppendNormalized(std::string* out, std::string_view text) {
+  const size_t start = out->size();
+  bool pending_space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      pending_space = out->size() > start;
+      continue;
+    }
+    if (pending_space) out->push_back(' ');
+    pending_space = false;
+    out->push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  }
+}
+
+// The exact-dedup key of `p` (see dedup.h) into `key`.
+void ExactKey(const TrainingPair& p, std::string* key) {
+  key->clear();
+  AppendNormalized(key, p.instruction);
+  key->push_back('\n');
+  AppendNormalized(key, p.input);
+  // A record without a question (cpt_corpus text) is identified by its text.
+  if (key->size() == 1) {
+    key->push_back('\n');
+    AppendNormalized(key, p.output);
+  }
+}
+
+// Keeps the pairs whose `drop` flag is clear, in order, moving them down in place (no
+// reallocation: a pair is ~0.5 KB). Returns the number removed.
+uint64_t Compact(std::vector<TrainingPair>* pairs, const std::vector<char>& drop) {
+  size_t w = 0;
+  for (size_t i = 0; i < pairs->size(); ++i) {
+    if (drop[i]) continue;
+    if (w != i) (*pairs)[w] = std::move((*pairs)[i]);
+    ++w;
+  }
+  uint64_t removed = pairs->size() - w;
+  pairs->erase(pairs->begin() + static_cast<std::ptrdiff_t>(w), pairs->end());
+  return removed;
+}
+
 }  // namespace
 
 std::string NormalizeText(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  bool pending_space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-      pending_space = !out.empty();
-      continue;
-    }
-    if (pending_space) out.push_back(' ');
-    pending_space = false;
-    out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-  }
+  AppendNormalized(&out, text);
   return out;
 }
 
 uint64_t DedupExact(std::vector<TrainingPair>* pairs) {
-  std::unordered_set<std::string> seen;
-  std::vector<TrainingPair> kept;
-  kept.reserve(pairs->size());
-  for (auto& p : *pairs) {
-    std::string key = NormalizeText(p.instruction) + "\n" + NormalizeText(p.input);
-    // A record without a question (cpt_corpus text) is identified by its text.
-    if (key.size() == 1) key += "\n" + NormalizeText(p.output);
-    if (seen.insert(std::move(key)).second) kept.push_back(std::move(p));
+  // Keys are not stored: hash -> index of the first pair with that hash; on a hash match the
+  // earlier pair's key is rebuilt and compared (a match is rare: it is a duplicate or a 64-bit
+  // collision).
+  std::unordered_multimap<uint64_t, uint32_t> seen;
+  seen.reserve(pairs->size());
+  std::vector<char> drop(pairs->size(), 0);
+  std::string key, other;
+  for (size_t i = 0; i < pairs->size(); ++i) {
+    ExactKey((*pairs)[i], &key);
+    const uint64_t h = std::hash<std::string_view>{}(key);
+    bool duplicate = false;
+    auto [first, last] = seen.equal_range(h);
+    for (auto it = first; it != last && !duplicate; ++it) {
+      ExactKey((*pairs)[it->second], &other);
+      duplicate = other == key;
+    }
+    if (duplicate) {
+      drop[i] = 1;
+    } else {
+      seen.emplace(h, static_cast<uint32_t>(i));
+    }
   }
-  uint64_t removed = pairs->size() - kept.size();
-  *pairs = std::move(kept);
-  return removed;
+  return Compact(pairs, drop);
 }
 
 double LevenshteinSimilarity(std::string_view a, std::string_view b) {
@@ -200,8 +244,20 @@ bool SimilarAtLeast(std::string_view a, std::string_view b, double threshold) {
   size_t k = static_cast<size_t>(limit);
   size_t diff = n > m ? n - m : m - n;
   if (diff > k) return false;
+  // A common prefix or suffix never changes the edit distance: compare only the middles.
+  size_t prefix = 0;
+  while (prefix < n && prefix < m && a[prefix] == b[prefix]) ++prefix;
+  a.remove_prefix(prefix);
+  b.remove_prefix(prefix);
+  size_t suffix = 0;
+  while (suffix < a.size() && suffix < b.size() &&
+         a[a.size() - 1 - suffix] == b[b.size() - 1 - suffix]) {
+    ++suffix;
+  }
+  a.remove_suffix(suffix);
+  b.remove_suffix(suffix);
   // The shorter string is the bit-vector pattern (fewer words per column).
-  if (n > m) std::swap(a, b);
+  if (a.size() > b.size()) std::swap(a, b);
   return BoundedEditDistance(a, b, k) <= k;
 }
 
@@ -256,11 +312,13 @@ std::vector<size_t> FindNearDuplicates(const std::vector<std::string>& texts,
     }
     bool duplicate = false;
     for (uint32_t c : candidates) {
-      if (EstimatedAgreement(sigs[i], sigs[c]) < min_agreement) continue;
+      // The histogram bound rejects ~95% of the candidates of templated text; the MinHash
+      // agreement few: test the histogram first.
       size_t longest = std::max(texts[i].size(), texts[c].size());
       size_t max_edits =
           static_cast<size_t>((1.0 - options.threshold) * static_cast<double>(longest) + 1e-9);
       if (!HistogramsWithin(hists[i], hists[c], max_edits)) continue;
+      if (EstimatedAgreement(sigs[i], sigs[c]) < min_agreement) continue;
       if (SimilarAtLeast(texts[i], texts[c], options.threshold)) {
         duplicate = true;
         break;
@@ -280,8 +338,14 @@ std::vector<size_t> FindNearDuplicates(const std::vector<std::string>& texts,
 }
 
 std::string NearDedupText(const TrainingPair& pair) {
-  return NormalizeText(pair.instruction) + "\n" + NormalizeText(pair.input) + "\n" +
-         NormalizeText(pair.output);
+  std::string out;
+  out.reserve(pair.instruction.size() + pair.input.size() + pair.output.size() + 2);
+  AppendNormalized(&out, pair.instruction);
+  out.push_back('\n');
+  AppendNormalized(&out, pair.input);
+  out.push_back('\n');
+  AppendNormalized(&out, pair.output);
+  return out;
 }
 
 uint64_t DedupNear(std::vector<TrainingPair>* pairs, const NearDedupOptions& options,
@@ -296,21 +360,11 @@ uint64_t DedupNear(std::vector<TrainingPair>* pairs, const NearDedupOptions& opt
     texts.push_back(NearDedupText(p));
     index.push_back(i);
   }
-  std::vector<size_t> drop = FindNearDuplicates(texts, options, cancelled);
-  if (drop.empty()) return 0;
-  for (size_t& d : drop) d = index[d];
-  std::vector<TrainingPair> kept;
-  kept.reserve(pairs->size() - drop.size());
-  size_t d = 0;
-  for (size_t i = 0; i < pairs->size(); ++i) {
-    if (d < drop.size() && drop[d] == i) {
-      ++d;
-      continue;
-    }
-    kept.push_back(std::move((*pairs)[i]));
-  }
-  *pairs = std::move(kept);
-  return drop.size();
+  std::vector<size_t> found = FindNearDuplicates(texts, options, cancelled);
+  if (found.empty()) return 0;
+  std::vector<char> drop(pairs->size(), 0);
+  for (size_t d : found) drop[index[d]] = 1;
+  return Compact(pairs, drop);
 }
 
 }  // namespace kg::synth

@@ -97,6 +97,8 @@ class SynthObserver {
 //    "walk_stats": {"api_compose.teacher_requests", ...: counters walks report (see the walk's
 //    header)},
 //    "stage_ms": {"walks", "api_check", "dedup", "export"} (wall time per pipeline stage),
+//    "stage_cpu_ms": {same keys} (CPU time of the job's thread per stage; steadier than wall
+//    time on a loaded machine),
 //    "elapsed_ms"}.
 // Errors: InvalidArgument (spec: unknown strategy/format, format not supported by a strategy of
 // the mix, chunk_bytes 0), NotFound (graph), Cancelled, the
