@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <limits>
 #include <map>
-#include <set>
+#include <optional>
 #include <span>
 #include <string>
 #include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "synth/prng.h"
@@ -29,14 +31,15 @@ const std::string_view kMethodsQuery =
     "ORDER BY c.qualified_name, m.name";
 
 // Every generic edge type in one scan ({types} = "CALLS|IMPORTS|..."): one engine call instead
-// of one per type; rows are grouped by type(r) in the walk.
+// of one per type; rows are grouped by type(r) in the walk. Only the endpoints' ids: what the
+// answers show of a node comes from kNodesQuery, once per node instead of once per edge end.
 const std::string_view kEdgeQueryTemplate =
-    "MATCH (a)-[r:{types}]->(b) "
-    "RETURN id(a), coalesce(a.qualified_name, a.name, a.path), a.path, labels(a), "
-    "id(b), coalesce(b.qualified_name, b.name, b.path), b.path, labels(b), type(r)";
+    "MATCH (a)-[r:{types}]->(b) RETURN id(a), id(b), type(r)";
 
-const std::string_view kNamesQuery =
-    "MATCH (n) RETURN DISTINCT coalesce(n.qualified_name, n.name, n.path), n.name";
+// Every node once: how answers show it, and the names negatives must avoid (a near-miss name is
+// used only if no node has it as its shown name or its `name`).
+const std::string_view kNodesQuery =
+    "MATCH (n) RETURN id(n), coalesce(n.qualified_name, n.name, n.path), n.path, labels(n), n.name";
 
 namespace {
 
@@ -71,17 +74,18 @@ struct MethodRef {
 // A positive record about `key` that gets one negative: a target (forward) or source
 // (backward) of `relation` that the subject is NOT related to.
 struct NegativeSeed {
-  std::string relation;                // edge type
-  std::string key;                     // meta.subject of the positive
-  std::string id;                      // node id of the subject
-  std::string display;                 // subject name as shown
-  std::string path;                    // subject's file
-  std::string label;                   // subject's label
-  std::vector<std::string> positives;  // sorted names the subject IS related to
-  bool forward = true;                 // subject is the edge's source
-  std::span<const Wording> wordings;   // placeholders {a} (source), {b} (target), {graph}
-  std::string_view fact;               // "{a} does not ... {b}"
-  std::string_view verb;               // "{subject} <verb> <positives>"
+  std::string relation;               // edge type
+  std::string key;                    // meta.subject of the positive
+  std::string id;                     // node id of the subject
+  std::string display;                // subject name as shown
+  std::string path;                   // subject's file
+  std::string label;                  // subject's label
+  size_t pair = 0;                    // index of the positive in the walk's output: its
+                                      // verify_expect are the names the subject IS related to
+  bool forward = true;                // subject is the edge's source
+  std::span<const Wording> wordings;  // placeholders {a} (source), {b} (target), {graph}
+  std::string_view fact;              // "{a} does not ... {b}"
+  std::string_view verb;              // "{subject} <verb> <positives>"
 };
 
 // Relation + "/fwd" -> distinct target names; + "/bwd" -> distinct source names.
@@ -260,7 +264,7 @@ Status InheritsPairs(const WalkContext& ctx, std::vector<TrainingPair>* out,
     p.verify_expect = SortedSet(std::move(expect));
     if (negatives != nullptr) {
       negatives->push_back({"INHERITS", c.Key(), c.id, c.qualified_name, c.path, "Class",
-                            p.verify_expect, true, kInheritsNeg,
+                            out->size(), true, kInheritsNeg,
                             "{a} does not inherit directly from {b}", "inherits directly from"});
     }
     out->push_back(std::move(p));
@@ -353,7 +357,7 @@ Status MethodPairs(const WalkContext& ctx, std::vector<TrainingPair>* out,
     p.verify_expect = SortedSet(std::move(expect));
     if (negatives != nullptr) {
       negatives->push_back({"HAS_METHOD", c.Key(), c.id, c.qualified_name, c.path, "Class",
-                            p.verify_expect, true, kHasMethodNeg, "{a} defines no method named {b}",
+                            out->size(), true, kHasMethodNeg, "{a} defines no method named {b}",
                             "defines the methods"});
     }
     out->push_back(std::move(p));
@@ -395,10 +399,11 @@ Status MethodPairs(const WalkContext& ctx, std::vector<TrainingPair>* out,
   return Status::OK();
 }
 
-// An entity of a generic edge row.
+// A node of kNodesQuery, as the generic edge answers show it.
 struct Entity {
   std::string id, display, path, label;
   bool external = false;
+  std::string described;  // Describe(*this), filled once the node is an edge end
 };
 
 std::string Describe(const Entity& e) {
@@ -420,78 +425,148 @@ std::string Replace(std::string_view text, std::string_view from, std::string_vi
   return out;
 }
 
-// Rows of kEdgeQueryTemplate for one edge type.
-using EdgeRows = std::vector<const ValueList*>;
+// The nodes of the graph, numbered in id order (so sorting numbers sorts ids).
+struct Nodes {
+  std::vector<Entity> entities;                          // by number
+  std::unordered_map<std::string_view, uint32_t> by_id;  // views into entities[k].id
+  std::unordered_set<std::string_view> names;            // shown names and `name`s of all nodes
+  std::vector<std::string> extra_names;                  // owns `name`s not shown (views above)
+};
 
-Status EdgePairs(const WalkContext& ctx, const EdgeTemplates& t, const EdgeRows& rows,
+Status ReadNodes(const WalkContext& ctx, Nodes* nodes) {
+  KG_ASSIGN_OR_RETURN(query::QueryResult r, ctx.Query(kNodesQuery));
+  if (r.columns.size() != 5) return Status::Internal("relation_qa: unexpected node columns");
+  std::vector<Entity>& es = nodes->entities;
+  es.reserve(r.rows.size());
+  std::vector<std::string> name_of;
+  std::vector<char> shown_is_name;  // the shown name is a string (not null, not a number)
+  name_of.reserve(r.rows.size());
+  shown_is_name.reserve(r.rows.size());
+  for (const ValueList& row : r.rows) {
+    Entity e;
+    e.id = CellString(row[0]);
+    e.display = CellString(row[1]);
+    e.path = CellString(row[2]);
+    e.label = CellFirstLabel(row[3]);
+    e.external = CellHasLabel(row[3], "External");
+    es.push_back(std::move(e));
+    name_of.push_back(row[4].is_string() ? row[4].as_string() : std::string());
+    shown_is_name.push_back(row[1].is_string() ? 1 : 0);
+  }
+  std::vector<uint32_t> order(es.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t x, uint32_t y) { return es[x].id < es[y].id; });
+  std::vector<Entity> sorted;
+  std::vector<char> shown;
+  sorted.reserve(es.size());
+  shown.reserve(es.size());
+  nodes->extra_names.reserve(es.size());
+  for (uint32_t i : order) {
+    sorted.push_back(std::move(es[i]));
+    shown.push_back(shown_is_name[i]);
+    if (!name_of[i].empty() && name_of[i] != sorted.back().display) {
+      nodes->extra_names.push_back(std::move(name_of[i]));
+    }
+  }
+  es = std::move(sorted);  // element addresses are final from here: views below stay valid
+  nodes->by_id.reserve(es.size());
+  nodes->names.reserve(es.size() + nodes->extra_names.size());
+  for (uint32_t k = 0; k < es.size(); ++k) {
+    nodes->by_id.emplace(es[k].id, k);
+    if (shown[k]) nodes->names.insert(es[k].display);
+  }
+  for (const std::string& n : nodes->extra_names) nodes->names.insert(n);
+  return Status::OK();
+}
+
+// Edges of one type as (source, target) node numbers.
+using EdgeList = std::vector<std::pair<uint32_t, uint32_t>>;
+
+Status EdgePairs(const WalkContext& ctx, const EdgeTemplates& t, EdgeList edges, Nodes* nodes,
                  std::vector<TrainingPair>* out, std::vector<NegativeSeed>* negatives,
                  Pools* pools) {
-  std::map<std::string, Entity> entities;
-  std::map<std::string, std::vector<std::string>> fwd, bwd;  // id -> ids
-  size_t n = 0;
-  for (const ValueList* row_ptr : rows) {
-    const ValueList& row = *row_ptr;
-    if ((++n & 1023) == 0 && ctx.IsCancelled()) return Status::Cancelled("cancelled");
-    Entity a{CellString(row[0]), CellString(row[1]), CellString(row[2]), CellFirstLabel(row[3])};
-    Entity b{CellString(row[4]), CellString(row[5]), CellString(row[6]), CellFirstLabel(row[7])};
-    if (a.id.empty() || b.id.empty() || a.display.empty() || b.display.empty()) continue;
-    a.external = CellHasLabel(row[3], "External");
-    b.external = CellHasLabel(row[7], "External");
-    fwd[a.id].push_back(b.id);
-    bwd[b.id].push_back(a.id);
-    entities.emplace(a.id, std::move(a));
-    entities.emplace(b.id, std::move(b));
-  }
-  auto emit = [&](const std::map<std::string, std::vector<std::string>>& groups, bool forward) {
+  std::vector<Entity>& entities = nodes->entities;
+  const std::string graph_name(ctx.graph);
+  const std::string relation(t.relation);
+  // Both directions: `edges` sorted by (subject, other), distinct; a group is one subject.
+  auto emit = [&](const EdgeList& sorted, bool forward) -> Status {
     DirectionTemplates dt{t.relation, forward ? t.forward_direction : t.backward_direction,
                           forward ? t.forward : t.backward};
     std::string_view verb = forward ? t.forward_verb : t.backward_verb;
-    for (const auto& [sid, raw] : groups) {
-      const Entity& s = entities.at(sid);
-      std::vector<std::string> ids = SortedSet(raw);
-      std::vector<const Entity*> others;
-      for (const auto& id : ids) others.push_back(&entities.at(id));
+    std::vector<const Entity*> others;
+    for (size_t g = 0; g < sorted.size();) {
+      if ((g & 1023) == 0 && ctx.IsCancelled()) return Status::Cancelled("cancelled");
+      const uint32_t sid = sorted[g].first;
+      others.clear();
+      size_t end = g;
+      for (; end < sorted.size() && sorted[end].first == sid; ++end) {
+        others.push_back(&entities[sorted[end].second]);
+      }
+      g = end;
+      const Entity& s = entities[sid];
       std::stable_sort(others.begin(), others.end(), [](const Entity* x, const Entity* y) {
         return std::tie(x->display, x->path) < std::tie(y->display, y->path);
       });
-      std::string output = Describe(s) + " " + std::string(verb);
+      std::string output = s.described + " " + std::string(verb);
       if (others.size() == 1) {
-        output += " " + Describe(*others[0]) + ".";
+        output += " " + others[0]->described + ".";
       } else {
         output += " " + std::to_string(others.size()) + " entities:";
-        for (const Entity* o : others) output += "\n- " + Describe(*o);
+        for (const Entity* o : others) output += "\n- " + o->described;
       }
-      Vars vars = {{"graph", std::string(ctx.graph)}, {"subject", Describe(s)}};
-      TrainingPair p = MakePair(dt, sid, ctx.seed, vars, std::move(output));
+      Vars vars = {{"graph", graph_name}, {"subject", s.described}};
+      TrainingPair p = MakePair(dt, s.id, ctx.seed, vars, std::move(output));
       p.path = s.path;
       p.label = s.label;
       std::string self = forward ? "a" : "b", other = forward ? "b" : "a";
-      p.verify_query = "MATCH (a)-[:" + std::string(t.relation) + "]->(b) WHERE id(" + self +
-                       ") = " + CypherString(sid) + " RETURN DISTINCT " +
+      p.verify_query = "MATCH (a)-[:" + relation + "]->(b) WHERE id(" + self +
+                       ") = " + CypherString(s.id) + " RETURN DISTINCT " +
                        TargetExpr(t.relation, other);
       std::vector<std::string> expect;
+      expect.reserve(others.size());
       for (const Entity* o : others) {
         expect.push_back(o->display);
         if (!o->external) p.apis.push_back(o->display);
       }
       p.verify_expect = SortedSet(std::move(expect));
       if (negatives != nullptr) {
-        negatives->push_back({std::string(t.relation), sid, sid, s.display, s.path, s.label,
-                              p.verify_expect, forward, t.negative, t.negative_fact, verb});
+        negatives->push_back({relation, s.id, s.id, s.display, s.path, s.label, out->size(),
+                              forward, t.negative, t.negative_fact, verb});
       }
       out->push_back(std::move(p));
     }
+    return Status::OK();
   };
-  emit(fwd, true);
+  for (const auto& [a, b] : edges) {
+    for (uint32_t k : {a, b}) {
+      if (entities[k].described.empty()) entities[k].described = Describe(entities[k]);
+    }
+  }
+  std::sort(edges.begin(), edges.end());
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  KG_RETURN_IF_ERROR(emit(edges, true));
   if (ctx.IsCancelled()) return Status::Cancelled("cancelled");
-  emit(bwd, false);
+  EdgeList backward;
+  backward.reserve(edges.size());
+  for (const auto& [a, b] : edges) backward.emplace_back(b, a);
+  std::sort(backward.begin(), backward.end());
+  KG_RETURN_IF_ERROR(emit(backward, false));
   // Pools of real targets (forward negatives) and sources (backward negatives).
   if (negatives != nullptr) {
     std::vector<std::string> targets, sources;
-    for (const auto& [id, v] : bwd) targets.push_back(entities.at(id).display);
-    for (const auto& [id, v] : fwd) sources.push_back(entities.at(id).display);
-    (*pools)[std::string(t.relation) + "/fwd"] = SortedSet(std::move(targets));
-    (*pools)[std::string(t.relation) + "/bwd"] = SortedSet(std::move(sources));
+    for (size_t i = 0; i < backward.size(); ++i) {
+      if (i == 0 || backward[i].first != backward[i - 1].first) {
+        targets.push_back(entities[backward[i].first].display);
+      }
+    }
+    for (size_t i = 0; i < edges.size(); ++i) {
+      if (i == 0 || edges[i].first != edges[i - 1].first) {
+        sources.push_back(entities[edges[i].first].display);
+      }
+    }
+    (*pools)[relation + "/fwd"] = SortedSet(std::move(targets));
+    (*pools)[relation + "/bwd"] = SortedSet(std::move(sources));
   }
   return Status::OK();
 }
@@ -525,15 +600,17 @@ std::string NearMiss(const std::string& name, uint64_t h) {
 // One negative per seed: a real unrelated entity from the pool, or a near-miss name that the
 // graph confirms absent (not the name or qualified name of any node).
 void NegativePairs(const WalkContext& ctx, const std::vector<NegativeSeed>& seeds,
-                   const Pools& pools, const std::set<std::string>& names,
+                   const Pools& pools, const std::unordered_set<std::string_view>& names,
                    std::vector<TrainingPair>* out) {
+  out->reserve(out->size() + seeds.size());  // keeps the positives' verify_expect in place
   for (const NegativeSeed& ns : seeds) {
+    const std::vector<std::string>& positives = (*out)[ns.pair].verify_expect;
     uint64_t h = SeededHash(
         ctx.seed, "negative|" + ns.relation + "|" + ns.key + (ns.forward ? "|fwd" : "|bwd"));
     auto pool_it = pools.find(ns.relation + (ns.forward ? "/fwd" : "/bwd"));
     auto usable = [&](const std::string& c) {
       return !c.empty() && c != ns.display &&
-             !std::binary_search(ns.positives.begin(), ns.positives.end(), c);
+             !std::binary_search(positives.begin(), positives.end(), c);
     };
     std::string candidate;
     bool near_miss = false;
@@ -549,11 +626,11 @@ void NegativePairs(const WalkContext& ctx, const std::vector<NegativeSeed>& seed
       }
     };
     auto try_near = [&] {
-      if (ns.positives.empty()) return;
-      const std::string& base = ns.positives[(h >> 16) % ns.positives.size()];
+      if (positives.empty()) return;
+      const std::string& base = positives[(h >> 16) % positives.size()];
       for (uint64_t k = 0; k < 4; ++k) {
         std::string c = NearMiss(base, (h >> 24) + k);
-        if (usable(c) && names.count(c) == 0) {
+        if (usable(c) && names.count(std::string_view(c)) == 0) {
           candidate = c;
           near_miss = true;
           return;
@@ -576,13 +653,13 @@ void NegativePairs(const WalkContext& ctx, const std::vector<NegativeSeed>& seed
       output +=
           " There is no " + Code(candidate) + " in the " + std::string(ctx.graph) + " codebase.";
     }
-    if (!ns.positives.empty()) {
+    if (!positives.empty()) {
       std::vector<std::string> shown;
-      for (size_t i = 0; i < ns.positives.size() && i < 5; ++i) {
-        shown.push_back(Code(ns.positives[i]));
+      for (size_t i = 0; i < positives.size() && i < 5; ++i) {
+        shown.push_back(Code(positives[i]));
       }
-      if (ns.positives.size() > 5) {
-        shown.push_back(std::to_string(ns.positives.size() - 5) + " more");
+      if (positives.size() > 5) {
+        shown.push_back(std::to_string(positives.size() - 5) + " more");
       }
       output += " " + Code(ns.display) + " " + std::string(ns.verb) + " " + JoinAnd(shown) + ".";
     }
@@ -614,27 +691,35 @@ Result<std::vector<TrainingPair>> Walk(const WalkContext& context) {
   for (const EdgeTemplates& t : kEdgeTemplates) {
     types += (types.empty() ? "" : "|") + std::string(t.relation);
   }
-  KG_ASSIGN_OR_RETURN(query::QueryResult edges,
-                      context.Query(Replace(kEdgeQueryTemplate, "{types}", types)));
-  if (edges.columns.size() != 9) return Status::Internal("relation_qa: unexpected edge columns");
-  std::map<std::string, EdgeRows, std::less<>> by_type;
-  for (const ValueList& row : edges.rows) by_type[CellString(row[8])].push_back(&row);
-  static const EdgeRows kNoRows;
-  for (const EdgeTemplates& t : kEdgeTemplates) {
-    auto it = by_type.find(t.relation);
-    KG_RETURN_IF_ERROR(
-        EdgePairs(context, t, it == by_type.end() ? kNoRows : it->second, &pairs, neg, &pools));
-  }
-  if (!seeds.empty()) {
-    KG_ASSIGN_OR_RETURN(query::QueryResult r, context.Query(kNamesQuery));
-    std::set<std::string> names;
-    for (const ValueList& row : r.rows) {
-      for (const Value& v : row) {
-        if (v.is_string()) names.insert(v.as_string());
+  Nodes nodes;
+  KG_RETURN_IF_ERROR(ReadNodes(context, &nodes));
+  std::vector<EdgeList> by_type(std::size(kEdgeTemplates));
+  {
+    KG_ASSIGN_OR_RETURN(query::QueryResult edges,
+                        context.Query(Replace(kEdgeQueryTemplate, "{types}", types)));
+    if (edges.columns.size() != 3) return Status::Internal("relation_qa: unexpected edge columns");
+    auto number = [&](const Value& id) -> std::optional<uint32_t> {
+      if (!id.is_string() || id.as_string().empty()) return std::nullopt;
+      auto it = nodes.by_id.find(id.as_string());
+      if (it == nodes.by_id.end() || nodes.entities[it->second].display.empty()) {
+        return std::nullopt;
       }
+      return it->second;
+    };
+    for (const ValueList& row : edges.rows) {
+      if (!row[2].is_string()) continue;
+      size_t t = 0;
+      while (t < by_type.size() && kEdgeTemplates[t].relation != row[2].as_string()) ++t;
+      if (t == by_type.size()) continue;
+      std::optional<uint32_t> a = number(row[0]), b = number(row[1]);
+      if (a && b) by_type[t].emplace_back(*a, *b);
     }
-    NegativePairs(context, seeds, pools, names, &pairs);
   }
+  for (size_t t = 0; t < by_type.size(); ++t) {
+    KG_RETURN_IF_ERROR(
+        EdgePairs(context, kEdgeTemplates[t], std::move(by_type[t]), &nodes, &pairs, neg, &pools));
+  }
+  if (!seeds.empty()) NegativePairs(context, seeds, pools, nodes.names, &pairs);
   return pairs;
 }
 
