@@ -47,10 +47,12 @@ class Counter : public kg::synth::SynthObserver {
   kg::Status OnRecord(std::string_view line) override {
     bytes += line.size();
     ++records;
+    // Order-sensitive digest of every record, so runs of two builds can be compared.
+    digest = kg::synth::Mix64(digest ^ kg::synth::Fnv1a64(line));
     return kg::Status::OK();
   }
   bool Cancelled() override { return false; }
-  uint64_t records = 0, bytes = 0;
+  uint64_t records = 0, bytes = 0, digest = 0;
 };
 
 // Templated pairs about random identifiers (as real code has distinct names), plus 1% near
@@ -175,12 +177,15 @@ int main(int argc, char** argv) {
       }
       std::printf(
           "%-12s %8llu records in %7.3f s = %9.0f records/s; CPU %7.3f s = %9.0f records/CPU-s "
-          "(api rejects %llu, near dups %llu)\n",
+          "(api rejects %llu, near dups %llu, output digest %016llx)\n",
           std::string(s.name).c_str(), static_cast<unsigned long long>(c.records), sec,
           static_cast<double>(c.records) / sec, cpu, static_cast<double>(c.records) / cpu,
           static_cast<unsigned long long>((*r)["api_check"]["rejected"].get<uint64_t>()),
-          static_cast<unsigned long long>((*r)["duplicates_removed"]["near"].get<uint64_t>()));
+          static_cast<unsigned long long>((*r)["duplicates_removed"]["near"].get<uint64_t>()),
+          static_cast<unsigned long long>(c.digest));
       std::printf("             stages (ms, last run): %s\n", (*r)["stage_ms"].dump().c_str());
+      std::printf("             stages (CPU ms, last run): %s\n",
+                  (*r)["stage_cpu_ms"].dump().c_str());
     }
   } else {
     std::printf("source %s not found: strategy throughput skipped\n", source.c_str());
