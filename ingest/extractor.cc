@@ -178,6 +178,7 @@ class FirstByKey {
     return it != items_.end() && it->first == key ? &it->second : nullptr;
   }
   bool empty() const { return items_.empty(); }
+  size_t size() const { return items_.size(); }
   const std::pair<Key, T>& back() const { return items_.back(); }
   auto begin() const { return items_.begin(); }
   auto end() const { return items_.end(); }
@@ -741,6 +742,8 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
     if (sa != sb) return sa < sb;
     return ts_node_end_byte(a->node) > ts_node_end_byte(b->node);  // outer first
   });
+  facts.definitions.reserve(ordered.size());
+  facts.members.reserve(members.size());
   std::unordered_map<const void*, int> index_of;
   // Scopes (@scope): their qualified path and enclosing definition, by node.
   struct Scope {
@@ -923,6 +926,7 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
   }
 
   // Calls inside functions and methods.
+  facts.calls.reserve(calls.size());
   for (const auto& [range, call_site] : calls) {
     const auto& [node, invocation] = call_site;
     int scope = enclosing(range.first);
@@ -937,6 +941,7 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
     facts.calls.push_back(std::move(call));
   }
 
+  facts.accesses.reserve(accesses.size());
   // Name accesses inside functions and methods. A member read at a node that is written is the
   // assignment's target, not a read.
   std::set<uint32_t> member_writes;
