@@ -21,6 +21,35 @@ PhysicalExpand::PhysicalExpand(ExecContext& ctx, const plan::LogicalExpand& op,
   }
 }
 
+void PhysicalExpand::KeySet::Clear() {
+  if (size_ > 0) std::fill(slots_.begin(), slots_.end(), storage::NodeKey{0});
+  size_ = 0;
+}
+
+bool PhysicalExpand::KeySet::Insert(storage::NodeKey key) {
+  if ((size_ + 1) * 2 > slots_.size()) Grow();
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> 32) & mask;;
+       i = (i + 1) & mask) {
+    if (slots_[i] == key) return false;
+    if (slots_[i] == 0) {
+      slots_[i] = key;
+      ++size_;
+      return true;
+    }
+  }
+}
+
+void PhysicalExpand::KeySet::Grow() {
+  std::vector<storage::NodeKey> old;
+  old.swap(slots_);
+  slots_.assign(std::max<size_t>(64, old.size() * 2), 0);  // a power of two
+  size_ = 0;
+  for (storage::NodeKey k : old) {
+    if (k != 0) Insert(k);
+  }
+}
+
 Result<bool> PhysicalExpand::StartInput() {
   // A node may also arrive as a node map (collect + UNWIND): resolve it to its key.
   KG_ASSIGN_OR_RETURN(std::optional<storage::NodeKey> from_key,
@@ -56,8 +85,8 @@ Status PhysicalExpand::Reach(storage::NodeKey start) {
   reach_.clear();
   reach_pos_ = 0;
   reach_loaded_ = 0;
-  seen_.clear();
-  seen_.insert(start);
+  seen_.Clear();
+  seen_.Insert(start);
   // With min_hops 0 the start node is emitted as the zero-length match (pending_zero_length_).
   bool start_reached = op_.min_hops == 0;
   frontier_.assign(1, start);
@@ -74,7 +103,7 @@ Status PhysicalExpand::Reach(storage::NodeKey start) {
           start_reached = true;
           continue;
         }
-        if (!seen_.insert(n).second) continue;
+        if (!seen_.Insert(n)) continue;
         next_frontier_.push_back(n);
         if (TargetAllowed(n)) reach_.push_back(n);
       }

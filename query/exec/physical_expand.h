@@ -19,7 +19,6 @@
 // projections loaded kPrefetchWindow at a time (ExecContext::Prefetch): frontier and batched
 // modes from their neighbour lists, the walk from the neighbours of each node it expands.
 
-#include <unordered_set>
 #include <vector>
 
 #include "query/exec/physical_operator.h"
@@ -90,7 +89,19 @@ class PhysicalExpand : public PhysicalOperator {
   // Frontier mode state.
   std::vector<storage::NodeKey> reach_;
   size_t reach_pos_ = 0;
-  std::unordered_set<storage::NodeKey> seen_;
+  // Frontier mode: the nodes reached from the current input row (open addressing over non-zero
+  // keys; 0 marks a free slot since 0 is never a NodeKey).
+  class KeySet {
+   public:
+    void Clear();
+    bool Insert(storage::NodeKey key);  // false if already present
+
+   private:
+    void Grow();
+    std::vector<storage::NodeKey> slots_;
+    size_t size_ = 0;
+  };
+  KeySet seen_;
   std::vector<storage::NodeKey> frontier_, next_frontier_;
   // Prefetch state: how far reach_ / neighbors_ are loaded; the walk's scratch lists.
   size_t reach_loaded_ = 0, neighbors_loaded_ = 0;
