@@ -4265,6 +4265,10 @@ Result<std::unique_ptr<GraphStore>> RocksGraphStore::OpenImpl(const std::string&
   // Eighteen column families with 64 MiB memtables each could pin gigabytes; flush the largest
   // memtable once all of them together pass this.
   db_options.db_write_buffer_size = 512u << 20;
+  // Lightly written column families would otherwise pin old write-ahead logs (RocksDB's default
+  // cap is 4x the total memtable size, gigabytes here): past this, RocksDB flushes the column
+  // families that hold the oldest log so it can be deleted. Bounds disk use and restart replay.
+  db_options.max_total_wal_size = 512u << 20;
   db_options.keep_log_file_num = 4;
   db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
 
