@@ -173,17 +173,7 @@ std::set<std::string> StoredSymbols::FilesPointingAt(const std::vector<std::stri
 
 std::set<std::string> StoredSymbols::DefinitionIds(std::string_view path) {
   std::set<std::string> out;
-  auto cursor = snapshot_.ScanPathPrefix(path);
-  std::vector<storage::NodeKey> keys;
-  storage::NodeKey key;
-  while (cursor->Next(&key)) keys.push_back(key);
-  Note(cursor->status());
-  std::vector<std::optional<storage::NodeRecord>> nodes;
-  Status s = snapshot_.GetNodes(keys, &nodes);
-  if (!s.ok()) {
-    Note(s);
-    return out;
-  }
+  std::vector<std::optional<storage::NodeRecord>> nodes = ReadAll(*snapshot_.ScanPathPrefix(path));
   std::set<storage::LabelId> wanted;
   for (schema::Label label :
        {schema::Label::kClass, schema::Label::kFunction, schema::Label::kMethod,
@@ -231,20 +221,25 @@ std::vector<std::pair<std::string, std::string>> StoredSymbols::CallableNames(
 void StoredSymbols::ForEachNodeOutside(schema::Label label,
                                        const std::set<std::string, std::less<>>& skip_paths,
                                        const std::function<void(const storage::NodeRecord&)>& fn) {
-  auto cursor = snapshot_.ScanLabel(static_cast<storage::LabelId>(label));
+  for (const std::optional<storage::NodeRecord>& n :
+       ReadAll(*snapshot_.ScanLabel(static_cast<storage::LabelId>(label)))) {
+    if (n && skip_paths.count(StringProp(n->props, "path")) == 0) fn(*n);
+  }
+}
+
+std::vector<std::optional<storage::NodeRecord>> StoredSymbols::ReadAll(
+    storage::NodeCursor& cursor) {
   std::vector<storage::NodeKey> keys;
   storage::NodeKey key;
-  while (cursor->Next(&key)) keys.push_back(key);
-  Note(cursor->status());
+  while (cursor.Next(&key)) keys.push_back(key);
+  Note(cursor.status());
   std::vector<std::optional<storage::NodeRecord>> nodes;
   Status s = snapshot_.GetNodes(keys, &nodes);
   if (!s.ok()) {
     Note(s);
-    return;
+    nodes.clear();
   }
-  for (const std::optional<storage::NodeRecord>& n : nodes) {
-    if (n && skip_paths.count(StringProp(n->props, "path")) == 0) fn(*n);
-  }
+  return nodes;
 }
 
 std::optional<std::string> StoredSymbols::ModuleNameOf(std::string_view path) {

@@ -9,6 +9,7 @@
 // Thread-safety: like the Snapshot it wraps, one thread at a time.
 
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -67,6 +68,9 @@ class StoredSymbols final : public StoredSymbolLookup {
   // Calls fn for every stored node of `label` whose `path` is not in `skip_paths`.
   void ForEachNodeOutside(schema::Label label, const std::set<std::string, std::less<>>& skip_paths,
                           const std::function<void(const storage::NodeRecord&)>& fn);
+  // The records of every node `cursor` yields (nullopt for a key with no record); empty after
+  // a storage error, which is noted.
+  std::vector<std::optional<storage::NodeRecord>> ReadAll(storage::NodeCursor& cursor);
   void Note(const Status& s) {
     if (status_.ok() && !s.ok()) status_ = s;
   }
