@@ -1670,16 +1670,7 @@ TEST_F(GraphStoreTest, GetNodeValuesProjectsGetNodes) {
     ASSERT_EQ(got[i].has_value(), full[i].has_value()) << keys[i];
     if (!got[i]) continue;
     ++present;
-    ASSERT_EQ(got[i]->size(), names.size());
-    for (size_t j = 0; j < names.size(); ++j) {
-      Value want;
-      if (names[j] == "id") {
-        want = Value(full[i]->id);
-      } else if (auto it = full[i]->props.find(names[j]); it != full[i]->props.end()) {
-        want = it->second;
-      }
-      EXPECT_EQ((*got[i])[j], want) << full[i]->id << " " << names[j];
-    }
+    testing::ExpectProjectionOf(*full[i], names, *got[i]);
     named += !(*got[i])[2].is_null();
   }
   EXPECT_EQ(present, 301u);

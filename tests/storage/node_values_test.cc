@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "storage/graph_store.h"
+#include "tests/storage/store_fixture.h"
 #include "tests/testing/temp_dir.h"
 
 namespace kg::storage {
@@ -62,16 +63,7 @@ TEST(NodeValuesTest, LabelsAndValuesMatchGetNodes) {
     ++present;
     labelled += !labels[i].empty();
     EXPECT_EQ(labels[i], full[i]->labels) << full[i]->id;
-    ASSERT_EQ(values[i]->size(), names.size());
-    for (size_t j = 0; j < names.size(); ++j) {
-      Value want;
-      if (names[j] == "id") {
-        want = Value(full[i]->id);
-      } else if (auto it = full[i]->props.find(names[j]); it != full[i]->props.end()) {
-        want = it->second;
-      }
-      EXPECT_EQ((*values[i])[j], want) << full[i]->id << " " << names[j];
-    }
+    testing::ExpectProjectionOf(*full[i], names, *values[i]);
   }
   EXPECT_EQ(present, 601u);   // 600 + the repeated key
   EXPECT_EQ(labelled, 301u);  // 300 labelled + the repeated key 5 (Class, Module)

@@ -1,8 +1,12 @@
 #pragma once
-// Shared pieces of the storage tests: fast store options and a one-label node fact.
+// Shared pieces of the storage tests: fast store options, a one-label node fact, and the check
+// that a projected row equals a full record.
+
+#include <gtest/gtest.h>
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "storage/graph_store.h"
 
@@ -24,6 +28,22 @@ inline NodeFact Sym(std::string id, std::string label, Properties props) {
   n.labels = {std::move(label)};
   n.props = std::move(props);
   return n;
+}
+
+// Expects `got` to be GetNodeValues' projection of `full` onto `names`: one Value per name, the
+// property's value or null when absent, the string id for "id".
+inline void ExpectProjectionOf(const NodeRecord& full, const std::vector<std::string>& names,
+                               const std::vector<Value>& got) {
+  ASSERT_EQ(got.size(), names.size()) << full.id;
+  for (size_t j = 0; j < names.size(); ++j) {
+    Value want;
+    if (names[j] == "id") {
+      want = Value(full.id);
+    } else if (auto it = full.props.find(names[j]); it != full.props.end()) {
+      want = it->second;
+    }
+    EXPECT_EQ(got[j], want) << full.id << " " << names[j];
+  }
 }
 
 }  // namespace kg::storage::testing
