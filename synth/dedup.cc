@@ -110,20 +110,6 @@ void ExactKey(const TrainingPair& p, std::string* key) {
   }
 }
 
-// Keeps the pairs whose `drop` flag is clear, in order, moving them down in place (no
-// reallocation: a pair is ~0.5 KB). Returns the number removed.
-uint64_t Compact(std::vector<TrainingPair>* pairs, const std::vector<char>& drop) {
-  size_t w = 0;
-  for (size_t i = 0; i < pairs->size(); ++i) {
-    if (drop[i]) continue;
-    if (w != i) (*pairs)[w] = std::move((*pairs)[i]);
-    ++w;
-  }
-  uint64_t removed = pairs->size() - w;
-  pairs->erase(pairs->begin() + static_cast<std::ptrdiff_t>(w), pairs->end());
-  return removed;
-}
-
 }  // namespace
 
 std::string NormalizeText(std::string_view text) {
@@ -156,7 +142,7 @@ uint64_t DedupExact(std::vector<TrainingPair>* pairs) {
       seen.emplace(h, static_cast<uint32_t>(i));
     }
   }
-  return Compact(pairs, drop);
+  return RemoveMarked(pairs, drop);
 }
 
 double LevenshteinSimilarity(std::string_view a, std::string_view b) {
@@ -364,7 +350,7 @@ uint64_t DedupNear(std::vector<TrainingPair>* pairs, const NearDedupOptions& opt
   if (found.empty()) return 0;
   std::vector<char> drop(pairs->size(), 0);
   for (size_t d : found) drop[index[d]] = 1;
-  return Compact(pairs, drop);
+  return RemoveMarked(pairs, drop);
 }
 
 }  // namespace kg::synth

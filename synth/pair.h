@@ -5,7 +5,10 @@
 // deduplicates, samples and exports them in the requested format (synth/export.h). Plain value
 // type.
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kg::synth {
@@ -30,5 +33,19 @@ struct TrainingPair {
   std::vector<std::string> verify_expect;  // sorted
   std::vector<std::string> apis;           // qualified names of the APIs the pair teaches
 };
+
+// Removes the pairs whose `drop` flag is set (drop.size() == pairs->size()), moving the rest down
+// in place and in order (no reallocation: a pair is ~0.5 KB). Returns the number removed.
+inline uint64_t RemoveMarked(std::vector<TrainingPair>* pairs, const std::vector<char>& drop) {
+  size_t w = 0;
+  for (size_t i = 0; i < pairs->size(); ++i) {
+    if (drop[i]) continue;
+    if (w != i) (*pairs)[w] = std::move((*pairs)[i]);
+    ++w;
+  }
+  uint64_t removed = pairs->size() - w;
+  pairs->erase(pairs->begin() + static_cast<std::ptrdiff_t>(w), pairs->end());
+  return removed;
+}
 
 }  // namespace kg::synth
