@@ -7,6 +7,14 @@
 namespace kg::query::exec {
 namespace {
 
+// What `n.id` shows for a node with stored id `stored_id` and user property `id` (`user_id`,
+// nullptr when unset): the user property wins; a node made by CREATE has no code id (null).
+Value VisibleId(const Value* user_id, const std::string& stored_id) {
+  if (user_id != nullptr) return *user_id;
+  if (stored_id.rfind(kCreatedIdPrefix, 0) == 0) return Value();
+  return Value(stored_id);
+}
+
 constexpr uint64_t kTicksPerClockCheck = 256;
 constexpr size_t kMaxCachedNodes = 100000;
 constexpr size_t kMaxCachedRegexes = 64;
@@ -206,21 +214,16 @@ Result<Value> ExecContext::NodeProperty(storage::NodeKey key, const std::string&
     if (it != projection_.end()) {
       KG_ASSIGN_OR_RETURN(const Projected* p, GetProjected(key));
       if (key_name != "id") return p->values[static_cast<size_t>(it - projection_.begin())];
-      // As below: a user property `id` wins; a created node has no code id.
       const Value& user_id = p->values[static_cast<size_t>(user_id_index_)];
-      if (!user_id.is_null()) return user_id;
-      const Value& id = p->values[static_cast<size_t>(id_index_)];
-      if (id.is_string() && id.as_string().rfind(kCreatedIdPrefix, 0) == 0) return Value();
-      return id;
+      return VisibleId(user_id.is_null() ? nullptr : &user_id,
+                       p->values[static_cast<size_t>(id_index_)].as_string());
     }
   }
   KG_ASSIGN_OR_RETURN(const storage::NodeRecord* node, GetNode(key));
   if (key_name == "code") return Code(*node);
   if (key_name == "id") {
     auto user_id = node->props.find(kUserIdProperty);
-    if (user_id != node->props.end()) return user_id->second;
-    if (node->id.rfind(kCreatedIdPrefix, 0) == 0) return Value();
-    return Value(node->id);
+    return VisibleId(user_id != node->props.end() ? &user_id->second : nullptr, node->id);
   }
   auto it = node->props.find(key_name);
   return it != node->props.end() ? it->second : Value();
