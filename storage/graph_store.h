@@ -260,6 +260,21 @@ class Snapshot {
   // The stored text of a file; NotFound if the file is unknown.
   virtual Result<std::string> GetFileText(std::string_view path) = 0;
 
+  // Names the exact state of the graph this snapshot reads (added in session 6 for the query
+  // engine's caches of decoded reads): two snapshots with equal tokens, of any stores of this
+  // process, read identical data, so what was read through one may be reused for the other.
+  // Any write of the graph (ApplyBatch, DeleteFile, bulk loads, DropGraph, CreateGraph) gives
+  // later snapshots another token; another store (or the same folder opened again) never shares
+  // a token. nullopt when the store cannot tell: adjacency indexes disabled
+  // (Options::adjacency_index_bytes == 0), the first snapshot of a graph since Open, or a write of
+  // the graph in progress while it was taken; then nothing read through it may be reused.
+  struct StateToken {
+    uint64_t instance = 0;
+    uint64_t version = 0;
+    bool operator==(const StateToken&) const = default;
+  };
+  virtual std::optional<StateToken> State() const { return std::nullopt; }
+
  protected:
   Snapshot() = default;
 };

@@ -657,7 +657,14 @@ struct AdjacencyIndex {
   }
 };
 
+// A number no other AdjacencySlot of this process has had (Snapshot::State's `instance`).
+uint64_t NextSlotInstance() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1);
+}
+
 struct AdjacencySlot {
+  const uint64_t instance = NextSlotInstance();
   std::atomic<uint64_t> seq{0};  // odd while a write of the graph is in progress
   std::mutex mu;
   std::condition_variable cv;                   // notified when a build ends
@@ -1312,6 +1319,11 @@ class SnapshotImpl final : public Snapshot {
     }
     KG_RETURN_IF_ERROR(it.status());
     return files;
+  }
+
+  std::optional<StateToken> State() const override {
+    if (!version_ || !slot_) return std::nullopt;
+    return StateToken{slot_->instance, *version_};
   }
 
   Result<std::string> GetFileText(std::string_view path) override {
