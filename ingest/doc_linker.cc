@@ -68,18 +68,22 @@ std::optional<std::string> DocLinker::UniqueSuffix(const std::string& name) {
       by_last_[last].emplace_back(std::move(qn), std::move(id));
     }
   }
-  auto it = by_last_.find(LastComponent(name));
-  if (it == by_last_.end()) return std::nullopt;
-  const std::string* found = nullptr;
-  std::string suffix = "." + name;
-  for (const auto& [qn, id] : it->second) {
-    if (qn == name || qn.ends_with(suffix)) {
-      if (found != nullptr && *found != id) return std::nullopt;  // ambiguous
-      found = &id;
+  if (auto memo = suffix_memo_.find(name); memo != suffix_memo_.end()) return memo->second;
+  auto unique = [this, &name]() -> std::optional<std::string> {
+    auto it = by_last_.find(LastComponent(name));
+    if (it == by_last_.end()) return std::nullopt;
+    const std::string* found = nullptr;
+    std::string suffix = "." + name;
+    for (const auto& [qn, id] : it->second) {
+      if (qn == name || qn.ends_with(suffix)) {
+        if (found != nullptr && *found != id) return std::nullopt;  // ambiguous
+        found = &id;
+      }
     }
-  }
-  if (found == nullptr) return std::nullopt;
-  return *found;
+    if (found == nullptr) return std::nullopt;
+    return *found;
+  };
+  return suffix_memo_.emplace(name, unique()).first->second;
 }
 
 void AppendQualifiedNames(const FileFacts& facts, const std::string& module_id,

@@ -60,6 +60,9 @@ class DocLinker {
   bool loaded_ = false;
   // last name component -> (qualified name, id)
   std::map<std::string, std::vector<std::pair<std::string, std::string>>, std::less<>> by_last_;
+  // UniqueSuffix's answers by name (the index never changes once loaded; docstrings mention the
+  // same names over and over, and a common last component has a long list to scan).
+  StringHashMap<std::optional<std::string>> suffix_memo_;
 };
 
 // The qualified names defined by a parsed file (for DocLinker's index): module, definitions,

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace kg::ingest {
 namespace {
@@ -389,9 +390,22 @@ bool PredicatesHold(const std::vector<Extractor::Predicate>& predicates, const T
 
 }  // namespace
 
+// The role of each capture of the query, by capture id (parsed once, at creation).
+struct Extractor::Roles {
+  std::vector<CaptureRole> by_capture;
+};
+
 Extractor::Extractor(const languages::Language& language, TSQuery* query,
                      std::vector<std::vector<Predicate>> predicates)
-    : language_(language), query_(query), predicates_(std::move(predicates)) {}
+    : language_(language), query_(query), predicates_(std::move(predicates)) {
+  auto roles = std::make_unique<Roles>();
+  for (uint32_t i = 0; i < ts_query_capture_count(query_); ++i) {
+    uint32_t len = 0;
+    const char* name = ts_query_capture_name_for_id(query_, i, &len);
+    roles->by_capture.push_back(*ParseCaptureName(std::string_view(name, len)));  // Create checked
+  }
+  roles_ = std::move(roles);
+}
 
 Extractor::~Extractor() { ts_query_delete(query_); }
 
@@ -543,13 +557,7 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
     }
   }
 
-  // Capture roles by capture id.
-  std::vector<CaptureRole> roles;
-  for (uint32_t i = 0; i < ts_query_capture_count(query_); ++i) {
-    uint32_t len = 0;
-    const char* name = ts_query_capture_name_for_id(query_, i, &len);
-    roles.push_back(*ParseCaptureName(std::string_view(name, len)));
-  }
+  const std::vector<CaptureRole>& roles = roles_->by_capture;
 
   std::unordered_map<const void*, PendingDef> defs;
   std::map<std::pair<uint32_t, uint32_t>, ImportFact> imports;  // by (statement, name) start
@@ -893,7 +901,9 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
   std::sort(members.begin(), members.end(), [](const PendingDef* a, const PendingDef* b) {
     return ts_node_start_byte(a->node) < ts_node_start_byte(b->node);
   });
-  std::set<std::string> taken;
+  // Views into facts.definitions and facts.members (reserved above: never reallocated here).
+  std::unordered_set<std::string_view> taken;
+  taken.reserve(facts.definitions.size() + members.size());
   for (const Definition& d : facts.definitions) taken.insert(d.qualified_path);
   for (const PendingDef* pending : members) {
     int scope = enclosing(ts_node_start_byte(pending->node));
@@ -914,7 +924,7 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
       place(pending->node, &ignored, &prefix);
       m.qualified_path = prefix.empty() ? m.name : prefix + "." + m.name;
     }
-    if (!taken.insert(m.qualified_path).second) continue;
+    if (taken.count(m.qualified_path) > 0) continue;
     m.id = std::string(path) + ":" + m.qualified_path;
     m.line = static_cast<int>(ts_node_start_point(pending->node).row) + 1;
     TSPoint np = ts_node_start_point(*pending->name);
@@ -923,6 +933,7 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
     m.start_byte = ts_node_start_byte(pending->node);
     m.end_byte = ts_node_end_byte(pending->node);
     facts.members.push_back(std::move(m));
+    taken.insert(facts.members.back().qualified_path);
   }
 
   // Calls inside functions and methods.

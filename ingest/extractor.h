@@ -62,12 +62,15 @@ class Extractor {
   };
 
  private:
+  struct Roles;  // the capture roles, by capture id (extractor.cc)
+
   Extractor(const languages::Language& language, TSQuery* query,
             std::vector<std::vector<Predicate>> predicates);
 
   const languages::Language& language_;
   TSQuery* query_;                                  // owned; immutable after creation
   std::vector<std::vector<Predicate>> predicates_;  // by pattern index
+  std::unique_ptr<const Roles> roles_;
   bool declares_modules_ = false;
 };
 

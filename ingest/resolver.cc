@@ -381,7 +381,27 @@ Target Resolver::Resolve(std::string_view dotted, int depth,
   return External(dotted);
 }
 
+size_t Resolver::InFileKeyHash::operator()(const InFileKeyView& k) const {
+  size_t h = std::hash<std::string_view>()(k.written);
+  h ^= std::hash<const void*>()(k.facts) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h ^= std::hash<int>()(k.scope) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  return h;
+}
+
 Target Resolver::ResolveInFile(const FileFacts& facts, int scope, std::string_view written) {
+  // Only facts registered with the symbols are memoized: they outlive the symbols and do not
+  // change, so a (facts, scope, text) lookup always gives the same target. The classes of popular
+  // bases are looked up again for every member and inherited field of every subclass.
+  if (symbols_.IndexOf(facts) == nullptr) return ResolveInFileUncached(facts, scope, written);
+  InFileKeyView view{&facts, scope, written};
+  if (auto it = in_file_memo_.find(view); it != in_file_memo_.end()) return it->second;
+  Target t = ResolveInFileUncached(facts, scope, written);
+  in_file_memo_.emplace(InFileKey{&facts, scope, std::string(written)}, t);
+  return t;
+}
+
+Target Resolver::ResolveInFileUncached(const FileFacts& facts, int scope,
+                                       std::string_view written) {
   // "Generic[T]" -> "Generic"; "namedtuple('P', 'x')" -> "namedtuple"; "List<T>" -> "List".
   std::string name;
   for (char c : written) {
@@ -591,8 +611,20 @@ void Resolver::CollectFields(std::string_view class_id, int depth, std::set<std:
 }
 
 CallTarget Resolver::ResolveCall(const FileFacts& facts, const CallFact& call) {
-  CallTarget out;
-  out.target = External(call.callee);
+  // The External target is made only when nothing resolved the call (most calls resolve or stay
+  // unresolved through paths that never read it); a definition found directly keeps the callee
+  // as its dotted name.
+  CallTarget out = ResolveCallTarget(facts, call);
+  if (out.target.id.empty()) {
+    out.target = External(call.callee);
+  } else if (out.target.dotted.empty()) {
+    out.target.dotted = call.callee;
+  }
+  return out;
+}
+
+CallTarget Resolver::ResolveCallTarget(const FileFacts& facts, const CallFact& call) {
+  CallTarget out;  // an empty target id: unresolved (ResolveCall makes it External)
   const std::string callee = DottedCallee(call.callee);
   if (!IsDottedName(callee) || call.caller < 0 ||
       call.caller >= static_cast<int>(facts.definitions.size())) {
@@ -671,11 +703,14 @@ CallTarget Resolver::ResolveCall(const FileFacts& facts, const CallFact& call) {
     }
     return nullptr;
   };
+  std::string qualified;  // reused: most callers have a scope or two to try
   for (int s = call.caller; s >= 0; s = facts.definitions[s].parent) {
     const Definition& scope = facts.definitions[s];
     if (scope.label == "Class") continue;
-    if (lookup(scope.qualified_path + "." + parts[0]) != nullptr) {
-      const std::string* full = lookup(scope.qualified_path + "." + callee);
+    qualified.assign(scope.qualified_path).append(".").append(parts[0]);
+    if (lookup(qualified) != nullptr) {
+      qualified.assign(scope.qualified_path).append(".").append(callee);
+      const std::string* full = lookup(qualified);
       return full != nullptr ? found(*full, "scope") : by_name();
     }
   }

@@ -248,8 +248,12 @@ class Resolver {
   std::vector<InheritedField> InheritedFields(std::string_view class_id);
 
  private:
+  // ResolveCall without the External fallback: an empty target id when unresolved, an empty
+  // dotted name when a definition was found without resolving a dotted name.
+  CallTarget ResolveCallTarget(const FileFacts& facts, const CallFact& call);
   Target Resolve(std::string_view dotted, int depth);
   Target Resolve(std::string_view dotted, int depth, std::unordered_set<std::string>* tried);
+  Target ResolveInFileUncached(const FileFacts& facts, int scope, std::string_view written);
   std::optional<std::string> ModuleOfPath(std::string_view path);
   // The definition `id` of a file parsed in this run (indexed), or null.
   const Definition* ParsedDefinition(std::string_view id);
@@ -258,8 +262,33 @@ class Resolver {
   void CollectFields(std::string_view class_id, int depth, std::set<std::string>* names,
                      std::vector<InheritedField>* out);
 
+  // ResolveInFile's memo key: (facts registered with the symbols, scope, text as written).
+  struct InFileKeyView {
+    const FileFacts* facts;
+    int scope;
+    std::string_view written;
+  };
+  struct InFileKey {
+    const FileFacts* facts;
+    int scope;
+    std::string written;
+    operator InFileKeyView() const { return {facts, scope, written}; }
+  };
+  struct InFileKeyHash {
+    using is_transparent = void;
+    size_t operator()(const InFileKeyView& k) const;
+    size_t operator()(const InFileKey& k) const { return (*this)(InFileKeyView(k)); }
+  };
+  struct InFileKeyEq {
+    using is_transparent = void;
+    bool operator()(const InFileKeyView& a, const InFileKeyView& b) const {
+      return a.facts == b.facts && a.scope == b.scope && a.written == b.written;
+    }
+  };
+
   RepoSymbols& symbols_;
   StringHashMap<Target> memo_;  // absolute lookups (depth 0)
+  std::unordered_map<InFileKey, Target, InFileKeyHash, InFileKeyEq> in_file_memo_;
 };
 
 // `external:<dotted>`.
