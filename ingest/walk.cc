@@ -72,18 +72,22 @@ Result<WalkResult> WalkTree(const fs::path& root, const WalkOptions& options) {
     for (const fs::directory_entry& entry : entries) {
       std::string name = entry.path().filename().string();
       std::string rel = Join(rel_dir, name);
-      fs::file_status lst = entry.symlink_status(ec);
+      // The entry's own type (not following a symlink), from the listing when it gives one (no
+      // lstat per entry).
+      bool is_symlink = entry.is_symlink(ec);
+      bool is_directory = !ec && !is_symlink && entry.is_directory(ec);
+      bool is_regular = !ec && !is_symlink && !is_directory && entry.is_regular_file(ec);
       if (ec) {
         ec.clear();
         continue;
       }
       if (FindInvalidUtf8(name) != std::string_view::npos) {
-        if (fs::is_directory(lst) || wanted(rel)) {
+        if (is_directory || wanted(rel)) {
           out.skipped.push_back({rel, "name is not valid UTF-8"});
         }
         continue;
       }
-      if (fs::is_symlink(lst)) {
+      if (is_symlink) {
         fs::path target = fs::canonical(entry.path(), ec);
         if (ec == std::errc::too_many_symbolic_link_levels) {
           out.skipped.push_back({rel, "symlink loop (" + ec.message() + ")"});
@@ -109,12 +113,12 @@ Result<WalkResult> WalkTree(const fs::path& root, const WalkOptions& options) {
         }
         continue;
       }
-      if (fs::is_directory(lst)) {
+      if (is_directory) {
         if (!excluded(name)) subdirs.emplace_back(entry.path(), rel);
         continue;
       }
       if (!wanted(rel)) continue;
-      if (!fs::is_regular_file(lst)) {
+      if (!is_regular) {
         out.skipped.push_back({rel, "not a regular file"});
         continue;
       }
