@@ -275,6 +275,11 @@ class Snapshot {
   };
   virtual std::optional<StateToken> State() const { return std::nullopt; }
 
+  // Nodes with `label` whose string `path` property equals `path` exactly (added in session 6:
+  // `(:File {path: 'x'})` without reading every node of the file). Ascending NodeKey order; an
+  // error shows in cursor->status(). Costs a few index seeks per node yielded.
+  virtual std::unique_ptr<NodeCursor> ScanPathLabel(std::string_view path, LabelId label) = 0;
+
  protected:
   Snapshot() = default;
 };

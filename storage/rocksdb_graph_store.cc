@@ -958,6 +958,72 @@ class IndexExpandCursor final : public EdgeCursor {
   uint32_t pos_ = 0, end_ = 0;
 };
 
+// Nodes with one label whose path is one string: the path_index entries of that exact path
+// joined with the label's label_index entries by alternating seeks (both lists are in NodeKey
+// order), so a file's few nodes of a label cost a few seeks, not a read per node of the file.
+class PathLabelCursor final : public NodeCursor {
+ public:
+  PathLabelCursor(std::shared_ptr<const ReadContext> ctx, GraphId g, std::string_view path,
+                  LabelId label)
+      : ctx_(std::move(ctx)) {
+    EncodeStringIndexPrefix(&prefix_[0], g, path);
+    EncodeLabelPrefix(&prefix_[1], g, label);
+    for (int i = 0; i < 2; ++i) {
+      its_[i] = ctx_->TakeIterator(i == 0 ? Cf::kPathIndex : Cf::kLabelIndex);
+      its_[i]->upper = PrefixSuccessor(prefix_[i]);  // never empty: starts with a graph id
+      its_[i]->upper_slice = rocksdb::Slice(its_[i]->upper);
+    }
+  }
+  ~PathLabelCursor() override {
+    for (int i = 0; i < 2; ++i) {
+      ctx_->ReturnIterator(i == 0 ? Cf::kPathIndex : Cf::kLabelIndex, std::move(its_[i]));
+    }
+  }
+
+  bool Next(NodeKey* key) override {
+    while (!done_) {
+      NodeKey in_path = 0, in_label = 0;
+      if (!SeekFrom(0, next_, &in_path) || !SeekFrom(1, in_path, &in_label)) return false;
+      if (in_label == in_path) {
+        *key = in_path;
+        next_ = in_path + 1;
+        return true;
+      }
+      next_ = in_label;  // > in_path: no node of the path below it has the label
+    }
+    return false;
+  }
+  Status status() const override { return status_; }
+
+ private:
+  // The first node >= from of list i (0: path, 1: label); false at its end or on error.
+  bool SeekFrom(int i, NodeKey from, NodeKey* node) {
+    seek_ = prefix_[i];
+    AppendU64(&seek_, from);
+    rocksdb::Iterator* it = its_[i]->it.get();
+    it->Seek(ToSlice(seek_));
+    if (!it->Valid() || !it->key().starts_with(ToSlice(prefix_[i]))) {
+      status_ = FromRocks(it->status(), "scan path and label");
+      done_ = true;
+      return false;
+    }
+    if (it->key().size() != prefix_[i].size() + 8 || !DecodeTrailingNodeKey(ToView(it->key()), node)) {
+      status_ = Status::Corruption("malformed index key");
+      done_ = true;
+      return false;
+    }
+    return true;
+  }
+
+  std::shared_ptr<const ReadContext> ctx_;
+  std::array<std::string, 2> prefix_;
+  std::array<std::unique_ptr<BoundedIterator>, 2> its_;
+  std::string seek_;
+  NodeKey next_ = 0;
+  Status status_;
+  bool done_ = false;
+};
+
 class SnapshotImpl final : public Snapshot {
  public:
   SnapshotImpl(std::shared_ptr<const ReadContext> ctx, GraphId g, std::string name,
@@ -1319,6 +1385,10 @@ class SnapshotImpl final : public Snapshot {
     }
     KG_RETURN_IF_ERROR(it.status());
     return files;
+  }
+
+  std::unique_ptr<NodeCursor> ScanPathLabel(std::string_view path, LabelId label) override {
+    return std::make_unique<PathLabelCursor>(ctx_, g_, path, label);
   }
 
   std::optional<StateToken> State() const override {
