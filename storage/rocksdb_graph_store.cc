@@ -1007,7 +1007,8 @@ class PathLabelCursor final : public NodeCursor {
       done_ = true;
       return false;
     }
-    if (it->key().size() != prefix_[i].size() + 8 || !DecodeTrailingNodeKey(ToView(it->key()), node)) {
+    if (it->key().size() != prefix_[i].size() + 8 ||
+        !DecodeTrailingNodeKey(ToView(it->key()), node)) {
       status_ = Status::Corruption("malformed index key");
       done_ = true;
       return false;
