@@ -11,6 +11,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "synth/parallel.h"
 #include "synth/prng.h"
 #include "synth/text.h"
 #include "synth/walk_query.h"
@@ -483,90 +484,84 @@ Status ReadNodes(const WalkContext& ctx, Nodes* nodes) {
 // Edges of one type as (source, target) node numbers.
 using EdgeList = std::vector<std::pair<uint32_t, uint32_t>>;
 
-Status EdgePairs(const WalkContext& ctx, const EdgeTemplates& t, EdgeList edges, Nodes* nodes,
-                 std::vector<TrainingPair>* out, std::vector<NegativeSeed>* negatives,
-                 Pools* pools) {
-  std::vector<Entity>& entities = nodes->entities;
+// The records of one direction of one edge type: forward = one per source ("subject -> its
+// targets"), backward = one per target. `edges` are the type's edges as (source, target), in
+// any order, possibly repeated; every end's `described` is filled. Reads `nodes` only, so the
+// directions of all types can be built on several threads at once. Also sets the pool of the
+// opposite direction's negatives: forward fills `relation/bwd` (the sources), backward
+// `relation/fwd` (the targets).
+Status EdgeDirectionPairs(const WalkContext& ctx, const EdgeTemplates& t, bool forward,
+                          const EdgeList& edges, const Nodes& nodes, std::vector<TrainingPair>* out,
+                          std::vector<NegativeSeed>* negatives, Pools* pools) {
+  const std::vector<Entity>& entities = nodes.entities;
   const std::string graph_name(ctx.graph);
   const std::string relation(t.relation);
-  // Both directions: `edges` sorted by (subject, other), distinct; a group is one subject.
-  auto emit = [&](const EdgeList& sorted, bool forward) -> Status {
-    DirectionTemplates dt{t.relation, forward ? t.forward_direction : t.backward_direction,
-                          forward ? t.forward : t.backward};
-    std::string_view verb = forward ? t.forward_verb : t.backward_verb;
-    std::vector<const Entity*> others;
-    for (size_t g = 0; g < sorted.size();) {
-      if ((g & 1023) == 0 && ctx.IsCancelled()) return Status::Cancelled("cancelled");
-      const uint32_t sid = sorted[g].first;
-      others.clear();
-      size_t end = g;
-      for (; end < sorted.size() && sorted[end].first == sid; ++end) {
-        others.push_back(&entities[sorted[end].second]);
-      }
-      g = end;
-      const Entity& s = entities[sid];
-      std::stable_sort(others.begin(), others.end(), [](const Entity* x, const Entity* y) {
-        return std::tie(x->display, x->path) < std::tie(y->display, y->path);
-      });
-      std::string output = s.described + " " + std::string(verb);
-      if (others.size() == 1) {
-        output += " " + others[0]->described + ".";
-      } else {
-        output += " " + std::to_string(others.size()) + " entities:";
-        for (const Entity* o : others) output += "\n- " + o->described;
-      }
-      Vars vars = {{"graph", graph_name}, {"subject", s.described}};
-      TrainingPair p = MakePair(dt, s.id, ctx.seed, vars, std::move(output));
-      p.path = s.path;
-      p.label = s.label;
-      std::string self = forward ? "a" : "b", other = forward ? "b" : "a";
-      p.verify_query = "MATCH (a)-[:" + relation + "]->(b) WHERE id(" + self +
-                       ") = " + CypherString(s.id) + " RETURN DISTINCT " +
-                       TargetExpr(t.relation, other);
-      std::vector<std::string> expect;
-      expect.reserve(others.size());
-      for (const Entity* o : others) {
-        expect.push_back(o->display);
-        if (!o->external) p.apis.push_back(o->display);
-      }
-      p.verify_expect = SortedSet(std::move(expect));
-      if (negatives != nullptr) {
-        negatives->push_back({relation, s.id, s.id, s.display, s.path, s.label, out->size(),
-                              forward, t.negative, t.negative_fact, verb});
-      }
-      out->push_back(std::move(p));
-    }
-    return Status::OK();
-  };
+  // (subject, other) sorted and distinct; a group is one subject.
+  EdgeList sorted;
+  sorted.reserve(edges.size());
   for (const auto& [a, b] : edges) {
-    for (uint32_t k : {a, b}) {
-      if (entities[k].described.empty()) entities[k].described = Describe(entities[k]);
+    if (forward) {
+      sorted.emplace_back(a, b);
+    } else {
+      sorted.emplace_back(b, a);
     }
   }
-  std::sort(edges.begin(), edges.end());
-  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
-  KG_RETURN_IF_ERROR(emit(edges, true));
-  if (ctx.IsCancelled()) return Status::Cancelled("cancelled");
-  EdgeList backward;
-  backward.reserve(edges.size());
-  for (const auto& [a, b] : edges) backward.emplace_back(b, a);
-  std::sort(backward.begin(), backward.end());
-  KG_RETURN_IF_ERROR(emit(backward, false));
-  // Pools of real targets (forward negatives) and sources (backward negatives).
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  DirectionTemplates dt{t.relation, forward ? t.forward_direction : t.backward_direction,
+                        forward ? t.forward : t.backward};
+  std::string_view verb = forward ? t.forward_verb : t.backward_verb;
+  std::vector<const Entity*> others;
+  for (size_t g = 0; g < sorted.size();) {
+    if ((g & 1023) == 0 && ctx.IsCancelled()) return Status::Cancelled("cancelled");
+    const uint32_t sid = sorted[g].first;
+    others.clear();
+    size_t end = g;
+    for (; end < sorted.size() && sorted[end].first == sid; ++end) {
+      others.push_back(&entities[sorted[end].second]);
+    }
+    g = end;
+    const Entity& s = entities[sid];
+    std::stable_sort(others.begin(), others.end(), [](const Entity* x, const Entity* y) {
+      return std::tie(x->display, x->path) < std::tie(y->display, y->path);
+    });
+    std::string output = s.described + " " + std::string(verb);
+    if (others.size() == 1) {
+      output += " " + others[0]->described + ".";
+    } else {
+      output += " " + std::to_string(others.size()) + " entities:";
+      for (const Entity* o : others) output += "\n- " + o->described;
+    }
+    Vars vars = {{"graph", graph_name}, {"subject", s.described}};
+    TrainingPair p = MakePair(dt, s.id, ctx.seed, vars, std::move(output));
+    p.path = s.path;
+    p.label = s.label;
+    std::string self = forward ? "a" : "b", other = forward ? "b" : "a";
+    p.verify_query = "MATCH (a)-[:" + relation + "]->(b) WHERE id(" + self +
+                     ") = " + CypherString(s.id) + " RETURN DISTINCT " +
+                     TargetExpr(t.relation, other);
+    std::vector<std::string> expect;
+    expect.reserve(others.size());
+    for (const Entity* o : others) {
+      expect.push_back(o->display);
+      if (!o->external) p.apis.push_back(o->display);
+    }
+    p.verify_expect = SortedSet(std::move(expect));
+    if (negatives != nullptr) {
+      negatives->push_back({relation, s.id, s.id, s.display, s.path, s.label, out->size(), forward,
+                            t.negative, t.negative_fact, verb});
+    }
+    out->push_back(std::move(p));
+  }
+  // Pool of real subjects of this direction: the candidates of the other direction's negatives.
   if (negatives != nullptr) {
-    std::vector<std::string> targets, sources;
-    for (size_t i = 0; i < backward.size(); ++i) {
-      if (i == 0 || backward[i].first != backward[i - 1].first) {
-        targets.push_back(entities[backward[i].first].display);
+    std::vector<std::string> subjects;
+    for (size_t i = 0; i < sorted.size(); ++i) {
+      if (i == 0 || sorted[i].first != sorted[i - 1].first) {
+        subjects.push_back(entities[sorted[i].first].display);
       }
     }
-    for (size_t i = 0; i < edges.size(); ++i) {
-      if (i == 0 || edges[i].first != edges[i - 1].first) {
-        sources.push_back(entities[edges[i].first].display);
-      }
-    }
-    (*pools)[relation + "/fwd"] = SortedSet(std::move(targets));
-    (*pools)[relation + "/bwd"] = SortedSet(std::move(sources));
+    (*pools)[relation + (forward ? "/bwd" : "/fwd")] = SortedSet(std::move(subjects));
   }
   return Status::OK();
 }
@@ -598,13 +593,16 @@ std::string NearMiss(const std::string& name, uint64_t h) {
 }
 
 // One negative per seed: a real unrelated entity from the pool, or a near-miss name that the
-// graph confirms absent (not the name or qualified name of any node).
-void NegativePairs(const WalkContext& ctx, const std::vector<NegativeSeed>& seeds,
-                   const Pools& pools, const std::unordered_set<std::string_view>& names,
+// graph confirms absent (not the name or qualified name of any node). `positives` holds the
+// records the seeds point at (NegativeSeed::pair); the negatives are appended to `out`, in seed
+// order. Reads its inputs only: disjoint parts of the seeds can be done on several threads.
+void NegativePairs(const WalkContext& ctx, std::span<const NegativeSeed> seeds,
+                   const std::vector<TrainingPair>& records, const Pools& pools,
+                   const std::unordered_set<std::string_view>& names,
                    std::vector<TrainingPair>* out) {
-  out->reserve(out->size() + seeds.size());  // keeps the positives' verify_expect in place
+  out->reserve(out->size() + seeds.size());
   for (const NegativeSeed& ns : seeds) {
-    const std::vector<std::string>& positives = (*out)[ns.pair].verify_expect;
+    const std::vector<std::string>& positives = records[ns.pair].verify_expect;
     uint64_t h = SeededHash(
         ctx.seed, "negative|" + ns.relation + "|" + ns.key + (ns.forward ? "|fwd" : "|bwd"));
     auto pool_it = pools.find(ns.relation + (ns.forward ? "/fwd" : "/bwd"));
@@ -681,45 +679,152 @@ void NegativePairs(const WalkContext& ctx, const std::vector<NegativeSeed>& seed
 }  // namespace
 
 Result<std::vector<TrainingPair>> Walk(const WalkContext& context) {
+  // Two threads (synth/parallel.h), three phases; each part has its own outputs, concatenated in
+  // the canonical order afterwards, so the records do not depend on scheduling.
+  //   1. this thread: the INHERITS and HAS_METHOD records and the scan of the generic edge types
+  //      from kSideTypes on; the other: every node (kNodesQuery) and the scan of the first
+  //      kSideTypes types (CALLS and IMPORTS, about half of the edges of a Python graph).
+  //   2. the records of the generic edge types, one unit per (type, direction) in canonical
+  //      order; the units are split into two runs of about equal edge counts.
+  //   3. the negatives, the seeds split in two halves.
+  constexpr size_t kTypes = std::size(kEdgeTemplates);
+  constexpr size_t kSideTypes = 2;
+  const bool with_negatives = context.negatives;
   std::vector<TrainingPair> pairs;
   std::vector<NegativeSeed> seeds;
   Pools pools;
-  std::vector<NegativeSeed>* neg = context.negatives ? &seeds : nullptr;
-  KG_RETURN_IF_ERROR(InheritsPairs(context, &pairs, neg, &pools));
-  KG_RETURN_IF_ERROR(MethodPairs(context, &pairs, neg, &pools));
-  std::string types;
-  for (const EdgeTemplates& t : kEdgeTemplates) {
-    types += (types.empty() ? "" : "|") + std::string(t.relation);
-  }
   Nodes nodes;
-  KG_RETURN_IF_ERROR(ReadNodes(context, &nodes));
-  std::vector<EdgeList> by_type(std::size(kEdgeTemplates));
-  {
-    KG_ASSIGN_OR_RETURN(query::QueryResult edges,
-                        context.Query(Replace(kEdgeQueryTemplate, "{types}", types)));
-    if (edges.columns.size() != 3) return Status::Internal("relation_qa: unexpected edge columns");
-    auto number = [&](const Value& id) -> std::optional<uint32_t> {
-      if (!id.is_string() || id.as_string().empty()) return std::nullopt;
-      auto it = nodes.by_id.find(id.as_string());
-      if (it == nodes.by_id.end() || nodes.entities[it->second].display.empty()) {
-        return std::nullopt;
-      }
-      return it->second;
-    };
-    for (const ValueList& row : edges.rows) {
+  auto edge_query = [](size_t from, size_t to) {
+    std::string types;
+    for (size_t t = from; t < to; ++t) {
+      types += (types.empty() ? "" : "|") + std::string(kEdgeTemplates[t].relation);
+    }
+    return Replace(kEdgeQueryTemplate, "{types}", types);
+  };
+  auto with_cancel = [&](const CancelFn& cancelled) {
+    WalkContext ctx = context;
+    ctx.cancelled = cancelled;
+    return ctx;
+  };
+  query::QueryResult edges[2];
+  Status first = Status::OK(), second = Status::OK();
+  auto scan_edges = [](const WalkContext& ctx, const std::string& text,
+                       query::QueryResult* out) -> Status {
+    KG_ASSIGN_OR_RETURN(*out, ctx.Query(text));
+    if (out->columns.size() != 3) return Status::Internal("relation_qa: unexpected edge columns");
+    return Status::OK();
+  };
+  RunBoth(
+      context.cancelled,
+      [&](const CancelFn& cancelled) {
+        const WalkContext ctx = with_cancel(cancelled);
+        std::vector<NegativeSeed>* neg = with_negatives ? &seeds : nullptr;
+        first = InheritsPairs(ctx, &pairs, neg, &pools);
+        if (first.ok()) first = MethodPairs(ctx, &pairs, neg, &pools);
+        if (first.ok()) first = scan_edges(ctx, edge_query(kSideTypes, kTypes), &edges[1]);
+      },
+      [&](const CancelFn& cancelled) {
+        const WalkContext ctx = with_cancel(cancelled);
+        second = ReadNodes(ctx, &nodes);
+        if (second.ok()) second = scan_edges(ctx, edge_query(0, kSideTypes), &edges[0]);
+      });
+  KG_RETURN_IF_ERROR(first);
+  KG_RETURN_IF_ERROR(second);
+
+  // The edges of each type as node numbers (their order does not matter: phase 2 sorts them).
+  std::vector<EdgeList> by_type(kTypes);
+  auto number = [&](const Value& id) -> std::optional<uint32_t> {
+    if (!id.is_string() || id.as_string().empty()) return std::nullopt;
+    auto it = nodes.by_id.find(id.as_string());
+    if (it == nodes.by_id.end() || nodes.entities[it->second].display.empty()) {
+      return std::nullopt;
+    }
+    return it->second;
+  };
+  for (query::QueryResult& result : edges) {
+    for (const ValueList& row : result.rows) {
       if (!row[2].is_string()) continue;
       size_t t = 0;
-      while (t < by_type.size() && kEdgeTemplates[t].relation != row[2].as_string()) ++t;
-      if (t == by_type.size()) continue;
+      while (t < kTypes && kEdgeTemplates[t].relation != row[2].as_string()) ++t;
+      if (t == kTypes) continue;
       std::optional<uint32_t> a = number(row[0]), b = number(row[1]);
       if (a && b) by_type[t].emplace_back(*a, *b);
     }
+    result = query::QueryResult();
   }
-  for (size_t t = 0; t < by_type.size(); ++t) {
-    KG_RETURN_IF_ERROR(
-        EdgePairs(context, kEdgeTemplates[t], std::move(by_type[t]), &nodes, &pairs, neg, &pools));
+  // Every edge end as the answers show it (phase 2 reads `nodes` only).
+  std::vector<Entity>& entities = nodes.entities;
+  for (const EdgeList& list : by_type) {
+    for (const auto& [a, b] : list) {
+      for (uint32_t k : {a, b}) {
+        if (entities[k].described.empty()) entities[k].described = Describe(entities[k]);
+      }
+    }
   }
-  if (!seeds.empty()) NegativePairs(context, seeds, pools, nodes.names, &pairs);
+
+  // Phase 2. Unit u = type u / 2, forward when u is even; units [0, split) run on this thread.
+  struct Part {
+    std::vector<TrainingPair> pairs;
+    std::vector<NegativeSeed> seeds;
+    Pools pools;
+    Status status = Status::OK();
+  };
+  const size_t units = 2 * kTypes;
+  size_t total_edges = 0;
+  for (const EdgeList& list : by_type) total_edges += list.size();
+  // The split that best evens the two runs' edge counts (a unit weighs its type's edge count).
+  size_t split = 0, best = 2 * total_edges;
+  for (size_t u = 0, done = 0; u <= units; done += u < units ? by_type[u / 2].size() : 0, ++u) {
+    size_t longer = std::max(done, 2 * total_edges - done);
+    if (longer < best) {
+      best = longer;
+      split = u;
+    }
+  }
+  auto run_units = [&](size_t from, size_t to, const CancelFn& cancelled, Part* part) {
+    const WalkContext ctx = with_cancel(cancelled);
+    for (size_t u = from; u < to && part->status.ok(); ++u) {
+      part->status =
+          EdgeDirectionPairs(ctx, kEdgeTemplates[u / 2], u % 2 == 0, by_type[u / 2], nodes,
+                             &part->pairs, with_negatives ? &part->seeds : nullptr, &part->pools);
+    }
+  };
+  Part low, high;
+  RunBoth(
+      context.cancelled, [&](const CancelFn& c) { run_units(0, split, c, &low); },
+      [&](const CancelFn& c) { run_units(split, units, c, &high); });
+  KG_RETURN_IF_ERROR(low.status);
+  KG_RETURN_IF_ERROR(high.status);
+  by_type.clear();
+  pairs.reserve(pairs.size() + low.pairs.size() + high.pairs.size() + seeds.size() +
+                low.seeds.size() + high.seeds.size());
+  for (Part* part : {&low, &high}) {
+    for (NegativeSeed& s : part->seeds) {
+      s.pair += pairs.size();
+      seeds.push_back(std::move(s));
+    }
+    for (TrainingPair& p : part->pairs) pairs.push_back(std::move(p));
+    for (auto& [key, pool] : part->pools) pools[key] = std::move(pool);
+    *part = Part();
+  }
+  if (context.IsCancelled()) return Status::Cancelled("cancelled");
+
+  // Phase 3.
+  if (!seeds.empty()) {
+    const std::span<const NegativeSeed> all(seeds);
+    const size_t half = all.size() / 2;
+    std::vector<TrainingPair> tail;
+    RunBoth(
+        context.cancelled,
+        [&](const CancelFn& c) {
+          NegativePairs(with_cancel(c), all.first(half), pairs, pools, nodes.names, &low.pairs);
+        },
+        [&](const CancelFn& c) {
+          NegativePairs(with_cancel(c), all.subspan(half), pairs, pools, nodes.names, &tail);
+        });
+    for (TrainingPair& p : low.pairs) pairs.push_back(std::move(p));
+    for (TrainingPair& p : tail) pairs.push_back(std::move(p));
+  }
   return pairs;
 }
 
