@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <limits>
 #include <unordered_map>
 
+#include "synth/parallel.h"
 #include "synth/prng.h"
 
 namespace kg::synth {
@@ -247,79 +249,183 @@ bool SimilarAtLeast(std::string_view a, std::string_view b, double threshold) {
   return BoundedEditDistance(a, b, k) <= k;
 }
 
+namespace {
+
+// Per band: the bucket (group) of every text, numbered by sorting (key, index); bands
+// [from, to).
+void GroupBands(const std::vector<Signature>& sigs, int from, int to,
+                std::vector<std::vector<uint32_t>>* group, std::vector<uint32_t>* groups_per_band) {
+  const size_t n = sigs.size();
+  std::vector<std::pair<uint64_t, uint32_t>> keyed(n);
+  for (int b = from; b < to; ++b) {
+    for (size_t i = 0; i < n; ++i) keyed[i] = {BandKey(sigs[i], b), static_cast<uint32_t>(i)};
+    std::sort(keyed.begin(), keyed.end());
+    std::vector<uint32_t>& g_of = (*group)[b];
+    g_of.resize(n);
+    uint32_t g = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (i > 0 && keyed[i].first != keyed[i - 1].first) ++g;
+      g_of[keyed[i].second] = g;
+    }
+    (*groups_per_band)[b] = g + 1;
+  }
+}
+
+// Per band bucket: the latest kPerBucket texts put in (a ring, newest first; kNone = empty).
+class Buckets {
+ public:
+  Buckets(const std::vector<std::vector<uint32_t>>& group,
+          const std::vector<uint32_t>& groups_per_band)
+      : group_(group), recent_(kBands) {
+    std::array<uint32_t, kPerBucket> empty;
+    empty.fill(kNone);
+    for (int b = 0; b < kBands; ++b) recent_[b].assign(groups_per_band[b], empty);
+  }
+  // The texts in text i's buckets, each once, in band order then newest first.
+  void Candidates(size_t i, std::vector<uint32_t>* out) const {
+    out->clear();
+    for (int b = 0; b < kBands; ++b) {
+      for (uint32_t c : recent_[b][group_[b][i]]) {
+        if (c != kNone && std::find(out->begin(), out->end(), c) == out->end()) {
+          out->push_back(c);
+        }
+      }
+    }
+  }
+  void Put(size_t i) {
+    for (int b = 0; b < kBands; ++b) {
+      auto& ring = recent_[b][group_[b][i]];
+      std::rotate(ring.rbegin(), ring.rbegin() + 1, ring.rend());  // newest first
+      ring[0] = static_cast<uint32_t>(i);
+    }
+  }
+
+ private:
+  const std::vector<std::vector<uint32_t>>& group_;
+  std::vector<std::vector<std::array<uint32_t, kPerBucket>>> recent_;
+};
+
+// Results of SimilarAtLeast(texts[i], texts[c]) computed ahead by the second thread, for the
+// texts i >= `first`. A slot is read only after `ready` (release/acquire) passed its text.
+struct Precomputed {
+  static constexpr int kSlots = 6;
+  struct Slot {
+    std::array<uint32_t, kSlots> other;
+    std::array<uint8_t, kSlots> similar;
+    uint8_t count = 0;
+  };
+  size_t first = 0;
+  std::vector<Slot> slots;          // slots[i - first]
+  std::atomic<size_t> ready{0};     // texts [first, ready) are done
+  std::atomic<size_t> position{0};  // the text the first thread is at
+};
+
+}  // namespace
+
 std::vector<size_t> FindNearDuplicates(const std::vector<std::string>& texts,
                                        const NearDedupOptions& options,
                                        const std::function<bool()>& cancelled) {
+  // Two threads (synth/parallel.h). The signatures, histograms and band buckets are split in
+  // halves. The scan that decides which texts are duplicates is sequential (a text is compared
+  // with the earlier *kept* texts of its buckets); to share it, the second thread runs ahead over
+  // the second half of the texts, comparing each with the latest texts of its buckets as if none
+  // had been removed, and this thread's scan reuses those results (the comparison is a pure
+  // function) and computes the rest. The result is the one of the sequential scan.
   const size_t n = texts.size();
   std::vector<size_t> removed;
   if (n < 2) return removed;
   std::vector<Signature> sigs(n);
   std::vector<Histogram> hists(n);
-  for (size_t i = 0; i < n; ++i) {
-    if ((i & 4095) == 0 && cancelled && cancelled()) return removed;
-    sigs[i] = MinHash(texts[i], options.shingle);
-    hists[i] = ByteHistogram(texts[i]);
-  }
-  // Per band: the bucket (group) of every text, by sorting (key, index).
-  std::vector<std::vector<uint32_t>> group(kBands, std::vector<uint32_t>(n));
-  std::vector<uint32_t> groups_per_band(kBands, 0);
-  {
-    std::vector<std::pair<uint64_t, uint32_t>> keyed(n);
-    for (int b = 0; b < kBands; ++b) {
-      for (size_t i = 0; i < n; ++i) keyed[i] = {BandKey(sigs[i], b), static_cast<uint32_t>(i)};
-      std::sort(keyed.begin(), keyed.end());
-      uint32_t g = 0;
-      for (size_t i = 0; i < n; ++i) {
-        if (i > 0 && keyed[i].first != keyed[i - 1].first) ++g;
-        group[b][keyed[i].second] = g;
+  std::atomic<bool> stop{false};
+  auto signatures = [&](size_t from, size_t to, const std::function<bool()>& is_cancelled) {
+    for (size_t i = from; i < to; ++i) {
+      if ((i & 4095) == 0 && is_cancelled && is_cancelled()) {
+        stop = true;
+        return;
       }
-      groups_per_band[b] = g + 1;
+      sigs[i] = MinHash(texts[i], options.shingle);
+      hists[i] = ByteHistogram(texts[i]);
     }
-  }
-  // Per band bucket: the latest kPerBucket kept texts (a ring; kNone = empty slot).
-  std::vector<std::vector<std::array<uint32_t, kPerBucket>>> recent(kBands);
-  for (int b = 0; b < kBands; ++b) {
-    std::array<uint32_t, kPerBucket> empty;
-    empty.fill(kNone);
-    recent[b].assign(groups_per_band[b], empty);
-  }
+  };
+  std::vector<std::vector<uint32_t>> group(kBands);
+  std::vector<uint32_t> groups_per_band(kBands, 0);
+  RunBoth(
+      cancelled, [&](const CancelFn& c) { signatures(0, n / 2, c); },
+      [&](const CancelFn& c) { signatures(n / 2, n, c); });
+  if (stop) return removed;
+  RunBoth(
+      cancelled,
+      [&](const CancelFn&) { GroupBands(sigs, 0, kBands / 2, &group, &groups_per_band); },
+      [&](const CancelFn&) { GroupBands(sigs, kBands / 2, kBands, &group, &groups_per_band); });
+
   // Estimated-Jaccard floor: texts agreeing on fewer MinHash bins are not compared.
   const int min_agreement = 4;  // of 32 (~0.12)
-  std::vector<uint32_t> candidates;
-  for (size_t i = 0; i < n; ++i) {
-    if ((i & 4095) == 0 && cancelled && cancelled()) return removed;
-    candidates.clear();
-    for (int b = 0; b < kBands; ++b) {
-      for (uint32_t c : recent[b][group[b][i]]) {
-        if (c != kNone && std::find(candidates.begin(), candidates.end(), c) == candidates.end()) {
-          candidates.push_back(c);
-        }
+  // The cheap tests before a comparison: the histogram bound rejects ~95% of the candidates of
+  // templated text; the MinHash agreement few: test the histogram first.
+  auto worth_comparing = [&](size_t i, size_t c) {
+    size_t longest = std::max(texts[i].size(), texts[c].size());
+    size_t max_edits =
+        static_cast<size_t>((1.0 - options.threshold) * static_cast<double>(longest) + 1e-9);
+    return HistogramsWithin(hists[i], hists[c], max_edits) &&
+           EstimatedAgreement(sigs[i], sigs[c]) >= min_agreement;
+  };
+  Precomputed ahead;
+  ahead.first = n / 2;
+  ahead.slots.resize(n - ahead.first);
+  ahead.ready.store(ahead.first);
+  auto scan = [&](const CancelFn& is_cancelled) {
+    Buckets kept(group, groups_per_band);
+    std::vector<uint32_t> candidates;
+    for (size_t i = 0; i < n; ++i) {
+      ahead.position.store(i, std::memory_order_relaxed);
+      if ((i & 4095) == 0 && is_cancelled && is_cancelled()) break;
+      kept.Candidates(i, &candidates);
+      const Precomputed::Slot* slot = nullptr;
+      if (i >= ahead.first && ahead.ready.load(std::memory_order_acquire) > i) {
+        slot = &ahead.slots[i - ahead.first];
+      }
+      bool duplicate = false;
+      for (uint32_t c : candidates) {
+        if (!worth_comparing(i, c)) continue;
+        int k = 0;
+        while (slot != nullptr && k < slot->count && slot->other[k] != c) ++k;
+        duplicate = slot != nullptr && k < slot->count
+                        ? slot->similar[k] != 0
+                        : SimilarAtLeast(texts[i], texts[c], options.threshold);
+        if (duplicate) break;
+      }
+      if (duplicate) {
+        removed.push_back(i);
+      } else {
+        kept.Put(i);
       }
     }
-    bool duplicate = false;
-    for (uint32_t c : candidates) {
-      // The histogram bound rejects ~95% of the candidates of templated text; the MinHash
-      // agreement few: test the histogram first.
-      size_t longest = std::max(texts[i].size(), texts[c].size());
-      size_t max_edits =
-          static_cast<size_t>((1.0 - options.threshold) * static_cast<double>(longest) + 1e-9);
-      if (!HistogramsWithin(hists[i], hists[c], max_edits)) continue;
-      if (EstimatedAgreement(sigs[i], sigs[c]) < min_agreement) continue;
-      if (SimilarAtLeast(texts[i], texts[c], options.threshold)) {
-        duplicate = true;
-        break;
+    ahead.position.store(n, std::memory_order_relaxed);
+  };
+  auto run_ahead = [&](const CancelFn& is_cancelled) {
+    Buckets all(group, groups_per_band);  // every text, as if none were removed
+    for (size_t i = 0; i < ahead.first; ++i) all.Put(i);
+    std::vector<uint32_t> candidates;
+    for (size_t i = ahead.first; i < n; ++i) {
+      if ((i & 1023) == 0 && is_cancelled && is_cancelled()) return;
+      // Nothing left to share once the scan has passed this text.
+      if (ahead.position.load(std::memory_order_relaxed) >= i) return;
+      all.Candidates(i, &candidates);
+      Precomputed::Slot& slot = ahead.slots[i - ahead.first];
+      for (uint32_t c : candidates) {
+        if (slot.count == Precomputed::kSlots) break;
+        if (!worth_comparing(i, c)) continue;
+        bool similar = SimilarAtLeast(texts[i], texts[c], options.threshold);
+        slot.other[slot.count] = c;
+        slot.similar[slot.count] = similar ? 1 : 0;
+        ++slot.count;
+        if (similar) break;  // the scan stops at the first similar candidate too
       }
+      all.Put(i);
+      ahead.ready.store(i + 1, std::memory_order_release);
     }
-    if (duplicate) {
-      removed.push_back(i);
-      continue;
-    }
-    for (int b = 0; b < kBands; ++b) {
-      auto& ring = recent[b][group[b][i]];
-      std::rotate(ring.rbegin(), ring.rbegin() + 1, ring.rend());  // newest first
-      ring[0] = static_cast<uint32_t>(i);
-    }
-  }
+  };
+  RunBoth(cancelled, scan, run_ahead);
   return removed;
 }
 
@@ -336,16 +442,20 @@ std::string NearDedupText(const TrainingPair& pair) {
 
 uint64_t DedupNear(std::vector<TrainingPair>* pairs, const NearDedupOptions& options,
                    const std::function<bool()>& cancelled) {
-  std::vector<std::string> texts;
   std::vector<size_t> index;  // texts[k] is the pair index[k]
-  texts.reserve(pairs->size());
   index.reserve(pairs->size());
   for (size_t i = 0; i < pairs->size(); ++i) {
     const TrainingPair& p = (*pairs)[i];
     if (p.instruction.empty() && p.input.empty()) continue;  // text records are kept whole
-    texts.push_back(NearDedupText(p));
     index.push_back(i);
   }
+  std::vector<std::string> texts(index.size());
+  auto fill = [&](size_t from, size_t to) {
+    for (size_t k = from; k < to; ++k) texts[k] = NearDedupText((*pairs)[index[k]]);
+  };
+  RunBoth(
+      {}, [&](const CancelFn&) { fill(0, texts.size() / 2); },
+      [&](const CancelFn&) { fill(texts.size() / 2, texts.size()); });
   std::vector<size_t> found = FindNearDuplicates(texts, options, cancelled);
   if (found.empty()) return 0;
   std::vector<char> drop(pairs->size(), 0);
