@@ -14,6 +14,13 @@ std::string_view CfName(Cf cf) {
   return kNames[static_cast<size_t>(cf)];
 }
 
+namespace {
+// The low `n` bytes of v, most significant first, at `at`.
+inline void PutBigEndian(char* at, uint64_t v, int n) {
+  for (int i = 0; i < n; ++i) at[i] = static_cast<char>(v >> (8 * (n - 1 - i)));
+}
+}  // namespace
+
 void AppendU8(std::string* out, uint8_t v) { out->push_back(static_cast<char>(v)); }
 
 void AppendU16(std::string* out, uint16_t v) {
@@ -143,12 +150,14 @@ void EncodeIdKey(std::string* out, GraphId graph, std::string_view id) {
 
 void EncodeEdgeKey(std::string* out, GraphId graph, NodeKey a, EdgeTypeId type, NodeKey b,
                    uint32_t seq) {
-  out->reserve(out->size() + 26);
-  AppendU32(out, graph);
-  AppendU64(out, a);
-  AppendU16(out, type);
-  AppendU64(out, b);
-  AppendU32(out, seq);
+  // One append of the whole key (a bulk load encodes two per edge).
+  char buf[26];
+  PutBigEndian(buf, graph, 4);
+  PutBigEndian(buf + 4, a, 8);
+  PutBigEndian(buf + 12, type, 2);
+  PutBigEndian(buf + 14, b, 8);
+  PutBigEndian(buf + 22, seq, 4);
+  out->append(buf, sizeof(buf));
 }
 
 void EncodeOutEdgeKey(std::string* out, GraphId graph, const EdgeId& e) {
@@ -267,8 +276,11 @@ bool DecodeLineIndexTail(std::string_view tail, int64_t* start, int64_t* end, No
 }
 
 void EncodeTrigramKey(std::string* out, GraphId graph, TrigramId t, NodeKey node) {
-  EncodeTrigramPrefix(out, graph, t);
-  AppendU64(out, node);
+  char buf[15];  // one append (a bulk load encodes one per trigram of every name)
+  PutBigEndian(buf, graph, 4);
+  PutBigEndian(buf + 4, t, 3);
+  PutBigEndian(buf + 7, node, 8);
+  out->append(buf, sizeof(buf));
 }
 
 void EncodeTrigramPrefix(std::string* out, GraphId graph, TrigramId t) {

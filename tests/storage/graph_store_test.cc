@@ -1528,6 +1528,41 @@ TEST_F(GraphStoreTest, FreshBulkLoadEqualsApplyBatch) {
   }
 }
 
+// Spilled runs larger than the merge's read buffer (256 KiB): operations that straddle a buffer
+// boundary, and file texts larger than the whole buffer, read back byte for byte.
+TEST_F(GraphStoreTest, FreshBulkLoadMergesRunsLargerThanItsReadBuffer) {
+  const size_t old = test_hooks::SetFreshLoadSpillBytes(size_t{2} << 20);
+  ASSERT_TRUE(store_->CreateGraph("one").ok());
+  ASSERT_TRUE(store_->CreateGraph("bulk").ok());
+  std::vector<FactBatch> batches = FreshBatches(1500);
+  std::mt19937 rng(11);
+  for (size_t i = 0; i < batches.size(); i += 97) {
+    if (batches[i].path.empty()) continue;
+    std::string text(300'000 + rng() % 700'000, ' ');  // up to ~1 MB: several buffers
+    for (char& c : text) c = static_cast<char>('a' + rng() % 26);
+    batches[i].text = std::move(text);
+  }
+  for (const FactBatch& b : batches) Apply("one", b);
+  ASSERT_TRUE(store_->BulkLoad("bulk", batches).ok());
+  test_hooks::SetFreshLoadSpillBytes(old);
+  auto a = Snap("one");
+  auto b = Snap("bulk");
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(DumpGraph(*store_, *b), DumpGraph(*store_, *a));
+  ExpectConsistent("bulk");
+  auto ga = store_->GetGraph("one");
+  auto gb = store_->GetGraph("bulk");
+  ASSERT_TRUE(ga.ok() && gb.ok());
+  EXPECT_EQ(*test_hooks::CountGraphKeys(*store_, gb->id),
+            *test_hooks::CountGraphKeys(*store_, ga->id));
+  for (size_t i = 0; i < batches.size(); i += 97) {
+    if (batches[i].path.empty()) continue;
+    auto text = b->GetFileText(batches[i].path);
+    ASSERT_TRUE(text.ok()) << batches[i].path;
+    EXPECT_EQ(*text, batches[i].text) << batches[i].path;
+  }
+}
+
 TEST_F(GraphStoreTest, FreshBulkLoadThatReplacesAFileEqualsApplyBatch) {
   // A file added twice in one load ends the fresh path mid-load (what it holds is stored) and
   // the rest goes through the general path; the result is still exactly ApplyBatch's.
