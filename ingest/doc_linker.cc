@@ -63,9 +63,13 @@ std::optional<DocLink> DocLinker::Link(const docs::DocMention& mention, const Fi
 std::optional<std::string> DocLinker::UniqueSuffix(const std::string& name) {
   if (!loaded_) {
     loaded_ = true;
-    for (auto& [qn, id] : load_names_()) {
-      std::string last(LastComponent(qn));
-      by_last_[last].emplace_back(std::move(qn), std::move(id));
+    QualifiedNames names = load_names_();
+    by_last_.reserve(names.size());
+    for (auto& [qn, id] : names) {
+      std::string_view last = LastComponent(qn);
+      auto it = by_last_.find(last);
+      if (it == by_last_.end()) it = by_last_.try_emplace(std::string(last)).first;
+      it->second.emplace_back(std::move(qn), std::move(id));
     }
   }
   if (auto memo = suffix_memo_.find(name); memo != suffix_memo_.end()) return memo->second;

@@ -59,7 +59,7 @@ class DocLinker {
   std::function<QualifiedNames()> load_names_;
   bool loaded_ = false;
   // last name component -> (qualified name, id)
-  std::map<std::string, std::vector<std::pair<std::string, std::string>>, std::less<>> by_last_;
+  StringHashMap<std::vector<std::pair<std::string, std::string>>> by_last_;
   // UniqueSuffix's answers by name (the index never changes once loaded; docstrings mention the
   // same names over and over, and a common last component has a long list to scan).
   StringHashMap<std::optional<std::string>> suffix_memo_;
