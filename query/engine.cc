@@ -45,6 +45,11 @@ void Dump(const char* stage, const std::string& text) {
 // graph has not grown or shrunk by more than 2x since it was planned (statistics drift).
 Result<bool> CachedPlanUsable(const CachedPlan& cached, storage::GraphStore& store,
                               storage::Snapshot& snapshot) {
+  const std::optional<storage::Snapshot::StateToken> state = snapshot.State();
+  if (state) {
+    std::lock_guard<std::mutex> lock(cached.validated_mu);
+    if (cached.validated == state) return true;
+  }
   for (const bind::ResolvedName& n : cached.names) {
     Result<uint16_t> id = n.label ? store.LabelIdFor(n.name, /*create=*/false)
                                   : store.EdgeTypeIdFor(n.name, /*create=*/false);
@@ -53,7 +58,12 @@ Result<bool> CachedPlanUsable(const CachedPlan& cached, storage::GraphStore& sto
   KG_ASSIGN_OR_RETURN(const uint64_t nodes, snapshot.CountNodes());
   constexpr uint64_t kSlack = 64;
   const uint64_t then = cached.planned_node_count;
-  return nodes <= 2 * then + kSlack && then <= 2 * nodes + kSlack;
+  const bool usable = nodes <= 2 * then + kSlack && then <= 2 * nodes + kSlack;
+  if (usable && state) {
+    std::lock_guard<std::mutex> lock(cached.validated_mu);
+    cached.validated = state;
+  }
+  return usable;
 }
 
 }  // namespace

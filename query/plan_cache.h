@@ -14,13 +14,15 @@
 // produced warnings (unknown names, clamped hops) or that CREATE are never cached. The planner's
 // choices depend on the graph's statistics: a hit whose graph node count moved by more than 2x
 // (plus a small constant) since planning is re-planned (correct either way; only speed differs).
-// Capacity: least recently used entries are dropped beyond `capacity` plans.
+// A hit at the graph state (storage::Snapshot::State) the plan was last validated at skips the
+// re-check. Capacity: least recently used entries are dropped beyond `capacity` plans.
 // Thread-safety: all methods are thread-safe; cached plans are immutable and shared.
 
 #include <cstdint>
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -37,6 +39,10 @@ struct CachedPlan {
   bool explain = false;                   // EXPLAIN: return the plan text instead of rows
   std::vector<bind::ResolvedName> names;  // re-checked against the store on every hit
   uint64_t planned_node_count = 0;        // Snapshot::CountNodes() when planned
+  // The last graph state (storage::Snapshot::State) at which the plan was found usable: a hit
+  // whose snapshot has the same state needs no re-check (same store, same names, same counts).
+  mutable std::mutex validated_mu;
+  mutable std::optional<storage::Snapshot::StateToken> validated;  // GUARDED_BY(validated_mu)
 };
 
 class PlanCache {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "query/exec/node_cache.h"
+
 namespace kg::query::exec {
 namespace {
 
@@ -27,7 +29,8 @@ ExecContext::ExecContext(storage::GraphStore& store, storage::Snapshot& snapshot
     : store_(store),
       snapshot_(snapshot),
       options_(options),
-      deadline_(start + std::chrono::milliseconds(options.timeout_ms)) {}
+      deadline_(start + std::chrono::milliseconds(options.timeout_ms)),
+      state_(snapshot.State()) {}
 
 ExecContext::~ExecContext() = default;
 
@@ -57,14 +60,20 @@ bool ExecContext::CountEdge() {
 
 Result<const storage::NodeRecord*> ExecContext::GetNode(storage::NodeKey key) {
   auto it = nodes_.find(key);
-  if (it != nodes_.end()) return &it->second;
-  KG_ASSIGN_OR_RETURN(std::optional<storage::NodeRecord> record, snapshot_.GetNode(key));
-  if (!record) {
-    return Status::Corruption("node key " + std::to_string(key) + " was returned by a cursor " +
-                              "but does not exist");
+  if (it != nodes_.end()) return it->second.get();
+  std::shared_ptr<const storage::NodeRecord> shared;
+  if (state_) shared = NodeCache::Default().Find(*state_, key);
+  if (shared == nullptr) {
+    KG_ASSIGN_OR_RETURN(std::optional<storage::NodeRecord> record, snapshot_.GetNode(key));
+    if (!record) {
+      return Status::Corruption("node key " + std::to_string(key) + " was returned by a cursor " +
+                                "but does not exist");
+    }
+    shared = std::make_shared<const storage::NodeRecord>(std::move(*record));
+    if (state_) NodeCache::Default().Insert(*state_, key, shared);
   }
   if (nodes_.size() >= kMaxCachedNodes) nodes_.clear();
-  return &nodes_.emplace(key, std::move(*record)).first->second;
+  return nodes_.emplace(key, std::move(shared)).first->second.get();
 }
 
 void ExecContext::SetProjection(std::vector<std::string> names) {
@@ -85,11 +94,14 @@ void ExecContext::SetProjection(std::vector<std::string> names) {
 Status ExecContext::Prefetch(const storage::NodeKey* keys, size_t n) {
   fetch_keys_.clear();
   for (size_t i = 0; i < n; ++i) {
-    if (projected_.count(keys[i]) == 0) fetch_keys_.push_back(keys[i]);
+    if ((state_ ? nodes_.count(keys[i]) : projected_.count(keys[i])) == 0) {
+      fetch_keys_.push_back(keys[i]);
+    }
   }
   if (fetch_keys_.empty()) return Status::OK();
   std::sort(fetch_keys_.begin(), fetch_keys_.end());
   fetch_keys_.erase(std::unique(fetch_keys_.begin(), fetch_keys_.end()), fetch_keys_.end());
+  if (state_) return PrefetchShared();
   KG_RETURN_IF_ERROR(
       snapshot_.GetNodeLabelsAndValues(fetch_keys_, projection_, &fetch_labels_, &fetch_values_));
   if (projected_.size() + fetch_keys_.size() > kMaxCachedNodes) projected_.clear();
@@ -98,6 +110,29 @@ Status ExecContext::Prefetch(const storage::NodeKey* keys, size_t n) {
     Projected& p = projected_[fetch_keys_[i]];
     p.labels = std::move(fetch_labels_[i]);
     p.values = std::move(*fetch_values_[i]);
+  }
+  return Status::OK();
+}
+
+Status ExecContext::PrefetchShared() {
+  NodeCache& cache = NodeCache::Default();
+  if (nodes_.size() + fetch_keys_.size() > kMaxCachedNodes) nodes_.clear();
+  miss_keys_.clear();
+  for (storage::NodeKey key : fetch_keys_) {
+    NodeCache::RecordPtr record = cache.Find(*state_, key);
+    if (record == nullptr) {
+      miss_keys_.push_back(key);
+    } else {
+      nodes_.emplace(key, std::move(record));
+    }
+  }
+  if (miss_keys_.empty()) return Status::OK();
+  KG_RETURN_IF_ERROR(snapshot_.GetNodes(miss_keys_, &miss_records_));
+  for (size_t i = 0; i < miss_keys_.size(); ++i) {
+    if (!miss_records_[i]) continue;
+    auto record = std::make_shared<const storage::NodeRecord>(std::move(*miss_records_[i]));
+    cache.Insert(*state_, miss_keys_[i], record);
+    nodes_.emplace(miss_keys_[i], std::move(record));
   }
   return Status::OK();
 }
@@ -116,7 +151,11 @@ Result<const ExecContext::Projected*> ExecContext::GetProjected(storage::NodeKey
 
 Result<const std::vector<storage::LabelId>*> ExecContext::NodeLabels(storage::NodeKey key) {
   auto full = nodes_.find(key);
-  if (full != nodes_.end()) return &full->second.labels;
+  if (full != nodes_.end()) return &full->second->labels;
+  if (state_) {  // whole records through the shared cache; no projections
+    KG_ASSIGN_OR_RETURN(const storage::NodeRecord* node, GetNode(key));
+    return &node->labels;
+  }
   KG_ASSIGN_OR_RETURN(const Projected* p, GetProjected(key));
   return &p->labels;
 }
@@ -209,7 +248,7 @@ Result<std::optional<storage::NodeKey>> ExecContext::NodeKeyOf(const Entity& ent
 }
 
 Result<Value> ExecContext::NodeProperty(storage::NodeKey key, const std::string& key_name) {
-  if (key_name != "code" && key_name != kUserIdProperty && nodes_.count(key) == 0) {
+  if (!state_ && key_name != "code" && key_name != kUserIdProperty && nodes_.count(key) == 0) {
     auto it = std::find(projection_.begin(), projection_.end(), key_name);
     if (it != projection_.end()) {
       KG_ASSIGN_OR_RETURN(const Projected* p, GetProjected(key));

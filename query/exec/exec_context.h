@@ -7,6 +7,9 @@
 // the projection) and projections (labels plus the properties the plan reads, set by
 // SetProjection; NodeProperty and NodeLabels use them). Operators that are about to emit many
 // nodes whose data will be read call Prefetch to load their projections in one batched read.
+// When the snapshot names its state (storage::Snapshot::State), whole records serve both: they
+// are read through the process-wide NodeCache (exec/node_cache.h), so queries share decoded
+// records, and Prefetch loads whole records instead of projections.
 // Limits: Tick() returns Timeout once the deadline passed; CountEdge() returns false once more
 // than max_expansions edges were visited, after which stopped() is true and operators end
 // their streams early (the result is then marked truncated by the executor).
@@ -54,8 +57,8 @@ class ExecContext {
   bool CountEdge();
   bool stopped() const { return stopped_; }
 
-  // The node with `key`. The pointer is valid until the next GetNode call. Corruption if the
-  // key does not exist (cursors only yield existing nodes).
+  // The node with `key`. The pointer is valid until the next GetNode or Prefetch call.
+  // Corruption if the key does not exist (cursors only yield existing nodes).
   Result<const storage::NodeRecord*> GetNode(storage::NodeKey key);
   // The label ids of the node with `key` (from the projection cache). Corruption as GetNode.
   // The pointer is valid until the next NodeLabels/NodeProperty/Prefetch call.
@@ -97,6 +100,8 @@ class ExecContext {
     std::vector<Value> values;
   };
   Result<const Projected*> GetProjected(storage::NodeKey key);
+  // Prefetch of fetch_keys_ (sorted, none loaded yet) as whole records through the NodeCache.
+  Status PrefetchShared();
 
   storage::GraphStore& store_;
   storage::Snapshot& snapshot_;
@@ -107,7 +112,8 @@ class ExecContext {
   int64_t edges_visited_ = 0;
   bool stopped_ = false;
 
-  std::unordered_map<storage::NodeKey, storage::NodeRecord> nodes_;
+  const std::optional<storage::Snapshot::StateToken> state_;  // snapshot_.State()
+  std::unordered_map<storage::NodeKey, std::shared_ptr<const storage::NodeRecord>> nodes_;
   std::vector<std::string> projection_;  // always holds kUserIdProperty when it holds "id"
   int id_index_ = -1, user_id_index_ = -1;
   std::unordered_map<storage::NodeKey, Projected> projected_;
@@ -116,6 +122,8 @@ class ExecContext {
   std::vector<storage::NodeKey> fetch_keys_;  // Prefetch scratch
   std::vector<std::vector<storage::LabelId>> fetch_labels_;
   std::vector<std::optional<std::vector<Value>>> fetch_values_;
+  std::vector<storage::NodeKey> miss_keys_;  // PrefetchShared scratch
+  std::vector<std::optional<storage::NodeRecord>> miss_records_;
   std::unordered_map<storage::LabelId, std::string> label_names_;
   std::unordered_map<storage::EdgeTypeId, std::string> type_names_;
   std::unordered_map<std::string, std::optional<std::string>> file_texts_;

@@ -18,15 +18,21 @@ PhysicalAggregate::Accumulators PhysicalAggregate::NewAccumulators() const {
 
 Status PhysicalAggregate::Consume() {
   Row row;
+  // Without keys every row folds into the one group: no key to build or look up per row.
+  auto only = groups_.end();
+  if (op_.key_slots.empty()) only = groups_.emplace(std::vector<Entity>{}, NewAccumulators()).first;
   while (true) {
     KG_ASSIGN_OR_RETURN(bool more, child_->Next(&row));
     if (!more) break;
     KG_RETURN_IF_ERROR(ctx_.Tick());
-    std::vector<Entity> key;
-    key.reserve(op_.key_slots.size());
-    for (int slot : op_.key_slots) key.push_back(row[static_cast<size_t>(slot)]);
-    auto it = groups_.find(key);
-    if (it == groups_.end()) it = groups_.emplace(std::move(key), NewAccumulators()).first;
+    auto it = only;
+    if (it == groups_.end()) {
+      std::vector<Entity> key;
+      key.reserve(op_.key_slots.size());
+      for (int slot : op_.key_slots) key.push_back(row[static_cast<size_t>(slot)]);
+      it = groups_.find(key);
+      if (it == groups_.end()) it = groups_.emplace(std::move(key), NewAccumulators()).first;
+    }
     for (size_t i = 0; i < op_.aggregates.size(); ++i) {
       const bind::BoundAggregate& agg = *op_.aggregates[i];
       Value v;
@@ -46,9 +52,6 @@ Status PhysicalAggregate::Consume() {
                                    agg.arg != nullptr ? agg.arg->pos : TextPosition{});
       }
     }
-  }
-  if (groups_.empty() && op_.key_slots.empty()) {
-    groups_.emplace(std::vector<Entity>{}, NewAccumulators());
   }
   return Status::OK();
 }

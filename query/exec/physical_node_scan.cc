@@ -84,6 +84,10 @@ bool PhysicalNodeScan::OpenNextCursor() {
       if (combo_ > 0 || op_.names.empty()) return false;
       cursor_ = snap.ScanPathPrefix(op_.names[0]);
       break;
+    case Mode::kPathLabel:
+      if (combo_ > 0 || op_.names.empty() || op_.labels.size() != 1) return false;
+      cursor_ = snap.ScanPathLabel(op_.names[0], op_.labels[0]);
+      break;
     case Mode::kAtLine:
       if (combo_ > 0 || op_.names.empty()) return false;
       cursor_ = snap.ScanAtLine(op_.names[0], op_.line);

@@ -33,11 +33,13 @@ std::string LogicalNodeScan::Describe() const {
     case Mode::kNamePrefix:
     case Mode::kPathPrefix:
     case Mode::kAtLine:
-    case Mode::kNameTrigrams: {
+    case Mode::kNameTrigrams:
+    case Mode::kPathLabel: {
       static const char* const kWhat[] = {
           "qualified_name index =",        "qualified_name suffix index ENDS WITH",
           "name prefix index STARTS WITH", "path prefix index STARTS WITH",
-          "at-line index path =",          "name trigram index CONTAINS"};
+          "at-line index path =",          "name trigram index CONTAINS",
+          "path+label index path ="};
       const int i = static_cast<int>(mode) - static_cast<int>(Mode::kQualifiedName);
       std::vector<std::string> quoted;
       for (const auto& n : names) quoted.push_back(Quote(n));

@@ -75,6 +75,7 @@ class LogicalNodeScan : public LogicalOperator {
     kPathPrefix,           // ScanPathPrefix(names[0])
     kAtLine,               // ScanAtLine(names[0], line)
     kNameTrigrams,         // ScanNameTrigrams(names): the needles of CONTAINS / =~
+    kPathLabel,            // ScanPathLabel(names[0], labels[0]): exact path, one label
   };
   LogicalNodeScan() : LogicalOperator(LogicalOperatorType::kNodeScan) {}
   std::string Describe() const override;

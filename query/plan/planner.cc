@@ -182,6 +182,10 @@ storage::Direction WalkDirection(ast::RelDirection written, bool forward) {
   return storage::Direction::kBoth;
 }
 
+// The guessed size of a path+label scan: a file's nodes of one label (one for File; more for
+// Function). Above the exact indexes (qualified_name 1, at-line 4), below a path prefix (50).
+constexpr uint64_t kPathLabelCost = 8;
+
 class Planner {
  public:
   Planner(const bind::BoundQuery& query, storage::GraphStore& store, storage::Snapshot& snapshot)
@@ -362,6 +366,18 @@ class Planner {
             } else if (IsPropertyOf(*prop, slot, "path")) {
               at_path = v;
               offer(Mode::kPathPrefix, {v}, std::min<uint64_t>(base, 50), {});
+              if (!one_label.empty()) {
+                // The index yields exactly the nodes with the label whose string path is v:
+                // neither predicate needs a filter.
+                offer(Mode::kPathLabel, {v}, std::min<uint64_t>(base, kPathLabelCost), one_label);
+                if (best->mode == Mode::kPathLabel && best->consumed.empty() &&
+                    best->names[0] == v) {
+                  best->consumed.push_back(p);
+                  if (const BoundExpr* label = SingleLabelPredicate(slot, one_label)) {
+                    best->consumed.push_back(label);
+                  }
+                }
+              }
             }
           }
           break;

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "tests/query/code_graph.h"
+#include "tests/testing/temp_dir.h"
 
 namespace kg::query {
 namespace {
@@ -592,6 +593,69 @@ TEST_F(EngineTest, ConcurrentQueriesAgree) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(mismatches.load(), 0);
+}
+
+// Node records are shared between queries (exec/node_cache.h) only at the exact graph state they
+// were read at: after a write, or on another store with the same graph name and node ids, the
+// same query text sees that store's current data.
+TEST(SharedNodeCacheTest, NeverServesARecordOfAnotherStateOrStore) {
+  ::kg::testing::TempDir dir;
+  auto open = [&](const std::string& name) {
+    storage::Options options;
+    options.sync_writes = false;
+    auto store = storage::GraphStore::Open(dir.sub(name), options);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return std::move(store).value();
+  };
+  auto batch = [](const std::string& name) {
+    storage::FactBatch b;
+    b.path = "a.py";
+    storage::NodeFact file;
+    file.id = "a.py";
+    file.labels = {"File"};
+    file.props["path"] = Value("a.py");
+    storage::NodeFact fn;
+    fn.id = "a.py:f";
+    fn.labels = {"Function"};
+    fn.props["path"] = Value("a.py");
+    fn.props["name"] = Value(name);
+    b.nodes = {file, fn};
+    storage::EdgeFact e;
+    e.src_id = "a.py";
+    e.type = "CONTAINS";
+    e.dst_id = "a.py:f";
+    b.edges = {e};
+    return b;
+  };
+  const std::string q =
+      "MATCH (:File {path: 'a.py'})-[:CONTAINS]->(f) RETURN f.name, f.id, labels(f), f";
+  auto first = open("one");
+  ASSERT_TRUE(first->CreateGraph("g").ok());
+  ASSERT_TRUE(first->ApplyBatch("g", batch("before")).ok());
+  for (int i = 0; i < 3; ++i) {  // the first run fills the cache, the others read it
+    auto r = ExecuteQuery(*first, "g", q);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_EQ(r->rows.size(), 1u);
+    EXPECT_EQ(r->rows[0][0], Value("before"));
+  }
+  ASSERT_TRUE(first->ApplyBatch("g", batch("after")).ok());
+  for (int i = 0; i < 3; ++i) {
+    auto r = ExecuteQuery(*first, "g", q);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_EQ(r->rows.size(), 1u);
+    EXPECT_EQ(r->rows[0][0], Value("after"));
+    EXPECT_EQ(r->rows[0][3].as_map().at("name"), Value("after"));
+  }
+  // Another store: same graph name, ids and (fresh) node keys, other data.
+  auto second = open("two");
+  ASSERT_TRUE(second->CreateGraph("g").ok());
+  ASSERT_TRUE(second->ApplyBatch("g", batch("other")).ok());
+  for (int i = 0; i < 3; ++i) {
+    auto r = ExecuteQuery(*second, "g", q);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_EQ(r->rows.size(), 1u);
+    EXPECT_EQ(r->rows[0][0], Value("other"));
+  }
 }
 
 }  // namespace
