@@ -13,7 +13,8 @@
 // Targets are picked from the graph (a class with many methods and subclasses, the most called
 // function, a file with many entities) so that every query returns rows.
 // Printed per graph and query: rows (codekg / SQLite), p50 and p99 latency in ms for each
-// engine and the ratio SQLite p50 / codekg p50 (> 1: codekg faster).
+// engine and the ratio SQLite p50 / codekg p50 (> 1: codekg faster); then the mean thread CPU
+// time per query of each engine and their ratio (SQLite / codekg).
 //
 // Usage: query_bench [--django DIR] [--nodes N] [--runs R] [--dir D] [--only PREFIX] [--profile]
 //                    [--stages]
@@ -25,6 +26,7 @@
 //                  and loads it from there when D already holds one of the same --nodes
 
 #include <sqlite3.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -62,6 +64,13 @@ struct Config {
 
 double Ms(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+// CPU time of the calling thread in ms (steadier than wall time on a loaded machine).
+double ThreadCpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
 void Die(const std::string& what) {
@@ -448,14 +457,15 @@ void RunWorkload(const std::string& title, storage::GraphStore& store, const std
       {"25 two-hop callees",
        "MATCH (:Function {qualified_name: " + Quote(callee_qn) +
            "})<-[:CALLS]-(a)<-[:CALLS]-(b) RETURN count(*) AS paths",
+       // e2 <> e1: Cypher's relationship uniqueness (a self-loop a = f is not walked twice).
        "SELECT count(*) FROM nodes f JOIN edges e1 ON e1.dst = f.k AND e1.type = 'CALLS' JOIN "
-       "edges e2 ON e2.dst = e1.src AND e2.type = 'CALLS' WHERE f.qualified_name = ? AND f.label "
-       "= 'Function'",
+       "edges e2 ON e2.dst = e1.src AND e2.type = 'CALLS' AND e2.rowid <> e1.rowid WHERE "
+       "f.qualified_name = ? AND f.label = 'Function'",
        {Value(callee_qn)},
        true},
   };
-  std::printf("%-26s %9s %9s %9s %9s %9s %9s %8s\n", "query", "rows kg", "rows sql", "kg p50",
-              "kg p99", "sql p50", "sql p99", "sql/kg");
+  std::printf("%-26s %9s %9s %9s %9s %9s %9s %8s %9s %9s %8s\n", "query", "rows kg", "rows sql",
+              "kg p50", "kg p99", "sql p50", "sql p99", "sql/kg", "kg cpu", "sql cpu", "cpu s/k");
   for (const auto& q : w) {
     if (q.name.rfind(cfg.only, 0) != 0) continue;
     query::QueryOptions options;
@@ -472,11 +482,14 @@ void RunWorkload(const std::string& title, storage::GraphStore& store, const std
     std::vector<double> kg_ms, sql_ms;
     std::vector<double> parse_ms, plan_ms, exec_ms;
     int64_t kg_rows = -1, sql_rows = -1;
+    double kg_cpu = 0, sql_cpu = 0;
     sqlite3_stmt* stmt = sql->Prepare(q.sql);
     for (int i = 0; i < runs; ++i) {
+      double c = ThreadCpuMs();
       auto a = Clock::now();
       auto r = query::ExecuteQuery(store, graph, q.cypher, options);
       auto b = Clock::now();
+      kg_cpu += ThreadCpuMs() - c;
       if (!r.ok()) Die(q.name + ": " + r.status().ToString());
       kg_rows = static_cast<int64_t>(r->rows.size());
       if (q.name.rfind("25", 0) == 0 && !r->rows.empty()) kg_rows = r->rows[0][0].as_int();
@@ -484,9 +497,11 @@ void RunWorkload(const std::string& title, storage::GraphStore& store, const std
       parse_ms.push_back(r->stats.parse_ms);
       plan_ms.push_back(r->stats.plan_ms);
       exec_ms.push_back(r->stats.exec_ms);
+      c = ThreadCpuMs();
       a = Clock::now();
       sql_rows = sql->Run(stmt, q.sql_params);
       b = Clock::now();
+      sql_cpu += ThreadCpuMs() - c;
       sql_ms.push_back(Ms(a, b));
     }
     if (q.name.rfind("25", 0) == 0) {
@@ -497,9 +512,12 @@ void RunWorkload(const std::string& title, storage::GraphStore& store, const std
     sqlite3_finalize(stmt);
     const double kp50 = Percentile(kg_ms, 0.5), kp99 = Percentile(kg_ms, 0.99);
     const double sp50 = Percentile(sql_ms, 0.5), sp99 = Percentile(sql_ms, 0.99);
-    std::printf("%-26s %9lld %9lld %9.3f %9.3f %9.3f %9.3f %7.2fx%s\n", q.name.c_str(),
-                static_cast<long long>(kg_rows), static_cast<long long>(sql_rows), kp50, kp99, sp50,
-                sp99, kp50 > 0 ? sp50 / kp50 : 0.0, q.multi_hop ? "  (multi-hop)" : "");
+    kg_cpu /= std::max(runs, 1);
+    sql_cpu /= std::max(runs, 1);
+    std::printf("%-26s %9lld %9lld %9.3f %9.3f %9.3f %9.3f %7.2fx %9.3f %9.3f %7.2fx%s\n",
+                q.name.c_str(), static_cast<long long>(kg_rows), static_cast<long long>(sql_rows),
+                kp50, kp99, sp50, sp99, kp50 > 0 ? sp50 / kp50 : 0.0, kg_cpu, sql_cpu,
+                kg_cpu > 0 ? sql_cpu / kg_cpu : 0.0, q.multi_hop ? "  (multi-hop)" : "");
     if (cfg.stages && runs > 0) {
       std::printf("%-26s p50 parse %.3f ms, bind+plan %.3f ms, exec %.3f ms\n", "",
                   Percentile(parse_ms, 0.5), Percentile(plan_ms, 0.5), Percentile(exec_ms, 0.5));
