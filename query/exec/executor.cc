@@ -145,8 +145,9 @@ Result<QueryResult> Execute(const plan::LogicalPlan& plan, storage::GraphStore& 
                                     plan.query->profile ? &result.profile : nullptr));
   result.columns = plan.columns;
   Row row;
+  KG_RETURN_IF_ERROR(ctx.CheckDeadline());
   while (true) {
-    KG_RETURN_IF_ERROR(ctx.CheckDeadline());
+    KG_RETURN_IF_ERROR(ctx.Tick());  // the clock is read every few hundred rows
     KG_ASSIGN_OR_RETURN(bool more, root->Next(&row));
     if (!more) break;
     if (plan.discard_rows) continue;

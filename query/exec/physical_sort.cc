@@ -17,6 +17,7 @@ Status PhysicalSort::Consume() {
     if (!more) break;
     KG_RETURN_IF_ERROR(ctx_.Tick());
     Keyed keyed;
+    keyed.keys.reserve(op_.keys.size());
     for (const auto* key : op_.keys) {
       KG_ASSIGN_OR_RETURN(Value v, Evaluate(*key->expr, row, ctx_));
       keyed.keys.push_back(std::move(v));
