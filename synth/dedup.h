@@ -18,7 +18,9 @@
 // (times the text length). LSH may miss pairs whose shingle sets overlap little (a pair with
 // Jaccard 0.4 is a candidate with probability ~0.93, 0.3: ~0.78); it never removes a pair that
 // the Levenshtein test does not confirm.
-// Pure functions; thread-safe.
+// Pure functions; thread-safe. FindNearDuplicates and DedupNear use the calling thread plus
+// one more (synth/parallel.h); their result is that of the sequential algorithm above, and
+// `cancelled` is called only from the calling thread.
 
 #include <cstdint>
 #include <functional>

@@ -97,12 +97,15 @@ class SynthObserver {
 //    "walk_stats": {"api_compose.teacher_requests", ...: counters walks report (see the walk's
 //    header)},
 //    "stage_ms": {"walks", "api_check", "dedup", "export"} (wall time per pipeline stage),
-//    "stage_cpu_ms": {same keys} (CPU time of the job's thread per stage; steadier than wall
+//    "stage_cpu_ms": {same keys} (CPU time per stage of the job's thread plus the second thread
+//    that relation_qa's walk and the near dedup use (synth/parallel.h); steadier than wall
 //    time on a loaded machine),
 //    "elapsed_ms"}.
 // Errors: InvalidArgument (spec: unknown strategy/format, format not supported by a strategy of
 // the mix, chunk_bytes 0), NotFound (graph), Cancelled, the
 // query engine's errors, or the Status an OnRecord call returned.
+// Threads: the job uses the calling thread and, for parts of some stages, one more thread
+// (synth/parallel.h); the observer is still called only from the calling thread.
 // Thread-safe: concurrent jobs on one store are fine (each query takes its own snapshot).
 Result<nlohmann::json> RunSynthJob(storage::GraphStore& store, std::string_view graph,
                                    const SynthSpec& spec, SynthObserver* observer,

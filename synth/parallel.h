@@ -13,10 +13,14 @@
 // returned true (while `main` polls it, and every 2 ms while waiting for `side`). Both are empty
 // when `cancelled` is empty.
 //
+// CPU accounting: the second thread's CPU time is added to HelperCpuMs() of the calling thread,
+// so a job can report the CPU time of all its work (job.h "stage_cpu_ms").
+//
 // Thread-safe as far as the tasks are.
 
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <functional>
 #include <future>
 #include <thread>
@@ -25,6 +29,19 @@
 namespace kg::synth {
 
 using CancelFn = std::function<bool()>;
+
+// CPU time of the calling thread, in milliseconds.
+inline double ThreadCpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+// CPU milliseconds spent so far by the second threads of the RunBoth calls made on this thread.
+inline double& HelperCpuMs() {
+  thread_local double ms = 0;
+  return ms;
+}
 
 template <typename Main, typename Side>
 void RunBoth(const CancelFn& cancelled, Main&& main, Side&& side) {
@@ -41,8 +58,10 @@ void RunBoth(const CancelFn& cancelled, Main&& main, Side&& side) {
   }
   std::promise<void> side_done;
   std::future<void> side_finished = side_done.get_future();
+  double side_cpu_ms = 0;
   std::thread worker([&] {
     side(static_cast<const CancelFn&>(side_cancelled));
+    side_cpu_ms = ThreadCpuMs();
     side_done.set_value();
   });
   main(static_cast<const CancelFn&>(main_cancelled));
@@ -54,6 +73,7 @@ void RunBoth(const CancelFn& cancelled, Main&& main, Side&& side) {
     }
   }
   worker.join();
+  HelperCpuMs() += side_cpu_ms;
 }
 
 }  // namespace kg::synth

@@ -133,6 +133,39 @@ TEST(NearDedupTest, TemplatedPairsWithDifferentAnswersSurvive) {
   EXPECT_EQ(pairs.size(), 200u);
 }
 
+// The second half of the texts is compared ahead on a second thread, as if no text had been
+// removed; the result must still be the sequential scan's: a text is a duplicate only of a kept
+// text. Here c is similar to b but not to a, and b (a copy of a) is removed, so c is kept.
+TEST(NearDedupTest, TwoThreadScanComparesOnlyWithKeptTexts) {
+  uint64_t x = 11;
+  auto word = [&](size_t n) {
+    std::string w;
+    for (size_t k = 0; k < n; ++k) w.push_back(static_cast<char>('a' + (x = Mix64(x)) % 26));
+    return w;
+  };
+  std::vector<std::string> texts;
+  for (int i = 0; i < 1000; ++i) texts.push_back("text " + word(60) + " " + word(60));
+  const std::string a = "which methods does the class `" + word(20) + "` define? " + word(160);
+  std::string b = a, c = a;
+  b.replace(60, 15, "XXXXXXXXXXXXXXX");  // similarity to a: 1 - 15/200
+  c.replace(60, 15, "XXXXXXXXXXXXXXX");
+  c.replace(150, 15, "YYYYYYYYYYYYYYY");  // to b: 1 - 15/200; to a: 1 - 30/200
+  ASSERT_TRUE(SimilarAtLeast(a, b, 0.9));
+  ASSERT_TRUE(SimilarAtLeast(b, c, 0.9));
+  ASSERT_FALSE(SimilarAtLeast(a, c, 0.9));
+  texts[10] = a;
+  texts.push_back(b);  // 1000
+  texts.push_back(c);  // 1001
+  std::vector<size_t> want = {1000};
+  for (size_t i = 0; i < 500; ++i) {  // one-character copies of the first texts: removed
+    texts.push_back(texts[20 + i] + "!");
+    want.push_back(texts.size() - 1);
+  }
+  for (int i = 0; i < 498; ++i) texts.push_back("text " + word(60) + " " + word(60));
+  ASSERT_EQ(texts.size(), 2000u);  // a is in the first half, b and c in the second
+  EXPECT_EQ(FindNearDuplicates(texts, {0.9, 5}), want);
+}
+
 TEST(NearDedupTest, CancelStopsEarly) {
   std::vector<std::string> texts(20000, "the same text over and over again");
   int polls = 0;
