@@ -21,6 +21,11 @@ NodeCache::RecordPtr NodeCache::Find(const Token& token, storage::NodeKey key) {
 void NodeCache::Insert(const Token& token, storage::NodeKey key, RecordPtr record) {
   Shard& shard = ShardOf(key);
   std::lock_guard<std::mutex> lock(shard.mu);
+  if (token.instance == shard.newest.instance) {
+    if (token.version < shard.newest.version) return;  // an older state of the same graph
+    if (token.version > shard.newest.version) shard.map.clear();
+  }
+  shard.newest = token;
   if (shard.map.size() >= per_shard_) shard.map.clear();
   shard.map.insert_or_assign(Key{token.instance, token.version, key}, std::move(record));
 }

@@ -6,7 +6,9 @@
 // are cached under the exact graph state they were read at (storage::Snapshot::State): a
 // snapshot with an equal token reads identical data, so a hit is exactly what the snapshot would
 // read. Snapshots without a token (Snapshot::State() == nullopt) must not use the cache.
-// Entries of older states are never returned; they age out as shards fill.
+// Entries of older states are never returned: a shard that receives a record of a newer state of
+// a graph drops what it holds (records of an older state of that graph are no longer inserted),
+// so a graph that is written to keeps only its current state cached.
 // Capacity: `capacity` records in total over kShards shards; a full shard is emptied.
 // Thread-safety: all methods are thread-safe; records are immutable and shared.
 
@@ -25,7 +27,7 @@ class NodeCache {
   using Token = storage::Snapshot::StateToken;
   using RecordPtr = std::shared_ptr<const storage::NodeRecord>;
 
-  explicit NodeCache(size_t capacity = 1u << 17);
+  explicit NodeCache(size_t capacity = 1u << 15);
   NodeCache(const NodeCache&) = delete;
   NodeCache& operator=(const NodeCache&) = delete;
 
@@ -54,6 +56,7 @@ class NodeCache {
   struct Shard {
     std::mutex mu;
     std::unordered_map<Key, RecordPtr, KeyHash> map;  // GUARDED_BY(mu)
+    Token newest;                                     // GUARDED_BY(mu); the latest state inserted
   };
   static constexpr size_t kShards = 16;
   Shard& ShardOf(storage::NodeKey key) { return shards_[(key * 0x9E3779B97F4A7C15ull) >> 60]; }
