@@ -36,6 +36,9 @@ struct ServerOptions {
   int64_t max_query_timeout_ms = 600000;  // upper bound for a query's `timeout_ms`
   int64_t max_expansions = 10'000'000;    // query::QueryOptions::max_expansions
   int job_workers = 2;                    // jobs running at once
+  int64_t job_retention = 1000;           // finished jobs kept (records + results); 0 = all
+  int64_t block_cache_mb = 256;           // storage::Options::block_cache_bytes, in MiB
+  int64_t adjacency_index_mb = 256;       // storage::Options::adjacency_index_bytes, in MiB
   int read_timeout_s = 5;                 // slow senders are disconnected after this
   int write_timeout_s = 5;                // slow readers are disconnected after this
   int keep_alive_s = 5;                   // idle keep-alive connections close after this

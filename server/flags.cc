@@ -77,6 +77,9 @@ const std::vector<SettingDef>& Settings() {
       IntSetting("port", &ServerOptions::port, 0, 65535),
       IntSetting("threads", &ServerOptions::threads, 0, 1024),
       IntSetting("job-workers", &ServerOptions::job_workers, 1, 64),
+      IntSetting("job-retention", &ServerOptions::job_retention, 0, kMaxInt),
+      IntSetting("block-cache-mb", &ServerOptions::block_cache_mb, 1, 1 << 20),
+      IntSetting("adjacency-index-mb", &ServerOptions::adjacency_index_mb, 0, 1 << 20),
       IntSetting("max-body-bytes", &ServerOptions::max_body_bytes, 1, kMaxInt),
       IntSetting("query-timeout-ms", &ServerOptions::default_query_timeout_ms, 1, kMaxInt),
       IntSetting("max-query-timeout-ms", &ServerOptions::max_query_timeout_ms, 1, kMaxInt),
@@ -267,6 +270,9 @@ std::string Usage() {
          "  --port N                 TCP port; 0 picks a free port (7420)\n"
          "  --threads N              request threads; 0 = max(4, cores) (0)\n"
          "  --job-workers N          ingest/synth jobs running at once (2)\n"
+         "  --job-retention N        finished jobs kept, records and results; 0 = all (1000)\n"
+         "  --block-cache-mb N       RocksDB block cache (256)\n"
+         "  --adjacency-index-mb N   in-memory edge index per graph; 0 = off (256)\n"
          "  --max-body-bytes N       larger request bodies get 413 (8388608)\n"
          "  --query-timeout-ms N     default query timeout (30000)\n"
          "  --max-query-timeout-ms N largest timeout_ms a request may ask for (600000)\n"

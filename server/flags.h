@@ -17,6 +17,10 @@
 //   port N                 TCP port, 0 = any free port (7420)
 //   threads N              request threads, 0 = max(4, cores) (0)
 //   job-workers N          jobs (ingest, synth) running at once (2)
+//   job-retention N        finished jobs kept (records and results files; the most recently
+//                          finished stay, older ones are deleted); 0 keeps all (1000)
+//   block-cache-mb N       RocksDB block cache in MiB (256)
+//   adjacency-index-mb N   each graph's in-memory edge index budget in MiB, 0 = off (256)
 //   max-body-bytes N       larger request bodies get 413 (8 MiB)
 //   query-timeout-ms N     a query's default timeout (30000)
 //   max-query-timeout-ms N upper bound for a request's timeout_ms (600000)

@@ -57,8 +57,11 @@ void JobControl::AddNote(std::string note) {
   job_.notes.push_back(std::move(note));
 }
 
-JobManager::JobManager(JobStore& store, Metrics& metrics, int workers)
-    : store_(store), metrics_(metrics), workers_count_(std::max(1, workers)) {}
+JobManager::JobManager(JobStore& store, Metrics& metrics, int workers, size_t keep_finished)
+    : store_(store),
+      metrics_(metrics),
+      workers_count_(std::max(1, workers)),
+      keep_finished_(keep_finished) {}
 
 JobManager::~JobManager() { Shutdown(); }
 
@@ -95,6 +98,7 @@ Status JobManager::Start() {
     }
     started_ = true;
   }
+  Prune();
   for (int i = 0; i < workers_count_; ++i) workers_.emplace_back([this] { WorkerLoop(); });
   return Status::OK();
 }
@@ -307,9 +311,20 @@ void JobManager::Finish(const std::shared_ptr<Active>&, JobRecord record) {
                  saved.ToString().c_str());
   }
   metrics_.RecordJob(record.kind, record.state);
-  std::lock_guard<std::mutex> lock(mu_);
-  active_.erase(record.id);
-  done_cv_.notify_all();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    active_.erase(record.id);
+    done_cv_.notify_all();
+  }
+  Prune();
+}
+
+void JobManager::Prune() {
+  if (keep_finished_ == 0) return;
+  Result<size_t> pruned = store_.Prune(keep_finished_);
+  if (!pruned.ok()) {
+    std::fprintf(stderr, "codekgd: job retention: %s\n", pruned.status().ToString().c_str());
+  }
 }
 
 }  // namespace kg::server

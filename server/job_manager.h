@@ -76,8 +76,10 @@ using JobRunner = std::function<Result<Json>(JobControl& control)>;
 
 class JobManager {
  public:
-  // `store` and `metrics` must outlive the manager. `workers` >= 1 jobs run at once.
-  JobManager(JobStore& store, Metrics& metrics, int workers);
+  // `store` and `metrics` must outlive the manager. `workers` >= 1 jobs run at once. Retention:
+  // at Start() and after each job ends, JobStore::Prune(keep_finished) deletes all but the
+  // `keep_finished` newest final jobs (0 keeps every job).
+  JobManager(JobStore& store, Metrics& metrics, int workers, size_t keep_finished = 0);
   ~JobManager();  // Shutdown()
   JobManager(const JobManager&) = delete;
   JobManager& operator=(const JobManager&) = delete;
@@ -131,10 +133,13 @@ class JobManager {
   // The record of `a` with live progress. REQUIRES: mu_ held.
   JobRecord LiveRecord(const Active& a) const;
   void Finish(const std::shared_ptr<Active>& active, JobRecord record);
+  // Applies the retention policy (a failure is logged: it must not fail the job).
+  void Prune();
 
   JobStore& store_;
   Metrics& metrics_;
   const int workers_count_;
+  const size_t keep_finished_;
   std::map<std::string, JobRunner> runners_;
   std::mutex mu_;
   std::condition_variable work_cv_;

@@ -1,10 +1,13 @@
 #include "server/job_store.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <random>
+#include <set>
+#include <tuple>
 
 namespace kg::server {
 namespace {
@@ -140,6 +143,59 @@ Result<JobRecord> JobStore::Get(std::string_view id) const {
   KG_ASSIGN_OR_RETURN(std::optional<std::string> text, store_->GetJob(id));
   if (!text) return Status::NotFound("job '" + std::string(id) + "' does not exist");
   return Parse(id, *text);
+}
+
+Status JobStore::Delete(std::string_view id) {
+  if (!IsValidJobId(id)) return Status::OK();
+  KG_RETURN_IF_ERROR(store_->DeleteJob(id));
+  for (const std::string& path : {ResultsPath(id), PartialResultsPath(id)}) {
+    std::error_code ec;
+    fs::remove(path, ec);
+    if (ec) return Status::IOError("cannot remove " + path + ": " + ec.message());
+  }
+  return Status::OK();
+}
+
+Result<size_t> JobStore::Prune(size_t keep) {
+  // The folder is listed before the records: a file seen here belongs to a job created earlier,
+  // which the record listing below then sees (so a job created meanwhile is never orphaned).
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+    files.push_back(it->path().filename().string());
+  }
+  if (ec) return Status::IOError("cannot list jobs folder " + dir_ + ": " + ec.message());
+  KG_ASSIGN_OR_RETURN(auto all, store_->ListJobs());  // every record, parseable or not
+  std::set<std::string, std::less<>> ids;
+  for (const auto& entry : all) ids.insert(entry.first);
+
+  KG_ASSIGN_OR_RETURN(std::vector<JobRecord> jobs, List());
+  std::erase_if(jobs, [](const JobRecord& job) { return !job.IsFinal(); });
+  size_t deleted = 0;
+  if (jobs.size() > keep) {
+    // The most recently finished stay (so a job that just ended is never the one removed).
+    std::sort(jobs.begin(), jobs.end(), [](const JobRecord& a, const JobRecord& b) {
+      return std::tie(a.finished_ms, a.id) < std::tie(b.finished_ms, b.id);
+    });
+    for (size_t i = 0; i + keep < jobs.size(); ++i) {
+      KG_RETURN_IF_ERROR(Delete(jobs[i].id));
+      ids.erase(jobs[i].id);
+      ++deleted;
+    }
+  }
+  for (const std::string& name : files) {
+    std::string_view id = name;
+    for (std::string_view suffix : {".jsonl.partial", ".jsonl"}) {
+      if (id.size() > suffix.size() && id.substr(id.size() - suffix.size()) == suffix) {
+        id.remove_suffix(suffix.size());
+        break;
+      }
+    }
+    if (id.size() == name.size() || !IsValidJobId(id) || ids.count(id) != 0) continue;
+    fs::remove(dir_ + "/" + name, ec);
+    if (ec) return Status::IOError("cannot remove " + dir_ + "/" + name + ": " + ec.message());
+  }
+  return deleted;
 }
 
 Result<std::vector<JobRecord>> JobStore::List() const {

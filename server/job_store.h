@@ -68,6 +68,16 @@ class JobStore {
   // Every job, oldest first (ids sort by creation time). Unparseable records are skipped.
   Result<std::vector<JobRecord>> List() const;
 
+  // Removes job `id`: its record first, then its results files (a kill in between leaves only
+  // an orphaned file, which Prune() removes). OK if the job does not exist; IOError on failure.
+  Status Delete(std::string_view id);
+
+  // Retention: deletes every final job ("succeeded", "failed", "cancelled") but the `keep` most
+  // recently finished ones, records and results, plus results files that belong to no record. Jobs
+  // still queued or running are never touched. Returns how many jobs were deleted;
+  // IOError/Corruption from the store or the folder.
+  Result<size_t> Prune(size_t keep);
+
   // Where the results of job `id` live (final, and while running). REQUIRES: IsValidJobId(id).
   std::string ResultsPath(std::string_view id) const;
   std::string PartialResultsPath(std::string_view id) const;

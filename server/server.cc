@@ -284,6 +284,8 @@ Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
     return Status::IOError("cannot create data folder " + options.data_dir + ": " + ec.message());
   }
   storage::Options store_options;
+  store_options.block_cache_bytes = static_cast<size_t>(options.block_cache_mb) << 20;
+  store_options.adjacency_index_bytes = static_cast<size_t>(options.adjacency_index_mb) << 20;
   KG_ASSIGN_OR_RETURN(auto store,
                       storage::GraphStore::Open(options.data_dir + "/db", store_options));
   KG_ASSIGN_OR_RETURN(auto jobs, JobStore::Open(store.get(), options.data_dir + "/jobs"));
@@ -292,7 +294,8 @@ Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
   impl->context = std::make_unique<ServerContext>(options, std::move(store), std::move(jobs));
   ServerContext& context = *impl->context;
   auto manager =
-      std::make_unique<JobManager>(context.jobs(), context.metrics(), options.job_workers);
+      std::make_unique<JobManager>(context.jobs(), context.metrics(), options.job_workers,
+                                   static_cast<size_t>(options.job_retention));
   manager->RegisterKind("ingest", MakeIngestRunner(context));
   manager->RegisterKind("synth", MakeSynthRunner(context));
   KG_RETURN_IF_ERROR(manager->Start());  // resumes jobs a previous process left unfinished

@@ -4,7 +4,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "server/job_manager.h"
 #include "server/job_store.h"
@@ -39,12 +43,18 @@ class JobManagerTest : public ::testing::Test {
   }
   // A manager whose "count" jobs count to request.n, reporting progress, and whose "spin" jobs
   // run until cancelled (or until `release_` is set, when they succeed).
-  void StartManager(bool with_spin = true) {
-    manager_ = std::make_unique<JobManager>(*jobs_, metrics_, 2);
+  // `keep` is the retention (0 keeps every job).
+  void StartManager(bool with_spin = true, size_t keep = 0) {
+    manager_ = std::make_unique<JobManager>(*jobs_, metrics_, 2, keep);
     manager_->RegisterKind("count", [](JobControl& c) -> Result<Json> {
       uint64_t n = c.job().request.value("n", uint64_t{0});
       for (uint64_t i = 1; i <= n; ++i) c.SetProgress(i, n);
       return Json{{"counted", n}};
+    });
+    manager_->RegisterKind("write", [](JobControl& c) -> Result<Json> {
+      std::ofstream(c.store().ResultsPath(c.job().id)) << "{\"line\": 1}\n";
+      c.SetHasResults(true);
+      return Json::object();
     });
     if (with_spin) {
       manager_->RegisterKind("spin", [this](JobControl& c) -> Result<Json> {
@@ -208,6 +218,51 @@ TEST_F(JobManagerTest, InterruptedJobOfAnUnknownKindIsMarkedFailed) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->state, "failed");
   EXPECT_EQ(r->error["code"], "not_supported");
+}
+
+TEST_F(JobManagerTest, RetentionKeepsTheMostRecentlyFinishedJobsAndTheirResults) {
+  namespace fs = std::filesystem;
+  const std::string folder = dir_.path() + "/jobs";
+  // Left by a kill between deleting a record and its file, and a file that is not a job's.
+  std::ofstream(folder + "/job_000000000000deadbeef.jsonl") << "{}\n";
+  std::ofstream(folder + "/README.txt") << "not a job\n";
+  StartManager(/*with_spin=*/true, /*keep=*/3);
+  EXPECT_FALSE(fs::exists(folder + "/job_000000000000deadbeef.jsonl"));  // pruned at Start()
+  EXPECT_TRUE(fs::exists(folder + "/README.txt"));
+  auto spin = manager_->Submit("spin", "g", Json::object());  // running: never pruned
+  ASSERT_TRUE(spin.ok());
+  WaitRunning(spin->id);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 6; ++i) {
+    auto job = manager_->Submit("write", "g", Json::object());
+    ASSERT_TRUE(job.ok()) << job.status().ToString();
+    auto done = manager_->Wait(job->id, 10s);
+    ASSERT_TRUE(done.ok());
+    ASSERT_EQ(done->state, "succeeded");
+    ids.push_back(job->id);
+    std::this_thread::sleep_for(2ms);  // distinct finish times
+  }
+  for (int i = 0; i < 6; ++i) {
+    bool kept = i >= 3;
+    auto got = manager_->Get(ids[i]);
+    EXPECT_EQ(got.ok(), kept) << i;
+    if (!kept) {
+      EXPECT_TRUE(got.status().IsNotFound()) << i;
+    }
+    EXPECT_EQ(fs::exists(jobs_->ResultsPath(ids[i])), kept) << i;
+  }
+  auto all = manager_->List();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 4u);  // three finished + the running spin
+  auto running = manager_->Get(spin->id);
+  ASSERT_TRUE(running.ok());
+  EXPECT_EQ(running->state, "running");
+  EXPECT_TRUE(fs::exists(folder + "/README.txt"));
+  // Delete of an unknown or malformed id is a no-op.
+  EXPECT_TRUE(jobs_->Delete("job_unknown").ok());
+  EXPECT_TRUE(jobs_->Delete("../x").ok());
+  release_ = true;
+  ASSERT_TRUE(manager_->Wait(spin->id, 10s).ok());
 }
 
 }  // namespace
