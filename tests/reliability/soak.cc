@@ -4,7 +4,8 @@
 // the warm-up to the end is reported (and bounded by --max-rss-growth-mb); query latency
 // percentiles are reported per kind.
 // Usage: soak --codekgd PATH [--seconds N] [--readers R] [--max-rss-growth-mb M]
-//             [--max-requests K] [--sample-every S]
+//             [--max-requests K] [--sample-every S] [-- CODEKGD_FLAGS...]
+// Flags after "--" go to codekgd (e.g. smaller memory budgets: -- --block-cache-mb 16).
 // Each reader thread runs at most --max-requests requests (bounded request counts).
 // --sample-every S prints a line every S seconds: elapsed time, RSS, request/ingest/synth counts
 // and errors so far (the RSS curve of a long run: plateau or steady growth).
@@ -95,8 +96,13 @@ int main(int argc, char** argv) {
   long max_growth_mb = 200;
   long max_requests = 1000000;
   int sample_every = 0;
+  std::vector<std::string> server_args;  // after "--": passed to codekgd as they are
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
+    if (a == "--") {
+      server_args.assign(argv + i + 1, argv + argc);
+      break;
+    }
     auto next = [&]() -> std::string {
       if (i + 1 >= argc) {
         std::fprintf(stderr, "soak: %s needs a value\n", a.c_str());
@@ -119,7 +125,8 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: soak --codekgd PATH [--seconds N] [--readers R] "
-                   "[--max-rss-growth-mb M] [--max-requests K] [--sample-every S]\n");
+                   "[--max-rss-growth-mb M] [--max-requests K] [--sample-every S] "
+                   "[-- CODEKGD_FLAGS...]\n");
       return 2;
     }
   }
@@ -131,10 +138,11 @@ int main(int argc, char** argv) {
   std::string tree = dir.path() + "/tree";
   WriteTree(tree, 60, 0);
   std::string error;
-  auto proc = kg::server::testing::CodekgdProcess::Start(
-      binary,
-      {"--data", dir.path() + "/data", "--port", "0", "--threads", std::to_string(readers + 4)},
-      &error, dir.path() + "/codekgd.log");
+  std::vector<std::string> args = {"--data", dir.path() + "/data", "--port",
+                                   "0",      "--threads",          std::to_string(readers + 4)};
+  args.insert(args.end(), server_args.begin(), server_args.end());
+  auto proc =
+      kg::server::testing::CodekgdProcess::Start(binary, args, &error, dir.path() + "/codekgd.log");
   if (!proc) {
     std::fprintf(stderr, "soak: codekgd did not start: %s\n", error.c_str());
     return 1;
