@@ -256,7 +256,10 @@ std::vector<std::string> ChunkFile(std::string_view comment, std::string_view pa
   bool open = false;
   for (size_t i = 0; i < text.pieces.size(); ++i) {
     const std::string& piece = text.pieces[i];
-    std::string_view sep = open && i < text.separators.size() ? text.separators[i] : "";
+    // Both arms are string_views: with `text.separators[i] : ""` the conditional's type is
+    // std::string, and the view would dangle on a temporary (found by ASan).
+    std::string_view sep = open && i < text.separators.size() ? std::string_view(text.separators[i])
+                                                              : std::string_view();
     if (open && current.size() + sep.size() + piece.size() <= budget) {
       current += sep;
       current += piece;
