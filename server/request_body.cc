@@ -72,8 +72,41 @@ std::string JsonTypeName(const Json& value) {
   return "unknown";
 }
 
+// Arrays and objects nest at most this deep in a request body. Deeper documents are refused
+// before parsing: serializing, converting and validating a document all recurse per level, so a
+// body of a few hundred KB of '[' would otherwise overflow a request thread's stack.
+constexpr int kMaxBodyDepth = 128;
+
+// The offset of the first bracket past kMaxBodyDepth levels (outside strings), or npos.
+size_t TooDeepAt(std::string_view body) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < body.size(); ++i) {
+    char c = body[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxBodyDepth) return i;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return std::string_view::npos;
+}
+
 Result<Json> ParseJsonObject(std::string_view body) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return Json::object();
+  if (size_t at = TooDeepAt(body); at != std::string_view::npos) {
+    return Status::InvalidArgument("request body nests arrays/objects deeper than " +
+                                   std::to_string(kMaxBodyDepth) + " levels")
+        .WithPosition(PositionOf(body, at));
+  }
   Json doc;
   try {
     doc = Json::parse(body.begin(), body.end());

@@ -153,6 +153,21 @@ TEST(RequestBodyTest, MalformedJsonHasPosition) {
   }
 }
 
+TEST(RequestBodyTest, NestingDeeperThan128LevelsIsRefusedWithItsPosition) {
+  // 1 (the object) + 127 arrays = 128 levels: accepted; brackets inside strings do not count.
+  std::string ok =
+      "{\"a\": " + std::string(127, '[') + std::string(127, ']') + ", \"s\": \"[[[\\\"\"}";
+  EXPECT_TRUE(ParseJsonObject(ok).ok()) << ParseJsonObject(ok).status().ToString();
+  std::string deep = "{\"a\":\n " + std::string(300000, '[') + std::string(300000, ']') + "}";
+  auto r = ParseJsonObject(deep);
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsInvalidArgument()) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("deeper than 128"), std::string::npos);
+  ASSERT_TRUE(r.status().position());
+  EXPECT_EQ(r.status().position()->line, 2);
+  EXPECT_EQ(r.status().position()->column, 129);  // the 128th '[' of line 2 (after a space)
+}
+
 TEST(RequestBodyTest, ObjectsFieldsAndTypes) {
   EXPECT_TRUE(ParseJsonObject("").ok());
   EXPECT_TRUE(ParseJsonObject("  \n").value().empty());
