@@ -139,6 +139,9 @@ class Watcher::Impl {
     issues_.clear();
   }
 
+  // Passes `report` to the on_report function (the one instance, so its state carries over).
+  void Report(const Result<IngestReport>& report) { on_report_(report); }
+
   void RequestStop() {
     stop_.store(true);
     uint64_t one = 1;
@@ -236,14 +239,17 @@ Result<std::unique_ptr<Watcher>> Watcher::Start(storage::GraphStore& store, std:
     return Status::IOError(std::string("eventfd failed: ") + std::strerror(errno));
   }
   if (!on_report) on_report = [](const Result<IngestReport>&) {};
-  auto impl = std::make_unique<Impl>(store, std::move(graph), canonical.string(),
-                                     std::move(options), debounce_ms, on_report, in, stop_fd);
+  auto impl =
+      std::make_unique<Impl>(store, std::move(graph), canonical.string(), std::move(options),
+                             debounce_ms, std::move(on_report), in, stop_fd);
   // Watches first, so that changes made during the initial ingest are not missed.
   KG_RETURN_IF_ERROR(impl->WatchTree(""));
   Result<IngestReport> initial = impl->Ingest();
   if (!initial.ok()) return initial.status();
   impl->TakeIssues(&initial.value());
-  on_report(initial);
+  // The watcher thread calls the same instance later: a copy here would run a stateful
+  // on_report's first call twice (once per copy).
+  impl->Report(initial);
   std::unique_ptr<Watcher> watcher(new Watcher(std::move(impl), canonical.string()));
   try {
     watcher->thread_ = std::thread([w = watcher.get()] { w->impl_->Run(); });

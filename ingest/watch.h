@@ -29,12 +29,12 @@ class Watcher {
   // Sets up the watches, runs the initial IngestPath(store, graph, root, options) and, when it
   // succeeds, passes its report to `on_report` and starts watching; returns after the initial
   // ingest. Every later ingest's result (report or error; never a Cancelled caused by Stop())
-  // goes to `on_report`, called from the watcher's thread (it must not call Stop() of this
-  // watcher). A folder that cannot be watched later (e.g. the inotify watch limit) shows in the
-  // next report's `skipped` with reason "cannot watch folder: ...".
-  // Errors: those of CheckAllowedRoot and of the initial IngestPath; InvalidArgument for
-  // debounce_ms < 0 or a root that is not a folder; IOError/ResourceExhausted when inotify cannot
-  // be set up (e.g. the watch limit is reached for the initial folders).
+  // goes to the same `on_report` object (not a copy, so a stateful one sees every call), called
+  // from the watcher's thread (it must not call Stop() of this watcher). A folder that cannot be
+  // watched later (e.g. the inotify watch limit) shows in the next report's `skipped` with reason
+  // "cannot watch folder: ...". Errors: those of CheckAllowedRoot and of the initial IngestPath;
+  // InvalidArgument for debounce_ms < 0 or a root that is not a folder; IOError/ResourceExhausted
+  // when inotify cannot be set up (e.g. the watch limit is reached for the initial folders).
   // REQUIRES: `store` outlives the Watcher; no other IngestPath runs on `graph` meanwhile.
   static Result<std::unique_ptr<Watcher>> Start(storage::GraphStore& store, std::string graph,
                                                 std::string root, IngestOptions options,

@@ -185,6 +185,31 @@ TEST_F(WatchTest, ChangesOnDiskShowUpAfterTheDebounce) {
   for (const auto& r : reports.got) EXPECT_TRUE(r.ok()) << r.status().ToString();
 }
 
+TEST_F(WatchTest, OnReportIsOneObjectAcrossTheInitialAndLaterReports) {
+  // A stateful on_report (codekgd's keeps the initial report only on its first call): the
+  // watcher thread must call the very object that saw the initial report, not a copy.
+  src_.Write("a.py", "X = 1\n");
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<int> calls;  // the object's own call counter at each call
+  Watcher::ReportFn fn = [&, n = 0](const Result<IngestReport>&) mutable {
+    std::lock_guard<std::mutex> lock(mu);
+    calls.push_back(n++);
+    cv.notify_all();
+  };
+  auto watcher = Watcher::Start(*store_, "g", src_.path().string(), {}, 50, std::move(fn));
+  ASSERT_TRUE(watcher.ok()) << watcher.status().ToString();
+  src_.Write("a.py", "X = 2\n");
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, 10s, [&] { return calls.size() >= 2; }));
+  }
+  (*watcher)->Stop();
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(calls[0], 0);
+  EXPECT_EQ(calls[1], 1);  // was 0: the thread ran a copy made before the initial report
+}
+
 TEST_F(WatchTest, BurstOfWritesGivesOneIngestAndIrrelevantFilesNone) {
   src_.Write("a.py", "x = 0\n");
   Reports reports;
