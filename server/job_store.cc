@@ -8,6 +8,7 @@
 #include <random>
 #include <set>
 #include <tuple>
+#include <utility>
 
 namespace kg::server {
 namespace {
@@ -66,6 +67,17 @@ Result<JobRecord> Parse(std::string_view id, const std::string& text) {
     return Status::Corruption("job record of '" + std::string(id) + "' is not valid JSON");
   }
   return FromJson(j);
+}
+
+// The parseable records of `all` (id, text) in their order; unparseable ones are skipped.
+std::vector<JobRecord> ParseRecords(const std::vector<std::pair<std::string, std::string>>& all) {
+  std::vector<JobRecord> out;
+  out.reserve(all.size());
+  for (const auto& [id, text] : all) {
+    Result<JobRecord> r = Parse(id, text);
+    if (r.ok()) out.push_back(std::move(r).value());
+  }
+  return out;
 }
 
 }  // namespace
@@ -169,7 +181,7 @@ Result<size_t> JobStore::Prune(size_t keep) {
   std::set<std::string, std::less<>> ids;
   for (const auto& entry : all) ids.insert(entry.first);
 
-  KG_ASSIGN_OR_RETURN(std::vector<JobRecord> jobs, List());
+  std::vector<JobRecord> jobs = ParseRecords(all);
   std::erase_if(jobs, [](const JobRecord& job) { return !job.IsFinal(); });
   size_t deleted = 0;
   if (jobs.size() > keep) {
@@ -200,13 +212,7 @@ Result<size_t> JobStore::Prune(size_t keep) {
 
 Result<std::vector<JobRecord>> JobStore::List() const {
   KG_ASSIGN_OR_RETURN(auto all, store_->ListJobs());
-  std::vector<JobRecord> out;
-  out.reserve(all.size());
-  for (const auto& [id, text] : all) {
-    Result<JobRecord> r = Parse(id, text);
-    if (r.ok()) out.push_back(std::move(r).value());
-  }
-  return out;
+  return ParseRecords(all);
 }
 
 }  // namespace kg::server
