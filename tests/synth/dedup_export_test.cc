@@ -103,14 +103,17 @@ TEST(NearDedupTest, FindsEditedCopiesAndKeepsDistinctTexts) {
   EXPECT_EQ(FindNearDuplicates(texts, {0.99, 5}), (std::vector<size_t>{}));
 }
 
+// `n` lower-case letters drawn from the Mix64 sequence that *x seeds (and advances).
+std::string RandomWord(uint64_t* x, size_t n) {
+  std::string w;
+  for (size_t k = 0; k < n; ++k) w.push_back(static_cast<char>('a' + (*x = Mix64(*x)) % 26));
+  return w;
+}
+
 TEST(NearDedupTest, TemplatedPairsWithDifferentAnswersSurvive) {
   // Same question template, different entities and answers: not duplicates of each other.
   uint64_t x = 7;
-  auto word = [&](size_t n) {
-    std::string w;
-    for (size_t k = 0; k < n; ++k) w.push_back(static_cast<char>('a' + (x = Mix64(x)) % 26));
-    return w;
-  };
+  auto word = [&](size_t n) { return RandomWord(&x, n); };
   std::vector<TrainingPair> pairs;
   for (int i = 0; i < 200; ++i) {
     TrainingPair p;
@@ -138,11 +141,7 @@ TEST(NearDedupTest, TemplatedPairsWithDifferentAnswersSurvive) {
 // text. Here c is similar to b but not to a, and b (a copy of a) is removed, so c is kept.
 TEST(NearDedupTest, TwoThreadScanComparesOnlyWithKeptTexts) {
   uint64_t x = 11;
-  auto word = [&](size_t n) {
-    std::string w;
-    for (size_t k = 0; k < n; ++k) w.push_back(static_cast<char>('a' + (x = Mix64(x)) % 26));
-    return w;
-  };
+  auto word = [&](size_t n) { return RandomWord(&x, n); };
   std::vector<std::string> texts;
   for (int i = 0; i < 1000; ++i) texts.push_back("text " + word(60) + " " + word(60));
   const std::string a = "which methods does the class `" + word(20) + "` define? " + word(160);
