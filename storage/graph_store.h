@@ -332,13 +332,28 @@ struct Options {
   // Sync the WAL on every batch (a killed process or machine loses nothing acknowledged).
   bool sync_writes = true;
   size_t block_cache_bytes = 256u << 20;
-  // Memory for each graph's adjacency index: an in-memory copy of the graph's visible edges
-  // (about 28 bytes per edge plus 8 per NodeKey ever allocated) that serves ExpandKeys,
-  // ExpandNeighbors and FindNode's existence check without RocksDB reads. Built in a background
-  // thread on the first hop read after a write (reads use RocksDB meanwhile) and used only by
-  // snapshots of exactly the state it was built from, so results never differ. Graphs that would
-  // need more are read from RocksDB; 0 disables the index.
+  // Memory for the adjacency indexes of all graphs together. A graph's index is an in-memory
+  // copy of its visible edges (about 28 bytes per edge plus 8 per NodeKey ever allocated) that
+  // serves ExpandKeys, ExpandNeighbors and FindNode's existence check without RocksDB reads. Built
+  // in a background thread on the first hop read after a write (reads use RocksDB meanwhile) and
+  // used only by snapshots of exactly the state it was built from, so results never differ. A new
+  // index that does not fit beside the others drops the least recently used ones; a graph that
+  // would need more than all of it is read from RocksDB. 0 disables the index.
   size_t adjacency_index_bytes = 256u << 20;
+  // Memory for memtables (recent writes not yet flushed to SST files), all column families
+  // together: once they pass it, RocksDB flushes the largest. Bulk loads write SST files and use
+  // none of it. Must be at least 1 MiB (InvalidArgument from Open otherwise).
+  size_t write_buffer_bytes = 128u << 20;
+};
+
+// Where a store's memory goes, in bytes (GraphStore::GetMemoryUsage). Figures come from RocksDB's
+// own accounting and are estimates of what each part holds at the moment of the call.
+struct MemoryUsage {
+  uint64_t memtable_bytes = 0;            // all memtables, active and being flushed
+  uint64_t block_cache_bytes = 0;         // block cache in use (at most Options::block_cache_bytes)
+  uint64_t block_cache_pinned_bytes = 0;  // of which pinned by open iterators or snapshots
+  uint64_t table_readers_bytes = 0;       // SST index and filter blocks held outside the cache
+  uint64_t adjacency_index_bytes = 0;     // adjacency indexes of all graphs
 };
 
 class GraphStore {
@@ -418,6 +433,10 @@ class GraphStore {
   // corruption (an undecodable value) is reported as a problem, not as an error. Reads the whole
   // graph; memory grows with its largest index. Thread-safe; runs concurrently with writers.
   virtual Result<FsckReport> Fsck(std::string_view graph) = 0;
+
+  // ---- Memory ----
+  // The store's memory by part (see MemoryUsage). Cheap (no reads); thread-safe.
+  virtual MemoryUsage GetMemoryUsage() = 0;
 
   // ---- Durable job records (database-wide, not per graph) ----
   // Opaque bytes keyed by job id (the server stores JSON). Every job write is synced to disk

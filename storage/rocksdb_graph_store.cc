@@ -672,6 +672,7 @@ struct AdjacencySlot {
   std::shared_ptr<const AdjacencyIndex> index;  // GUARDED_BY(mu); may be of an older version
   std::optional<uint64_t> declined;             // GUARDED_BY(mu); over budget at this version
   bool building = false;                        // GUARDED_BY(mu)
+  std::atomic<uint64_t> last_used{0};           // AdjacencyIndexer's epoch at the last index hit
 };
 
 // Marks a graph as being written for its lifetime (see AdjacencySlot::seq).
@@ -720,6 +721,15 @@ class AdjacencyIndexer {
     slots_.emplace(std::string(name), slot);
     return slot;
   }
+  // Bytes held by the current index of every graph (stale ones are dropped when a write starts).
+  uint64_t Bytes() {
+    uint64_t total = 0;
+    for (const auto& slot : AllSlots()) {
+      std::lock_guard<std::mutex> lock(slot->mu);
+      if (slot->index) total += slot->index->bytes;
+    }
+    return total;
+  }
   std::vector<std::shared_ptr<AdjacencySlot>> AllSlots() {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<std::shared_ptr<AdjacencySlot>> out;
@@ -733,7 +743,10 @@ class AdjacencyIndexer {
                                             const std::string& name, uint64_t version) {
     {
       std::lock_guard<std::mutex> lock(slot->mu);
-      if (slot->index && slot->index->version == version) return slot->index;
+      if (slot->index && slot->index->version == version) {
+        Touch(*slot);
+        return slot->index;
+      }
       if (slot->building || slot->declined == version || slot->seq.load() != version) {
         return nullptr;
       }
@@ -762,7 +775,10 @@ class AdjacencyIndexer {
     {
       std::unique_lock<std::mutex> lock(slot->mu);
       slot->cv.wait(lock, [&] { return !slot->building; });
-      if (slot->index && slot->index->version == slot->seq.load()) return slot->index;
+      if (slot->index && slot->index->version == slot->seq.load()) {
+        Touch(*slot);
+        return slot->index;
+      }
       slot->building = true;
     }
     Build(slot, name);
@@ -772,8 +788,44 @@ class AdjacencyIndexer {
   }
 
  private:
+  // Marks the index of `slot` as used in the current epoch (a relaxed store, skipped when equal).
+  void Touch(AdjacencySlot& slot) {
+    const uint64_t e = epoch_.load(std::memory_order_relaxed);
+    if (slot.last_used.load(std::memory_order_relaxed) != e) {
+      slot.last_used.store(e, std::memory_order_relaxed);
+    }
+  }
+
+  // The budget is for all graphs together: makes room for `bytes` of `slot`'s new index by
+  // dropping the indexes of other graphs, least recently used first. False if it cannot fit.
+  // Snapshots that hold a dropped index keep it alive; the graph's next hop read rebuilds it.
+  bool Admit(const std::shared_ptr<AdjacencySlot>& slot, uint64_t bytes) {
+    slot->last_used.store(epoch_.fetch_add(1) + 1);
+    std::vector<std::pair<uint64_t, std::shared_ptr<AdjacencySlot>>> others;  // (last used, slot)
+    uint64_t held = 0;
+    for (auto& other : AllSlots()) {
+      if (other == slot) continue;
+      std::lock_guard<std::mutex> lock(other->mu);
+      if (!other->index) continue;
+      held += other->index->bytes;
+      others.emplace_back(other->last_used.load(), other);
+    }
+    std::sort(others.begin(), others.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [used, other] : others) {
+      if (held + bytes <= budget_) break;
+      std::lock_guard<std::mutex> lock(other->mu);
+      if (other->index) {
+        held -= std::min<uint64_t>(held, other->index->bytes);
+        other->index.reset();
+      }
+    }
+    return held + bytes <= budget_;
+  }
+
   // Scans the graph's edge column families at one snapshot and publishes the index if the graph
-  // was not written meanwhile. Clears slot->building.
+  // was not written meanwhile and it fits in the budget beside the other graphs' indexes (see
+  // Admit). Clears slot->building.
   void Build(const std::shared_ptr<AdjacencySlot>& slot, const std::string& name) {
     auto t0 = std::chrono::steady_clock::now();
     std::shared_ptr<AdjacencyIndex> index;
@@ -790,6 +842,10 @@ class AdjacencyIndexer {
     if (index) {
       index->build_seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (!Admit(slot, index->bytes)) {
+        index.reset();
+        declined = true;
+      }
     }
     std::lock_guard<std::mutex> lock(slot->mu);
     slot->building = false;
@@ -919,6 +975,7 @@ class AdjacencyIndexer {
   std::atomic<bool> stop_{false};
   std::mutex mu_;  // guards the members below
   std::unordered_map<std::string, std::shared_ptr<AdjacencySlot>> slots_;
+  std::atomic<uint64_t> epoch_{1};  // advanced by each admitted build (Admit)
   std::thread thread_;
   bool busy_ = false;  // thread_ is building
 };
@@ -2352,6 +2409,7 @@ class RocksGraphStore final : public GraphStore {
   Result<std::unique_ptr<Snapshot>> GetSnapshot(std::string_view graph) override;
 
   Result<FsckReport> Fsck(std::string_view graph) override;
+  MemoryUsage GetMemoryUsage() override;
 
   Status PutJob(std::string_view id, std::string_view record) override;
   Result<std::optional<std::string>> GetJob(std::string_view id) override;
@@ -4161,6 +4219,25 @@ class GraphChecker {
   uint64_t dropped_ = 0;
 };
 
+MemoryUsage RocksGraphStore::GetMemoryUsage() {
+  MemoryUsage m;
+  for (rocksdb::ColumnFamilyHandle* cf : cfs_) {
+    uint64_t v = 0;
+    if (db_->GetIntProperty(cf, rocksdb::DB::Properties::kCurSizeAllMemTables, &v)) {
+      m.memtable_bytes += v;
+    }
+    if (db_->GetIntProperty(cf, rocksdb::DB::Properties::kEstimateTableReadersMem, &v)) {
+      m.table_readers_bytes += v;
+    }
+  }
+  if (cache_) {
+    m.block_cache_bytes = cache_->GetUsage();
+    m.block_cache_pinned_bytes = cache_->GetPinnedUsage();
+  }
+  m.adjacency_index_bytes = adj_->Bytes();
+  return m;
+}
+
 Result<FsckReport> RocksGraphStore::Fsck(std::string_view graph) {
   ReadContext ctx(db_, cfs_);
   KG_ASSIGN_OR_RETURN(std::optional<GraphId> g, LookupGraph(graph, ctx.Options().snapshot));
@@ -4353,8 +4430,13 @@ Status RefuseOlderFormat(const std::string& dir, const std::vector<std::string>&
                             "this one)");
 }
 
-rocksdb::ColumnFamilyOptions CfOptions(Cf cf, const std::shared_ptr<rocksdb::Cache>& cache) {
+rocksdb::ColumnFamilyOptions CfOptions(Cf cf, const std::shared_ptr<rocksdb::Cache>& cache,
+                                       size_t write_buffer_bytes) {
   rocksdb::ColumnFamilyOptions o;
+  // Each column family flushes its own memtable at a quarter of the whole budget (RocksDB's
+  // database-wide limit alone flushes the family with the oldest memtable, which let one busy
+  // family -- file texts -- hold most of the budget and more).
+  o.write_buffer_size = std::clamp<size_t>(write_buffer_bytes / 4, 256u << 10, 64u << 20);
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
   table.format_version = 5;
@@ -4408,6 +4490,10 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf cf, const std::shared_ptr<rocksdb::Cac
 
 Result<std::unique_ptr<GraphStore>> RocksGraphStore::OpenImpl(const std::string& dir,
                                                               const Options& options) {
+  if (options.write_buffer_bytes < (1u << 20)) {
+    return Status::InvalidArgument("write_buffer_bytes must be at least 1 MiB (got " +
+                                   std::to_string(options.write_buffer_bytes) + ")");
+  }
   std::error_code ec;
   bool exists = std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec);
   if (!exists && !options.create_if_missing) {
@@ -4419,7 +4505,8 @@ Result<std::unique_ptr<GraphStore>> RocksGraphStore::OpenImpl(const std::string&
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
   for (size_t i = 0; i < kNumCfs; ++i) {
     Cf c = static_cast<Cf>(i);
-    descriptors.emplace_back(std::string(CfName(c)), CfOptions(c, cache));
+    descriptors.emplace_back(std::string(CfName(c)),
+                             CfOptions(c, cache, options.write_buffer_bytes));
   }
   if (exists) {
     std::vector<std::string> names;
@@ -4440,8 +4527,8 @@ Result<std::unique_ptr<GraphStore>> RocksGraphStore::OpenImpl(const std::string&
   db_options.create_missing_column_families = true;
   db_options.max_background_jobs = 2;
   // Eighteen column families with 64 MiB memtables each could pin gigabytes; flush the largest
-  // memtable once all of them together pass this.
-  db_options.db_write_buffer_size = 512u << 20;
+  // memtable once all of them together pass Options::write_buffer_bytes.
+  db_options.db_write_buffer_size = options.write_buffer_bytes;
   // Lightly written column families would otherwise pin old write-ahead logs (RocksDB's default
   // cap is 4x the total memtable size, gigabytes here): past this, RocksDB flushes the column
   // families that hold the oldest log so it can be deleted. Bounds disk use and restart replay.
