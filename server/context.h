@@ -39,6 +39,7 @@ struct ServerOptions {
   int64_t job_retention = 1000;           // finished jobs kept (records + results); 0 = all
   int64_t block_cache_mb = 256;           // storage::Options::block_cache_bytes, in MiB
   int64_t adjacency_index_mb = 256;       // storage::Options::adjacency_index_bytes, in MiB
+  int64_t write_buffer_mb = 128;          // storage::Options::write_buffer_bytes, in MiB
   int read_timeout_s = 5;                 // slow senders are disconnected after this
   int write_timeout_s = 5;                // slow readers are disconnected after this
   int keep_alive_s = 5;                   // idle keep-alive connections close after this

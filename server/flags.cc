@@ -80,6 +80,7 @@ const std::vector<SettingDef>& Settings() {
       IntSetting("job-retention", &ServerOptions::job_retention, 0, kMaxInt),
       IntSetting("block-cache-mb", &ServerOptions::block_cache_mb, 1, 1 << 20),
       IntSetting("adjacency-index-mb", &ServerOptions::adjacency_index_mb, 0, 1 << 20),
+      IntSetting("write-buffer-mb", &ServerOptions::write_buffer_mb, 1, 1 << 20),
       IntSetting("max-body-bytes", &ServerOptions::max_body_bytes, 1, kMaxInt),
       IntSetting("query-timeout-ms", &ServerOptions::default_query_timeout_ms, 1, kMaxInt),
       IntSetting("max-query-timeout-ms", &ServerOptions::max_query_timeout_ms, 1, kMaxInt),
@@ -272,7 +273,8 @@ std::string Usage() {
          "  --job-workers N          ingest/synth jobs running at once (2)\n"
          "  --job-retention N        finished jobs kept, records and results; 0 = all (1000)\n"
          "  --block-cache-mb N       RocksDB block cache (256)\n"
-         "  --adjacency-index-mb N   in-memory edge index per graph; 0 = off (256)\n"
+         "  --adjacency-index-mb N   in-memory edge indexes, all graphs; 0 = off (256)\n"
+         "  --write-buffer-mb N      RocksDB memtables, all column families (128)\n"
          "  --max-body-bytes N       larger request bodies get 413 (8388608)\n"
          "  --query-timeout-ms N     default query timeout (30000)\n"
          "  --max-query-timeout-ms N largest timeout_ms a request may ask for (600000)\n"

@@ -20,7 +20,8 @@
 //   job-retention N        finished jobs kept (records and results files; the most recently
 //                          finished stay, older ones are deleted); 0 keeps all (1000)
 //   block-cache-mb N       RocksDB block cache in MiB (256)
-//   adjacency-index-mb N   each graph's in-memory edge index budget in MiB, 0 = off (256)
+//   adjacency-index-mb N   in-memory edge indexes of all graphs in MiB, 0 = off (256)
+//   write-buffer-mb N      RocksDB memtables of all column families in MiB, >= 1 (128)
 //   max-body-bytes N       larger request bodies get 413 (8 MiB)
 //   query-timeout-ms N     a query's default timeout (30000)
 //   max-query-timeout-ms N upper bound for a request's timeout_ms (600000)

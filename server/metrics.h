@@ -10,6 +10,10 @@
 //   codekgd_request_limit_hits_total{limit}                 counter (max_body_bytes, auth)
 //   codekgd_jobs_active{state}                              gauge (queued, running)
 //   codekgd_uptime_seconds                                  gauge
+//   codekgd_memory_bytes{part}                              gauge (rss: the process's resident
+//                                                           memory; memtables, block_cache,
+//                                                           block_cache_pinned, table_readers,
+//                                                           adjacency_index: storage's parts)
 //
 // `route` is the route pattern (e.g. "/v1/graphs/{graph}/query"), never the raw path, so the
 // number of series stays bounded; requests matching no route count as route "unmatched".
@@ -23,6 +27,8 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+
+#include "storage/graph_store.h"
 
 namespace kg::server {
 
@@ -41,6 +47,8 @@ class Metrics {
   void RecordJob(std::string_view kind, std::string_view state);
   void SetJobsActive(uint64_t queued, uint64_t running);
   void RecordRequestLimitHit(std::string_view limit);
+  // The memory gauges: the process's resident bytes and storage's parts.
+  void SetMemory(uint64_t rss_bytes, const storage::MemoryUsage& storage);
 
   // Every metric in the Prometheus text format, with # HELP and # TYPE lines.
   std::string RenderPrometheus() const;
@@ -59,6 +67,8 @@ class Metrics {
   std::map<std::pair<std::string, std::string>, uint64_t> jobs_;            // GUARDED_BY(mu_)
   std::map<std::string, uint64_t> request_limit_hits_;                      // GUARDED_BY(mu_)
   uint64_t jobs_queued_ = 0, jobs_running_ = 0;                             // GUARDED_BY(mu_)
+  uint64_t rss_bytes_ = 0;                                                  // GUARDED_BY(mu_)
+  storage::MemoryUsage storage_memory_;                                     // GUARDED_BY(mu_)
 };
 
 }  // namespace kg::server

@@ -286,6 +286,7 @@ Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
   storage::Options store_options;
   store_options.block_cache_bytes = static_cast<size_t>(options.block_cache_mb) << 20;
   store_options.adjacency_index_bytes = static_cast<size_t>(options.adjacency_index_mb) << 20;
+  store_options.write_buffer_bytes = static_cast<size_t>(options.write_buffer_mb) << 20;
   KG_ASSIGN_OR_RETURN(auto store,
                       storage::GraphStore::Open(options.data_dir + "/db", store_options));
   KG_ASSIGN_OR_RETURN(auto jobs, JobStore::Open(store.get(), options.data_dir + "/jobs"));

@@ -8,7 +8,8 @@
 // Flags after "--" go to codekgd (e.g. smaller memory budgets: -- --block-cache-mb 16).
 // Each reader thread runs at most --max-requests requests (bounded request counts).
 // --sample-every S prints a line every S seconds: elapsed time, RSS, request/ingest/synth counts
-// and errors so far (the RSS curve of a long run: plateau or steady growth).
+// and errors so far, and storage's memory parts from /metrics (the RSS curve of a long run:
+// plateau or steady growth, and which part grows).
 #include <signal.h>
 
 #include <algorithm>
@@ -49,6 +50,24 @@ long RssKb(pid_t pid) {
     if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
   }
   return -1;
+}
+
+// Storage's memory parts from GET /metrics (codekgd_memory_bytes{part=...}), in MiB, as
+// "memtables=M block_cache=B adjacency_index=A table_readers=T" ("metrics unreadable" on error).
+std::string StorageMemory(httplib::Client& c) {
+  auto r = c.Get("/metrics");
+  if (!r || r->status != 200) return "metrics unreadable";
+  std::string out;
+  for (const char* part : {"memtables", "block_cache", "adjacency_index", "table_readers"}) {
+    const std::string series = std::string("codekgd_memory_bytes{part=\"") + part + "\"} ";
+    size_t at = r->body.find(series);
+    if (at == std::string::npos) return "metrics without " + std::string(part);
+    double mb = std::atof(r->body.c_str() + at + series.size()) / (1 << 20);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s%s=%.1fMB", out.empty() ? "" : " ", part, mb);
+    out += buf;
+  }
+  return out;
 }
 
 // A Python tree of `files` modules; `version` changes every file's content.
@@ -245,14 +264,16 @@ int main(int argc, char** argv) {
   auto begin = Clock::now();
   long warm_rss = -1, peak = 0, last = 0;
   int warm_s = std::max(1, seconds / 5);
+  auto metrics_client = client();
   for (int s = 1; s <= seconds; ++s) {
     std::this_thread::sleep_until(begin + std::chrono::seconds(s));
     last = RssKb(proc->pid());
     peak = std::max(peak, last);
     if (s == warm_s) warm_rss = last;
     if (sample_every > 0 && s % sample_every == 0) {
-      std::printf("soak: t=%ds rss_kb=%ld requests=%ld ingests=%ld synth_jobs=%ld errors=%d\n", s,
-                  last, requests.load(), ingests.load(), synths.load(), g_errors.load());
+      std::printf("soak: t=%ds rss_kb=%ld requests=%ld ingests=%ld synth_jobs=%ld errors=%d %s\n",
+                  s, last, requests.load(), ingests.load(), synths.load(), g_errors.load(),
+                  StorageMemory(*metrics_client).c_str());
       std::fflush(stdout);
     }
   }
@@ -270,6 +291,7 @@ int main(int argc, char** argv) {
   std::printf("soak: search %s\n", search.Summary().c_str());
   std::printf("soak: rss_kb after warm-up (%ds)=%ld end=%ld peak=%ld growth=%ld\n", warm_s,
               warm_rss, last, peak, growth_kb);
+  std::printf("soak: storage memory at the end: %s\n", StorageMemory(*metrics_client).c_str());
   int code = proc->SignalAndWait(SIGTERM);
   if (code != 0) Error("codekgd exit code after SIGTERM: " + std::to_string(code));
   if (ingests == 0 || synths == 0) Error("no ingest or no synthesis finished during the soak");

@@ -227,6 +227,29 @@ double Sample(const std::string& text, const std::string& series) {
   return -1;
 }
 
+TEST_F(CodekgdTest, MetricsReportMemoryByPart) {
+  StartServer({"--write-buffer-mb", "4", "--block-cache-mb", "8"});
+  Reply before = Get("/metrics");
+  ASSERT_EQ(before.status, 200);
+  const double memtables_before = Sample(before.body, R"(codekgd_memory_bytes{part="memtables"})");
+  ASSERT_EQ(Ingest("shop", kSample).status, 200);
+  ASSERT_EQ(Query("shop", "MATCH (c:Class)-[:HAS_METHOD]->(m) RETURN count(m)").status, 200);
+  const std::string t = Get("/metrics").body;
+  EXPECT_NE(t.find("# TYPE codekgd_memory_bytes gauge"), std::string::npos) << t;
+  // The process's resident memory: a running server holds at least a few MiB.
+  EXPECT_GT(Sample(t, R"(codekgd_memory_bytes{part="rss"})"), 4 << 20) << t;
+  // The ingest's writes sit in the memtables (the sample is far below the 4 MiB budget).
+  EXPECT_GT(Sample(t, R"(codekgd_memory_bytes{part="memtables"})"), memtables_before) << t;
+  EXPECT_LE(Sample(t, R"(codekgd_memory_bytes{part="memtables"})"), 4 << 20) << t;
+  EXPECT_LE(Sample(t, R"(codekgd_memory_bytes{part="block_cache"})"), 8 << 20) << t;
+  for (const char* part :
+       {"block_cache", "block_cache_pinned", "table_readers", "adjacency_index"}) {
+    EXPECT_GE(Sample(t, std::string("codekgd_memory_bytes{part=\"") + part + "\"}"), 0)
+        << part << "\n"
+        << t;
+  }
+}
+
 TEST_F(CodekgdTest, MetricsCountRequestsLatencyLimitHitsAndJobs) {
   StartServer({"--access-log"});
   ASSERT_EQ(Ingest("shop", kSample).status, 200);

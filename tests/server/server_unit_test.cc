@@ -251,10 +251,26 @@ TEST(JsonCodecTest, QueryResultShape) {
 }
 
 TEST(FlagsTest, ParsesAndRejects) {
-  auto f =
-      ParseFlags({"--data", "data/x", "--port=0", "--host", "0.0.0.0", "--threads", "3",
-                  "--max-body-bytes", "1024", "--token", "s3cret", "--access-log",
-                  "--job-retention", "5", "--block-cache-mb", "16", "--adjacency-index-mb", "0"});
+  auto f = ParseFlags({"--data",
+                       "data/x",
+                       "--port=0",
+                       "--host",
+                       "0.0.0.0",
+                       "--threads",
+                       "3",
+                       "--max-body-bytes",
+                       "1024",
+                       "--token",
+                       "s3cret",
+                       "--access-log",
+                       "--job-retention",
+                       "5",
+                       "--block-cache-mb",
+                       "16",
+                       "--adjacency-index-mb",
+                       "0",
+                       "--write-buffer-mb",
+                       "8"});
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   EXPECT_EQ(f->options.data_dir, "data/x");
   EXPECT_EQ(f->options.port, 0);
@@ -266,10 +282,12 @@ TEST(FlagsTest, ParsesAndRejects) {
   EXPECT_EQ(f->options.job_retention, 5);
   EXPECT_EQ(f->options.block_cache_mb, 16);
   EXPECT_EQ(f->options.adjacency_index_mb, 0);
+  EXPECT_EQ(f->options.write_buffer_mb, 8);
   auto d = ParseFlags({});
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->options.port, 7420);
   EXPECT_EQ(d->options.job_retention, 1000);
+  EXPECT_EQ(d->options.write_buffer_mb, 128);
   EXPECT_EQ(d->options.host, "127.0.0.1");
   EXPECT_TRUE(ParseFlags({"--help"})->help);
   const std::vector<std::string> bad[] = {
@@ -281,6 +299,7 @@ TEST(FlagsTest, ParsesAndRejects) {
       {"--data="},
       {"extra"},
       {"--block-cache-mb", "0"},
+      {"--write-buffer-mb", "0"},
       {"--job-retention", "-1"},
   };
   for (const auto& args : bad) {
