@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -58,18 +59,25 @@ int main(int argc, char** argv) {
   }
 
   kg::server::Server* srv = server->get();
-  std::thread watcher([srv, stop_signals] {
+  std::atomic<bool> exiting{false};
+  std::thread watcher([srv, stop_signals, &exiting] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
+    if (exiting) return;  // woken by main below: Serve() already returned
     std::fprintf(stderr, "codekgd: signal %d, stopping\n", sig);
     srv->Stop();
   });
-  watcher.detach();  // exits with the process if the listener stops on its own
 
   std::printf("codekgd listening on http://%s:%d\n", flags->options.host.c_str(), *port);
   std::fflush(stdout);
 
   kg::Status served = srv->Serve();
+  // Serve() returns as soon as Stop() has stopped the listener, while Stop() may still be closing
+  // idle connections: the server must outlive it (found by TSan: Stop()'s notify raced ~Impl).
+  // A watcher still in sigwait (the listener stopped on its own) is woken and exits.
+  exiting = true;
+  pthread_kill(watcher.native_handle(), SIGTERM);
+  watcher.join();
   srv->Close();
   if (!served.ok()) {
     std::fprintf(stderr, "codekgd: %s\n", served.ToString().c_str());
