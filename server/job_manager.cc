@@ -311,12 +311,13 @@ void JobManager::Finish(const std::shared_ptr<Active>&, JobRecord record) {
                  saved.ToString().c_str());
   }
   metrics_.RecordJob(record.kind, record.state);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    active_.erase(record.id);
-    done_cv_.notify_all();
-  }
+  // Retention before the job counts as done, so that whoever waited for it (Wait, ?wait=true)
+  // sees the older jobs already deleted (was after: a waiter could still read a job that was
+  // about to go; seen under TSan in RetentionKeepsTheMostRecentlyFinishedJobsAndTheirResults).
   Prune();
+  std::lock_guard<std::mutex> lock(mu_);
+  active_.erase(record.id);
+  done_cv_.notify_all();
 }
 
 void JobManager::Prune() {
