@@ -43,7 +43,9 @@ esac
 BUILD_DIR="build-$MODE"
 if [ "${CODEKG_SKIP_DEPS:-0}" != "1" ]; then scripts/install-deps.sh; fi
 # Configured every run (a no-op when nothing changed) so flag changes reach old build folders.
+# Instrumented tests run several times slower: every test's time limit is scaled by 5.
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCODEKG_BUILD_BENCH=OFF \
+  -DCODEKG_TEST_TIMEOUT_SCALE=5 \
   -DCMAKE_C_FLAGS="-O1" -DCMAKE_CXX_FLAGS="$FLAGS" \
   -DCMAKE_EXE_LINKER_FLAGS="$FLAGS" -DCMAKE_SHARED_LINKER_FLAGS="$FLAGS" >/dev/null
 # shellcheck disable=SC2086  # a space-separated list of targets on purpose
