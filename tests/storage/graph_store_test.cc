@@ -1528,6 +1528,57 @@ TEST_F(GraphStoreTest, FreshBulkLoadEqualsApplyBatch) {
   }
 }
 
+// A fresh load rewrites only the record of a re-upserted node whose labels and indexed
+// properties stay the same, and removes and re-puts its entries when they change: each upsert
+// below is unchanged, adds a plain property, renames, moves lines, or adds a label.
+TEST_F(GraphStoreTest, FreshBulkLoadReupsertsSharedNodesLikeApplyBatch) {
+  for (size_t spill : {size_t{1} << 30, size_t{2048}}) {
+    SCOPED_TRACE("spill bytes " + std::to_string(spill));
+    const size_t old = test_hooks::SetFreshLoadSpillBytes(spill);
+    const std::string one = "one" + std::to_string(spill), bulk = "bulk" + std::to_string(spill);
+    ASSERT_TRUE(store_->CreateGraph(one).ok());
+    ASSERT_TRUE(store_->CreateGraph(bulk).ok());
+    const std::vector<Properties> props = {
+        {{"name", "shared_thing"}, {"path", "lib/x.py"}, {"start_line", int64_t{3}}},
+        {{"name", "shared_thing"}, {"path", "lib/x.py"}, {"start_line", int64_t{3}}},
+        {{"name", "shared_thing"}, {"doc", "more"}},
+        {{"name", "renamed_thing"}, {"qualified_name", "lib.x.renamed_thing"}},
+        {{"start_line", int64_t{7}}, {"end_line", int64_t{9}}},
+        {{"name", "renamed_thing"}},
+        {{"name", "renamed_thing"}, {"qualified_name", "lib.x.renamed_thing"}},
+        {{"path", "lib/y.py"}},
+    };
+    std::vector<FactBatch> batches;
+    for (size_t f = 0; f < props.size(); ++f) {
+      const std::string path = "pkg/u" + std::to_string(f) + ".py";
+      std::vector<std::string> labels = {"External"};
+      if (f == 5 || f == 6) labels.push_back(f == 5 ? "Module" : "Gadget");
+      batches.push_back(Batch(path,
+                              {N(path, {"File"}, {{"name", "u" + std::to_string(f) + ".py"}}),
+                               Shared("ext:thing", labels, props[f])},
+                              {E(path, "IMPORTS", "ext:thing")}));
+    }
+    for (const FactBatch& b : batches) Apply(one, b);
+    ASSERT_TRUE(store_->BulkLoad(bulk, batches).ok());
+    test_hooks::SetFreshLoadSpillBytes(old);
+    auto a = Snap(one);
+    auto b = Snap(bulk);
+    ASSERT_TRUE(a && b);
+    EXPECT_EQ(DumpGraph(*store_, *b), DumpGraph(*store_, *a));
+    ExpectConsistent(bulk);
+    auto ga = store_->GetGraph(one);
+    auto gb = store_->GetGraph(bulk);
+    ASSERT_TRUE(ga.ok() && gb.ok());
+    EXPECT_EQ(*test_hooks::CountGraphKeys(*store_, gb->id),
+              *test_hooks::CountGraphKeys(*store_, ga->id));
+    EXPECT_EQ(IdsOf(*b, b->ScanNameTrigrams({"renamed"})),
+              IdsOf(*a, a->ScanNameTrigrams({"renamed"})));
+    EXPECT_TRUE(IdsOf(*b, b->ScanNameTrigrams({"shared"})).empty());
+    EXPECT_EQ(IdsOf(*b, b->ScanAtLine("lib/y.py", 8)), IdsOf(*a, a->ScanAtLine("lib/y.py", 8)));
+    EXPECT_EQ(IdsOf(*b, b->ScanAtLine("lib/y.py", 8)).size(), 1u);
+  }
+}
+
 // Spilled runs larger than the merge's read buffer (256 KiB): operations that straddle a buffer
 // boundary, and file texts larger than the whole buffer, read back byte for byte.
 TEST_F(GraphStoreTest, FreshBulkLoadMergesRunsLargerThanItsReadBuffer) {
