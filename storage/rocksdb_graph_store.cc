@@ -1833,6 +1833,7 @@ class RunBuffer {
     if (files.empty()) {  // nothing spilled: one sorted source, no heap and no key copies
       for (size_t i = cf_begin_[static_cast<size_t>(c)]; i < mem_end; ++i) {
         Op& op = ops[i];
+        if (i + kPrefetch < mem_end) __builtin_prefetch(ops[i + kPrefetch].data);
         if (i + 1 < mem_end && SameKey(ops[i + 1], op)) continue;  // a later op wins
         if (op.del) continue;
         KG_RETURN_IF_ERROR(fn(KeyOf(op), op.data + op.key_len, op.val_len));
@@ -1857,6 +1858,7 @@ class RunBuffer {
       // The last operation on a key survives (equal keys are sorted in the order made).
       while (s.pos + 1 < mem_end && SameKey(ops[s.pos + 1], ops[s.pos])) ++s.pos;
       if (s.pos >= mem_end) return false;
+      if (s.pos + kPrefetch < mem_end) __builtin_prefetch(ops[s.pos + kPrefetch].data);
       Op& op = ops[s.pos++];
       s.key = KeyOf(op);
       s.value = op.data + op.key_len;
@@ -1935,6 +1937,8 @@ class RunBuffer {
   };
 
   static std::string_view KeyOf(const Op& op) { return std::string_view(op.data, op.key_len); }
+  // How many operations ahead a pass over sorted operations prefetches their bytes.
+  static constexpr size_t kPrefetch = 16;
   static constexpr size_t kHinted = 28;  // key bytes the hints cover (0..3: the graph id)
   // Compares the keys of two operations of one column family: <0, 0 or >0.
   static int CompareKeys(const Op& a, const Op& b) {
@@ -1984,6 +1988,8 @@ class RunBuffer {
       bool ok = true;
       for (size_t i = begin; i < end; ++i) {
         const Op& op = ops[i];
+        // Sorted operations point all over the arena: fetch the bytes of later ones early.
+        if (i + kPrefetch < end) __builtin_prefetch(ops[i + kPrefetch].data);
         if (i + 1 < end && SameKey(ops[i + 1], op)) continue;  // a later op wins
         PutVarint64(&buf, op.key_len);
         buf.append(op.data, op.key_len);
@@ -2124,6 +2130,18 @@ class IdTable {
           std::memcmp(s.data, id.data(), id.size()) == 0) {
         return s.key;
       }
+    }
+  }
+  // Starts loading the memory Find(id, hash) reads first (the slot; with `deep`, also the id
+  // bytes of the entry in it), so that lookups made after a batch of Prefetch calls overlap
+  // their cache misses instead of waiting for each in turn.
+  void Prefetch(uint64_t hash, bool deep) const {
+    if (slots_.empty()) return;
+    const Slot& s = slots_[hash & mask_];
+    if (!deep) {
+      __builtin_prefetch(&s);
+    } else if (s.data != nullptr) {
+      __builtin_prefetch(s.data);
     }
   }
   // Adds `id` -> key. REQUIRES: `id` absent, key not 0; hash == Hash(id).
@@ -2429,7 +2447,8 @@ class FactWriter {
   std::vector<Triple> fresh_edges_;  // edges this batch wrote
   // Ids this batch added to fresh_->ids (with their hashes), for AbortFresh().
   std::vector<std::pair<std::string_view, uint64_t>> fresh_new_ids_;
-  std::vector<NodeKey> edge_keys_;  // fresh load: source and target key of each batch edge
+  std::vector<NodeKey> edge_keys_;   // fresh load: source and target key of each batch edge
+  std::vector<uint64_t> id_hashes_;  // fresh load: IdTable::Hash of each id ResolveKeys looks up
   // Allocates the key of an id new to the fresh load, puts its ids entry.
   NodeKey FreshKey(std::string_view id, uint64_t hash) {
     const NodeKey key = next_key_++;
@@ -2662,17 +2681,28 @@ Status FactWriter::ResolveKeys() {
   if (fresh_ != nullptr) {
     // Straight against the load's id table: a new id goes into it at once (AbortFresh() takes
     // it out again if the batch fails), so a later mention in this batch finds it there.
-    auto key_of = [&](std::string_view id) {
-      const uint64_t hash = IdTable::Hash(id);
-      const NodeKey key = fresh_->ids.Find(id, hash);
-      return key != 0 ? key : FreshKey(id, hash);
+    // Three passes over the batch's ids (hash them and prefetch their slots; prefetch the id
+    // bytes those slots point to; look them up), so that the table's cache misses overlap.
+    const size_t n_nodes = merged_.size(), n = n_nodes + 2 * batch_.edges.size();
+    auto id_at = [&](size_t i) -> std::string_view {
+      if (i < n_nodes) return merged_[i].id;
+      const EdgeFact& e = batch_.edges[(i - n_nodes) / 2];
+      return (i - n_nodes) % 2 == 0 ? e.src_id : e.dst_id;
     };
-    for (MergedNode& m : merged_) m.key = key_of(m.id);
-    edge_keys_.resize(2 * batch_.edges.size());
-    for (size_t i = 0; i < batch_.edges.size(); ++i) {
-      edge_keys_[2 * i] = key_of(batch_.edges[i].src_id);
-      edge_keys_[2 * i + 1] = key_of(batch_.edges[i].dst_id);
+    id_hashes_.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      id_hashes_[i] = IdTable::Hash(id_at(i));
+      fresh_->ids.Prefetch(id_hashes_[i], /*deep=*/false);
     }
+    for (size_t i = 0; i < n; ++i) fresh_->ids.Prefetch(id_hashes_[i], /*deep=*/true);
+    auto key_of = [&](size_t i) {
+      const std::string_view id = id_at(i);
+      const NodeKey key = fresh_->ids.Find(id, id_hashes_[i]);
+      return key != 0 ? key : FreshKey(id, id_hashes_[i]);
+    };
+    for (size_t i = 0; i < n_nodes; ++i) merged_[i].key = key_of(i);
+    edge_keys_.resize(2 * batch_.edges.size());
+    for (size_t i = n_nodes; i < n; ++i) edge_keys_[i - n_nodes] = key_of(i);
     return Status::OK();
   }
   std::vector<std::string_view> ids;
@@ -3665,7 +3695,10 @@ class RocksBulkWriter final : public BulkWriter {
       }
       std::string file = dir + "/" + std::string(CfName(c)) + ".sst";
       rocksdb::Options options(store_->db_->GetDBOptions(), store_->db_->GetOptions(store_->cf(c)));
-      rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, store_->cf(c));
+      // The file's pages stay in the OS page cache (the default drops them every MiB written,
+      // a syscall each time): the first queries after the load read them back anyway.
+      rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, store_->cf(c),
+                                    /*invalidate_page_cache=*/false);
       KG_RETURN_IF_ERROR(FromRocks(writer.Open(file), "bulk load: create sst"));
       KG_RETURN_IF_ERROR(fill(
           [&](std::string_view key, std::string_view value) {
