@@ -292,8 +292,9 @@ class Snapshot {
 //    nothing from RocksDB: the writer keeps the graph's ids, node records and edge endpoints in
 //    memory and buffers every key it writes, spilling sorted runs to a temporary folder inside
 //    the database folder (memory stays bounded: about 100 bytes per node and 20 per edge, plus
-//    two 128 MiB buffers: one fills while a background thread sorts and spills the other).
-//    Finish() merges the runs into one sorted SST file per column family,
+//    four 64 MiB buffers: the label and property index entries are made by a second thread into
+//    buffers of their own; of each pair, one fills while a background thread sorts and spills
+//    the other). Finish() merges the runs into one sorted SST file per column family,
 //    sets every dangling flag and count from the final node set, and ingests all files in one
 //    atomic step (a small load: one synced WriteBatch, as atomic). Readers see the graph empty
 //    until then. A crash or kill before Finish() returns leaves the graph EMPTY (as it was;

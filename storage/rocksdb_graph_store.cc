@@ -23,6 +23,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <limits>
@@ -148,6 +149,134 @@ bool SameIndexedProps(const Properties& a, const Properties& b) {
   const bool b_span = LineSpan(b, &b_start, &b_end);
   return a_span == b_span && (!a_span || (a_start == b_start && a_end == b_end));
 }
+
+// What a node's label and property index entries derive from: its labels, string `name`,
+// `qualified_name` and `path`, and line span. Views into the node's labels and properties.
+struct IndexedFields {
+  const std::vector<LabelId>* labels = nullptr;
+  const std::string* name = nullptr;  // each nullptr when absent or not a string
+  const std::string* qn = nullptr;
+  const std::string* path = nullptr;
+  bool has_span = false;
+  int64_t start = 0, end = 0;
+
+  static IndexedFields Of(const std::vector<LabelId>& labels, const Properties& props) {
+    IndexedFields f;
+    f.labels = &labels;
+    f.name = NameOf(props);
+    f.qn = StringProp(props, "qualified_name");
+    f.path = StringProp(props, "path");
+    f.has_span = f.path != nullptr && LineSpan(props, &f.start, &f.end);
+    return f;
+  }
+};
+
+// Calls emit(cf, key, value, del) for every label and property index entry of node k (label
+// index, label_name, label_name_ci, qname, qname_rev, path_index, line_index, name_trigrams):
+// puts, or deletes when !put; and count(kind, id, delta) for its label and trigram counts.
+// `key_buf` is scratch (each key is a view of it, valid during the emit call).
+template <typename Emit, typename Count>
+void IndexEntries(GraphId g, NodeKey k, const IndexedFields& f, bool put, std::string* key_buf,
+                  Emit&& emit, Count&& count) {
+  std::string labels_value;
+  if (put) EncodeLabelList(&labels_value, *f.labels);
+  auto out = [&](Cf c, std::string_view value) { emit(c, *key_buf, value, !put); };
+  if (f.qn != nullptr) {
+    key_buf->clear();
+    EncodeStringIndexKey(key_buf, g, *f.qn, k);
+    out(Cf::kQualifiedName, labels_value);
+    key_buf->clear();
+    EncodeStringIndexKey(key_buf, g, Reversed(*f.qn), k);
+    out(Cf::kQualifiedNameRev, labels_value);
+  }
+  if (f.path != nullptr) {
+    key_buf->clear();
+    EncodeStringIndexKey(key_buf, g, *f.path, k);
+    out(Cf::kPathIndex, {});
+    if (f.has_span) {
+      key_buf->clear();
+      EncodeLineIndexKey(key_buf, g, *f.path, f.start, f.end, k);
+      out(Cf::kLineIndex, {});
+    }
+  }
+  if (f.name != nullptr) {
+    for (TrigramId t : TrigramsOf(*f.name)) {
+      key_buf->clear();
+      EncodeTrigramKey(key_buf, g, t, k);
+      out(Cf::kNameTrigrams, labels_value);
+      count(CountKind::kTrigram, t, put ? 1 : -1);
+    }
+  }
+  const std::string lower = f.name != nullptr ? schema::ToLowerAscii(*f.name) : std::string();
+  for (LabelId l : *f.labels) {
+    key_buf->clear();
+    EncodeLabelIndexKey(key_buf, g, l, k);
+    out(Cf::kLabelIndex, {});
+    if (f.name != nullptr) {
+      key_buf->clear();
+      EncodeLabelNameKey(key_buf, g, l, *f.name, k);
+      out(Cf::kLabelName, {});
+      key_buf->clear();
+      EncodeLabelNameKey(key_buf, g, l, lower, k);
+      out(Cf::kLabelNameCi, {});
+    }
+    count(CountKind::kLabel, l, put ? 1 : -1);
+  }
+}
+
+// The column families IndexEntries writes.
+bool IndexCf(Cf c) {
+  switch (c) {
+    case Cf::kLabelIndex:
+    case Cf::kLabelName:
+    case Cf::kLabelNameCi:
+    case Cf::kQualifiedName:
+    case Cf::kQualifiedNameRev:
+    case Cf::kPathIndex:
+    case Cf::kLineIndex:
+    case Cf::kNameTrigrams:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// IndexedFields with their own copies of the strings: what a fresh load's index thread needs.
+struct IndexTask {
+  NodeKey key = 0;
+  bool put = false, has_name = false, has_qn = false, has_path = false, has_span = false;
+  int64_t start = 0, end = 0;
+  std::vector<LabelId> labels;
+  std::string name, qn, path;
+
+  static IndexTask Of(NodeKey k, bool put, const IndexedFields& f) {
+    IndexTask t;
+    t.key = k;
+    t.put = put;
+    t.labels = *f.labels;
+    t.has_name = f.name != nullptr;
+    t.has_qn = f.qn != nullptr;
+    t.has_path = f.path != nullptr;
+    if (t.has_name) t.name = *f.name;
+    if (t.has_qn) t.qn = *f.qn;
+    if (t.has_path) t.path = *f.path;
+    t.has_span = f.has_span;
+    t.start = f.start;
+    t.end = f.end;
+    return t;
+  }
+  IndexedFields Fields() const {
+    IndexedFields f;
+    f.labels = &labels;
+    f.name = has_name ? &name : nullptr;
+    f.qn = has_qn ? &qn : nullptr;
+    f.path = has_path ? &path : nullptr;
+    f.has_span = has_span;
+    f.start = start;
+    f.end = end;
+    return f;
+  }
+};
 
 // In-memory dictionary of user label or edge-type names (ids >= kFirstUserId).
 struct Dictionary {
@@ -1740,7 +1869,7 @@ class RunBuffer {
     // copies them all again and faults in fresh pages at every doubling. (Address space only:
     // pages are touched as operations arrive.)
     if (b.ops.capacity() == 0) {
-      b.ops.reserve(std::min<size_t>(fresh_spill_bytes.load(), 128u << 20) / sizeof(Op));
+      b.ops.reserve(std::min<size_t>(fresh_spill_bytes.load() / 2, 64u << 20) / sizeof(Op));
     }
     b.ops.push_back(Op{Hint(key, 4), Hint(key, 12), Hint(key, 20), b.arena.Append(key, value),
                        static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size()),
@@ -2111,6 +2240,89 @@ class RunBuffer {
   size_t bytes_ = 0;
 };
 
+// A fresh load's second thread while batches are added: makes the label and property index
+// entries of the nodes written (IndexEntries; these families outnumber the rest, with one
+// trigram entry per distinct 3-byte window of each name) into a RunBuffer of its own, in the
+// order the batches committed, while the adding thread goes on with the next batch. Only
+// committed batches' tasks are pushed, so nothing here is ever rolled back.
+class IndexWorker {
+ public:
+  IndexWorker(std::string dir, GraphId g) : runs_(std::move(dir)), g_(g) {}
+  ~IndexWorker() { Stop(); }
+  IndexWorker(const IndexWorker&) = delete;
+  IndexWorker& operator=(const IndexWorker&) = delete;
+
+  // Queues the index entries of one committed batch; waits while too many are queued.
+  void Push(std::vector<IndexTask>&& tasks) {
+    if (tasks.empty()) return;
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
+    room_.wait(lock, [&] { return queued_ < kMaxQueued; });
+    queued_ += tasks.size();
+    queue_.push_back(std::move(tasks));
+    work_.notify_one();
+  }
+  // Waits until every queued entry is in runs() and stops the thread; returns the first error
+  // (a failed spill). runs() is then the caller's.
+  Status Finish() {
+    Stop();
+    return status_;
+  }
+  RunBuffer& runs() { return runs_; }
+
+ private:
+  static constexpr size_t kMaxQueued = 1u << 16;  // nodes
+
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    work_.notify_one();
+    if (thread_.joinable()) thread_.join();
+    stop_ = false;
+  }
+  void Run() {
+    std::string key_buf;
+    for (;;) {
+      std::vector<IndexTask> tasks;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        work_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopped, and everything is done
+        tasks = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      if (status_.ok()) {
+        for (const IndexTask& t : tasks) {
+          IndexEntries(
+              g_, t.key, t.Fields(), t.put, &key_buf,
+              [&](Cf c, std::string_view key, std::string_view value, bool del) {
+                runs_.Add(c, key, value, del);
+              },
+              [](CountKind, uint32_t, int64_t) {});  // a fresh load counts at the end
+        }
+        if (runs_.bytes() > fresh_spill_bytes.load() / 2) status_ = runs_.Spill();
+      }
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        queued_ -= tasks.size();
+      }
+      room_.notify_one();
+    }
+  }
+
+  RunBuffer runs_;
+  GraphId g_;
+  Status status_;  // written by the thread; read after it is joined
+  std::mutex mu_;
+  std::condition_variable work_, room_;
+  std::deque<std::vector<IndexTask>> queue_;  // guarded by mu_
+  size_t queued_ = 0;                         // tasks in queue_; guarded by mu_
+  bool stop_ = false;                         // guarded by mu_
+  std::thread thread_;
+};
+
 // The string ids of a fresh load and their NodeKeys: open addressing over 24-byte slots, the id
 // bytes in an arena (no allocation and no string per id; the hash is computed once per lookup).
 // Entries of a batch that failed are removed again (Erase leaves a tombstone: probes go on past
@@ -2201,7 +2413,7 @@ class IdTable {
 // empty when the load began and nothing else writes meanwhile. FactWriter answers its reads from
 // here instead of RocksDB, and its writes go to `runs`.
 struct FreshGraph {
-  explicit FreshGraph(std::string run_dir) : runs(std::move(run_dir)) {}
+  FreshGraph(const std::string& run_dir, GraphId g) : runs(run_dir), indexer(run_dir + "-idx", g) {}
 
   static constexpr uint32_t kAbsent = std::numeric_limits<uint32_t>::max();
 
@@ -2220,7 +2432,8 @@ struct FreshGraph {
   };
   LargeVector<OutEdge> edges;
   LargeVector<uint32_t> last_edge;  // per NodeKey: index + 1 of its latest out-edge, or 0
-  RunBuffer runs;
+  RunBuffer runs;                   // every operation but the index entries (IndexCf)
+  IndexWorker indexer;  // the index entries (last: its thread stops before the rest goes)
 
   bool Exists(NodeKey k) const { return k < rec_len.size() && rec_len[k] != kAbsent; }
   std::string_view Record(NodeKey k) const { return std::string_view(rec_data[k], rec_len[k]); }
@@ -2384,8 +2597,10 @@ class FactWriter {
   Result<bool> ExistsAfter(NodeKey k);
   Result<std::optional<StoredNode>> LoadNode(NodeKey k);
   void RemoveNodeEntries(NodeKey k, const StoredNode& old);
-  void PropertyIndexEntries(NodeKey k, const std::vector<LabelId>& labels, const Properties& props,
-                            bool put);
+  // Puts (or deletes) the label and property index entries of node k (see IndexEntries); a
+  // fresh load queues them for its index thread instead.
+  void NodeIndexEntries(NodeKey k, const std::vector<LabelId>& labels, const Properties& props,
+                        bool put);
   void WriteNode(NodeKey k, std::string_view id, std::string_view owner,
                  const std::vector<LabelId>& labels, const Properties& props);
   Status WriteMergedNodes();
@@ -2447,8 +2662,9 @@ class FactWriter {
   std::vector<Triple> fresh_edges_;  // edges this batch wrote
   // Ids this batch added to fresh_->ids (with their hashes), for AbortFresh().
   std::vector<std::pair<std::string_view, uint64_t>> fresh_new_ids_;
-  std::vector<NodeKey> edge_keys_;   // fresh load: source and target key of each batch edge
-  std::vector<uint64_t> id_hashes_;  // fresh load: IdTable::Hash of each id ResolveKeys looks up
+  std::vector<NodeKey> edge_keys_;      // fresh load: source and target key of each batch edge
+  std::vector<IndexTask> index_tasks_;  // fresh load: for the index thread, at CommitFresh()
+  std::vector<uint64_t> id_hashes_;     // fresh load: IdTable::Hash of each id ResolveKeys looks up
   // Allocates the key of an id new to the fresh load, puts its ids entry.
   NodeKey FreshKey(std::string_view id, uint64_t hash) {
     const NodeKey key = next_key_++;
@@ -2847,66 +3063,27 @@ void FactWriter::RemoveNodeEntries(NodeKey k, const StoredNode& old) {
   key_buf_.clear();
   EncodeNodeRecordKey(&key_buf_, g_, k);
   ops_.Delete(Cf::kNodes, key_buf_);
-  PropertyIndexEntries(k, old.labels, old.props, /*put=*/false);
-  const std::string* name = NameOf(old.props);
-  std::string lower = name != nullptr ? schema::ToLowerAscii(*name) : std::string();
-  for (LabelId l : old.labels) {
-    key_buf_.clear();
-    EncodeLabelIndexKey(&key_buf_, g_, l, k);
-    ops_.Delete(Cf::kLabelIndex, key_buf_);
-    if (name != nullptr) {
-      key_buf_.clear();
-      EncodeLabelNameKey(&key_buf_, g_, l, *name, k);
-      ops_.Delete(Cf::kLabelName, key_buf_);
-      key_buf_.clear();
-      EncodeLabelNameKey(&key_buf_, g_, l, lower, k);
-      ops_.Delete(Cf::kLabelNameCi, key_buf_);
-    }
-    AddCount(CountKind::kLabel, l, -1);
-  }
+  NodeIndexEntries(k, old.labels, old.props, /*put=*/false);
   AddCount(CountKind::kNodes, 0, -1);
 }
 
-// Puts (or deletes) the entries of the property indexes for one node: qname, qname_rev,
-// path_index, line_index and name_trigrams (with the trigram counts).
-void FactWriter::PropertyIndexEntries(NodeKey k, const std::vector<LabelId>& labels,
-                                      const Properties& props, bool put) {
-  std::string labels_value;
-  if (put) EncodeLabelList(&labels_value, labels);
-  auto emit = [&](Cf c, std::string_view value) {
-    if (put) {
-      ops_.Put(c, key_buf_, value);
-    } else {
-      ops_.Delete(c, key_buf_);
-    }
-  };
-  if (const std::string* qn = StringProp(props, "qualified_name")) {
-    key_buf_.clear();
-    EncodeStringIndexKey(&key_buf_, g_, *qn, k);
-    emit(Cf::kQualifiedName, labels_value);
-    key_buf_.clear();
-    EncodeStringIndexKey(&key_buf_, g_, Reversed(*qn), k);
-    emit(Cf::kQualifiedNameRev, labels_value);
+void FactWriter::NodeIndexEntries(NodeKey k, const std::vector<LabelId>& labels,
+                                  const Properties& props, bool put) {
+  const IndexedFields fields = IndexedFields::Of(labels, props);
+  if (fresh_ != nullptr) {  // made by the load's index thread (see IndexWorker)
+    index_tasks_.push_back(IndexTask::Of(k, put, fields));
+    return;
   }
-  if (const std::string* path = StringProp(props, "path")) {
-    key_buf_.clear();
-    EncodeStringIndexKey(&key_buf_, g_, *path, k);
-    emit(Cf::kPathIndex, {});
-    int64_t start = 0, end = 0;
-    if (LineSpan(props, &start, &end)) {
-      key_buf_.clear();
-      EncodeLineIndexKey(&key_buf_, g_, *path, start, end, k);
-      emit(Cf::kLineIndex, {});
-    }
-  }
-  if (const std::string* name = NameOf(props)) {
-    for (TrigramId t : TrigramsOf(*name)) {
-      key_buf_.clear();
-      EncodeTrigramKey(&key_buf_, g_, t, k);
-      emit(Cf::kNameTrigrams, labels_value);
-      AddCount(CountKind::kTrigram, t, put ? 1 : -1);
-    }
-  }
+  IndexEntries(
+      g_, k, fields, put, &key_buf_,
+      [&](Cf c, std::string_view key, std::string_view value, bool del) {
+        if (del) {
+          ops_.Delete(c, key);
+        } else {
+          ops_.Put(c, key, value);
+        }
+      },
+      [&](CountKind kind, uint32_t id, int64_t delta) { AddCount(kind, id, delta); });
 }
 
 // Puts a node record and its index entries, and counts it.
@@ -2921,23 +3098,7 @@ void FactWriter::WriteNode(NodeKey k, std::string_view id, std::string_view owne
     fresh_record_bytes_.append(val_buf_);
     fresh_records_.emplace_back(k, fresh_record_bytes_.size());
   }
-  PropertyIndexEntries(k, labels, props, /*put=*/true);
-  const std::string* name = NameOf(props);
-  std::string lower = name != nullptr ? schema::ToLowerAscii(*name) : std::string();
-  for (LabelId l : labels) {
-    key_buf_.clear();
-    EncodeLabelIndexKey(&key_buf_, g_, l, k);
-    ops_.Put(Cf::kLabelIndex, key_buf_, {});
-    if (name != nullptr) {
-      key_buf_.clear();
-      EncodeLabelNameKey(&key_buf_, g_, l, *name, k);
-      ops_.Put(Cf::kLabelName, key_buf_, {});
-      key_buf_.clear();
-      EncodeLabelNameKey(&key_buf_, g_, l, lower, k);
-      ops_.Put(Cf::kLabelNameCi, key_buf_, {});
-    }
-    AddCount(CountKind::kLabel, l, 1);
-  }
+  NodeIndexEntries(k, labels, props, /*put=*/true);
   AddCount(CountKind::kNodes, 0, 1);
 }
 
@@ -3315,6 +3476,7 @@ void FactWriter::CommitFresh() {
   for (const Triple& t : fresh_edges_) fresh_->AddEdge(t.src, t.type, t.dst);
   if (!path_.empty()) fresh_->paths.emplace(path_);
   fresh_->next_key = next_key_;
+  fresh_->indexer.Push(std::move(index_tasks_));
 }
 
 // ---- RocksGraphStore ----
@@ -3566,9 +3728,10 @@ class RocksBulkWriter final : public BulkWriter {
       : store_(store), lock_(std::move(lock)), fence_(std::move(fence)), g_(g) {
     write_options_.disableWAL = true;  // Finish() flushes the memtables instead
     if (fresh) {
-      fresh_ = std::make_unique<FreshGraph>(store_->db_->GetName() + "/" + kBulkTmpPrefix +
-                                            std::to_string(g));
+      fresh_ = std::make_unique<FreshGraph>(
+          store_->db_->GetName() + "/" + kBulkTmpPrefix + std::to_string(g), g);
       fresh_->runs.RemoveFiles();  // a crashed load's leftovers
+      fresh_->indexer.runs().RemoveFiles();
       store_->write_state_.erase(g_);
     }
   }
@@ -3616,7 +3779,8 @@ class RocksBulkWriter final : public BulkWriter {
     store_->Publish(*writer.pending());
     if (fresh_) {
       writer.CommitFresh();
-      if (fresh_->runs.bytes() > fresh_spill_bytes.load()) {
+      // Half the spill budget each: this buffer and the index thread's (IndexWorker).
+      if (fresh_->runs.bytes() > fresh_spill_bytes.load() / 2) {
         KG_RETURN_IF_ERROR(fresh_->runs.Spill());
       }
     } else if (side_.bytes() > kSideBytes) {
@@ -3669,7 +3833,10 @@ class RocksBulkWriter final : public BulkWriter {
     std::unique_ptr<FreshGraph> fresh = std::move(fresh_);
     store_->write_state_.erase(g_);
     FreshGraph& f = *fresh;
+    RunBuffer& index_runs = f.indexer.runs();
+    KG_RETURN_IF_ERROR(f.indexer.Finish());
     KG_RETURN_IF_ERROR(f.runs.PrepareMerge());
+    KG_RETURN_IF_ERROR(index_runs.PrepareMerge());
     const std::string& dir = f.runs.dir();
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
@@ -3679,7 +3846,8 @@ class RocksBulkWriter final : public BulkWriter {
     // there are none.
     // A small load (nothing spilled, little buffered) is stored with one synced WriteBatch
     // instead: as atomic, and without an SST file, fsync and ingestion per column family.
-    const bool small = !f.runs.spilled() && f.runs.bytes() < kSmallFreshLoadBytes;
+    const bool small = !f.runs.spilled() && !index_runs.spilled() &&
+                       f.runs.bytes() + index_runs.bytes() < kSmallFreshLoadBytes;
     rocksdb::WriteBatch small_batch;
     using Put = std::function<Status(std::string_view, std::string_view)>;
     auto sst = [&](Cf c, rocksdb::IngestExternalFileArg* arg,
@@ -3749,7 +3917,8 @@ class RocksBulkWriter final : public BulkWriter {
         ++run_n;
       };
       Status st = sst(c, arg, [&](const Put& put, bool* any) {
-        return f.runs.Merge(c, [&](std::string_view key, char* value, size_t value_len) -> Status {
+        RunBuffer& runs = IndexCf(c) ? index_runs : f.runs;
+        return runs.Merge(c, [&](std::string_view key, char* value, size_t value_len) -> Status {
           switch (c) {
             case Cf::kNodes:
             case Cf::kFiles:
@@ -3865,6 +4034,7 @@ class RocksBulkWriter final : public BulkWriter {
       s = FromRocks(store_->db_->IngestExternalFiles(args), "bulk load: ingest");
     }
     f.runs.RemoveFiles();
+    index_runs.RemoveFiles();
     return s;
   }
 
