@@ -2015,26 +2015,34 @@ class RunBuffer {
       if (advance(i)) heap.push_back(i);
     }
     std::make_heap(heap.begin(), heap.end(), later);
-    while (status.ok() && !heap.empty()) {
-      std::pop_heap(heap.begin(), heap.end(), later);
-      const size_t top = heap.back();
-      heap.pop_back();
-      Source& s = src[top];
-      if (!s.del) status = fn(s.key, s.value, s.value_len);
-      // Older operations on the same key lose (s's views stay valid until s advances).
-      while (status.ok() && !heap.empty() && src[heap.front()].hint == s.hint &&
-             src[heap.front()].key == s.key) {
-        std::pop_heap(heap.begin(), heap.end(), later);
-        const size_t i = heap.back();
+    // Moves the source at the top of the heap to its next operation and restores the heap in
+    // one sift-down (a pop and a push cost about twice as much per operation merged).
+    auto advance_top = [&] {
+      if (!advance(heap.front())) {
+        heap.front() = heap.back();
         heap.pop_back();
-        if (advance(i)) {
-          heap.push_back(i);
-          std::push_heap(heap.begin(), heap.end(), later);
-        }
       }
-      if (status.ok() && advance(top)) {
-        heap.push_back(top);
-        std::push_heap(heap.begin(), heap.end(), later);
+      const size_t n = heap.size();
+      for (size_t i = 0;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && later(heap[c], heap[c + 1])) ++c;
+        if (!later(heap[i], heap[c])) break;
+        std::swap(heap[i], heap[c]);
+        i = c;
+      }
+    };
+    std::string last_key;  // of the operation just merged: older operations on it lose
+    while (status.ok() && !heap.empty()) {
+      Source& s = src[heap.front()];
+      if (!s.del) status = fn(s.key, s.value, s.value_len);
+      if (!status.ok()) break;
+      last_key.assign(s.key);
+      const uint64_t last_hint = s.hint;
+      advance_top();  // s's next key is larger: a source holds one operation per key
+      while (status.ok() && !heap.empty() && src[heap.front()].hint == last_hint &&
+             src[heap.front()].key == last_key) {
+        advance_top();
       }
     }
     return status;
