@@ -89,6 +89,20 @@ std::string_view PathOfIdPrefix(std::string_view id) {
   return colon == std::string_view::npos ? std::string_view() : id.substr(0, colon);
 }
 
+// Whether the definition `id` (`path:Qualified.Path`, maybe with "#n") is named `name` directly
+// inside a scope named `scope`: its qualified path is `scope.name` or ends with `.scope.name`.
+bool InScopeNamed(std::string_view id, std::string_view scope, std::string_view name) {
+  std::string_view qualified = id.substr(id.rfind(':') + 1);  // npos + 1 == 0: the whole id
+  qualified = qualified.substr(0, qualified.find('#'));
+  if (!qualified.ends_with(name)) return false;
+  qualified.remove_suffix(name.size());
+  if (!qualified.ends_with('.')) return false;
+  qualified.remove_suffix(1);
+  if (!qualified.ends_with(scope)) return false;
+  qualified.remove_suffix(scope.size());
+  return qualified.empty() || qualified.back() == '.';
+}
+
 Target External(std::string_view dotted) {
   Target t;
   t.kind = Target::Kind::kExternal;
@@ -138,23 +152,29 @@ const std::vector<std::string>& RepoSymbols::FilesOfModule(std::string_view modu
   return it == module_files_.end() ? kNone : it->second;
 }
 
-const std::vector<std::string>& RepoSymbols::CallablesNamed(std::string_view name) {
+const std::vector<CallableName>& RepoSymbols::CallablesNamed(std::string_view name) {
   if (!callables_built_) {
     callables_built_ = true;
     std::set<std::string, std::less<>> parsed_paths;
     for (const auto& [path, index] : parsed_) {
       parsed_paths.insert(path);
       for (const Definition& d : index.facts->definitions) {
-        if (d.label == "Function" || d.label == "Method") callables_[d.name].push_back(d.id);
+        bool is_method = d.label == "Method";
+        if (is_method || d.label == "Function") {
+          callables_[d.name].push_back({d.name, d.id, is_method});
+        }
       }
     }
     if (stored_ != nullptr) {
-      for (auto& [n, id] : stored_->CallableNames(parsed_paths)) {
-        if (modules_.find(PathOfIdPrefix(id)) != modules_.end()) callables_[n].push_back(id);
+      for (CallableName& c : stored_->CallableNames(parsed_paths)) {
+        if (modules_.find(PathOfIdPrefix(c.id)) != modules_.end()) {
+          std::string n = c.name;
+          callables_[n].push_back(std::move(c));
+        }
       }
     }
   }
-  static const std::vector<std::string> kNone;
+  static const std::vector<CallableName> kNone;
   auto it = callables_.find(name);
   return it == callables_.end() ? kNone : it->second;
 }
@@ -640,15 +660,25 @@ CallTarget Resolver::ResolveCallTarget(const FileFacts& facts, const CallFact& c
     out.resolution = std::move(resolution);
     return out;
   };
-  // Nothing resolved the call: exactly one Function/Method of the repository with its name.
+  // Nothing resolved the call: exactly one candidate of the repository with its name. Through a
+  // receiver of unknown type (`value.lower()`), the candidates are the Methods of that name and
+  // the Functions in a scope the receiver names (`geo::helper`), never a module-level Function.
   auto by_name = [&]() {
     if (parts.size() == 1 && (language == nullptr || !language->ResolvesBareCallsByName())) {
       return out;
     }
-    const std::vector<std::string>& ids = symbols_.CallablesNamed(parts.back());
-    if (ids.size() != 1) return out;
+    const std::string* only = nullptr;
+    for (const CallableName& c : symbols_.CallablesNamed(parts.back())) {
+      if (parts.size() > 1 && !c.is_method &&
+          !InScopeNamed(c.id, parts[parts.size() - 2], parts.back())) {
+        continue;
+      }
+      if (only != nullptr) return out;  // ambiguous
+      only = &c.id;
+    }
+    if (only == nullptr) return out;
     out.target.kind = Target::Kind::kDefinition;
-    out.target.id = ids[0];
+    out.target.id = *only;
     out.target.module = "";
     out.resolution = "name";
     return out;

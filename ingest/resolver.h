@@ -47,6 +47,13 @@ struct ImportBinding {
 // The bindings made by a file's imports, in source order.
 std::vector<ImportBinding> BindingsOf(const std::vector<ImportFact>& imports);
 
+// A Function or Method of the repository, as the "name" call resolution sees it.
+struct CallableName {
+  std::string name;
+  std::string id;
+  bool is_method = false;  // label Method (else Function)
+};
+
 // Symbols of files not parsed in this run (stored by an earlier ingest).
 class StoredSymbolLookup {
  public:
@@ -66,8 +73,8 @@ class StoredSymbolLookup {
     (void)class_id;
     return {};
   }
-  // (name, id) of every stored Function and Method whose file is not in `skip_paths`.
-  virtual std::vector<std::pair<std::string, std::string>> CallableNames(
+  // Every stored Function and Method whose file is not in `skip_paths`.
+  virtual std::vector<CallableName> CallableNames(
       const std::set<std::string, std::less<>>& skip_paths) {
     (void)skip_paths;
     return {};
@@ -137,9 +144,9 @@ class RepoSymbols {
   bool HasFile(std::string_view path) const { return modules_.find(path) != modules_.end(); }
   // Every file of module `module` (several in Go packages), sorted; empty when none.
   const std::vector<std::string>& FilesOfModule(std::string_view module) const;
-  // The Function and Method ids named `name` anywhere in the repository (parsed files, then
+  // The Functions and Methods named `name` anywhere in the repository (parsed files, then
   // stored ones), each once. Built on first use.
-  const std::vector<std::string>& CallablesNamed(std::string_view name);
+  const std::vector<CallableName>& CallablesNamed(std::string_view name);
 
  private:
   std::map<std::string, languages::ModuleInfo, std::less<>> modules_;  // path -> module
@@ -149,7 +156,7 @@ class RepoSymbols {
   std::map<std::string, ParsedIndex, std::less<>> parsed_;  // path -> its facts, indexed
   StringHashMap<std::vector<ImportBinding>> bindings_;      // cache
   bool callables_built_ = false;
-  StringHashMap<std::vector<std::string>> callables_;  // name -> ids
+  StringHashMap<std::vector<CallableName>> callables_;  // by name
 };
 
 // What a name resolved to.
@@ -205,8 +212,12 @@ class Resolver {
   // parameter of the caller annotated with a repository class looks `m` up on that class (both
   // "scope"). The instance names are the language's (Language::IsSelfName: Python self/cls,
   // others `this`). A Class target means construction. What none of this resolves (and is not
-  // bound by an import) resolves by name when exactly one Function or Method of the repository
-  // has the called name ("name"; bare names only when Language::ResolvesBareCallsByName).
+  // bound by an import) resolves by name when exactly one candidate of the repository has the
+  // called name ("name"; bare names only when Language::ResolvesBareCallsByName). A bare name's
+  // candidates are its Functions and Methods; a call through a receiver (`x.attr()`, x not
+  // resolved above) can only reach a Method named `attr`, or a Function the receiver names the
+  // enclosing scope of (`geo::helper` -> Function geo.helper, a namespace), never a module-level
+  // Function (`value.lower()` in `def lower(value)` is not a call of that function).
   // C++/Rust callees are read as dotted names first (`ns::f`, `Type::new`, `this->m`, `f<T>` ->
   // ns.f, Type.new, this.m, f). Unresolved callees are External nodes named as written
   // ("self.x.save", "len", "missing::x"). Bases of

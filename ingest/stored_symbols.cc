@@ -207,12 +207,12 @@ std::vector<std::pair<std::string, std::string>> StoredSymbols::QualifiedNames(
   return out;
 }
 
-std::vector<std::pair<std::string, std::string>> StoredSymbols::CallableNames(
+std::vector<CallableName> StoredSymbols::CallableNames(
     const std::set<std::string, std::less<>>& skip_paths) {
-  std::vector<std::pair<std::string, std::string>> out;
+  std::vector<CallableName> out;
   for (schema::Label label : {schema::Label::kFunction, schema::Label::kMethod}) {
     ForEachNodeOutside(label, skip_paths, [&](const storage::NodeRecord& n) {
-      out.emplace_back(StringProp(n.props, "name"), n.id);
+      out.push_back({StringProp(n.props, "name"), n.id, label == schema::Label::kMethod});
     });
   }
   return out;

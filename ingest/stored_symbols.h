@@ -35,7 +35,7 @@ class StoredSymbols final : public StoredSymbolLookup {
   // From the class's HAS_FIELD edges with inherited = false.
   std::vector<std::pair<std::string, std::string>> FieldsOf(std::string_view class_id) override;
   // From the Function and Method label scans (property `name`).
-  std::vector<std::pair<std::string, std::string>> CallableNames(
+  std::vector<CallableName> CallableNames(
       const std::set<std::string, std::less<>>& skip_paths) override;
 
   // The name of the Module the stored file `path` defines (its DEFINES_MODULE target), or

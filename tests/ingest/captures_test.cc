@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
@@ -460,6 +461,73 @@ TEST(CapturesTest, CallsResolveByUniqueNameAsALastResort) {
                      "y.shared -> external:y.shared ()",    // two: ambiguous
                      "os.unique -> external:os.unique ()",  // bound by an import
                      "unique -> external:unique ()",        // Python: bare names are builtins
+                 }));
+}
+
+// Issue 4: `value.lower()` inside `def lower(value)` (Django's defaultfilters.lower) resolved by
+// name to the function itself, a CALLS self-loop. A call through a receiver of unknown type can
+// only reach a Method of the called name (same ambiguity rule), never a module-level Function.
+TEST(CapturesTest, ReceiverCallsByNameNeverReachModuleLevelFunctions) {
+  const languages::Language& py = *languages::LanguageByName("python");
+  auto extractor = std::move(Extractor::Create(py)).value();
+  std::map<std::string, std::string> files = {
+      {"pkg/defaultfilters.py",
+       "from pkg.safestring import mark_safe\n"
+       "\n"
+       "\n"
+       "@stringfilter\n"
+       "def lower(value):\n"
+       "    \"\"\"Convert a string into all lowercase.\"\"\"\n"
+       "    return value.lower()\n"
+       "\n"
+       "\n"
+       "def title(value):\n"
+       "    t = value.title()\n"
+       "    return mark_safe(t)\n"
+       "\n"
+       "\n"
+       "def slugify(value):\n"
+       "    value.strip()\n"
+       "    return lower(value)\n"},
+      {"pkg/safestring.py",
+       "def mark_safe(s):\n"
+       "    return s\n"
+       "\n"
+       "\n"
+       "def strip(s):\n"
+       "    return s\n"},
+      {"pkg/text.py",
+       "class Truncator:\n"
+       "    def title(self):\n"
+       "        return self\n"},
+  };
+  std::map<std::string, languages::ModuleInfo> modules;
+  std::map<std::string, FileFacts> facts;
+  for (const auto& [path, text] : files) {
+    std::string module = path.substr(0, path.size() - 3);
+    std::replace(module.begin(), module.end(), '/', '.');
+    modules[path] = {module, false};
+    facts[path] = std::move(extractor->Extract(path, text, modules[path])).value();
+  }
+  RepoSymbols symbols(modules, nullptr);
+  for (const auto& [path, f] : facts) symbols.AddParsed(&f);
+  Resolver resolver(symbols);
+  const FileFacts& filters = facts["pkg/defaultfilters.py"];
+  std::vector<std::string> got;
+  for (const CallFact& call : filters.calls) {
+    CallTarget t = resolver.ResolveCall(filters, call);
+    got.push_back(filters.definitions[call.caller].name + ": " + call.callee + " -> " +
+                  t.target.id + " (" + t.resolution + ")");
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     // was pkg/defaultfilters.py:lower (name), the caller itself
+                     "lower: value.lower -> external:value.lower ()",
+                     // the only Method named `title` stays
+                     "title: value.title -> pkg/text.py:Truncator.title (name)",
+                     "title: mark_safe -> pkg/safestring.py:mark_safe (import)",
+                     // `strip` is only a module-level Function: not a candidate
+                     "slugify: value.strip -> external:value.strip ()",
+                     "slugify: lower -> pkg/defaultfilters.py:lower (exact)",
                  }));
 }
 
