@@ -17,6 +17,7 @@ namespace {
 
 ValueList ToList(const std::vector<std::string>& items) {
   ValueList out;
+  out.reserve(items.size());
   for (const std::string& s : items) out.emplace_back(s);
   return out;
 }
@@ -29,14 +30,14 @@ class ExternalNodes {
     storage::NodeFact node;
     node.id = t.id;
     node.labels = {"External"};
-    node.props["name"] = t.dotted;
+    node.props.emplace("name", t.dotted);
     node.shared = true;
     nodes_.push_back(std::move(node));
   }
   std::vector<storage::NodeFact> Take() { return std::move(nodes_); }
 
  private:
-  std::set<std::string> seen_;
+  std::unordered_set<std::string> seen_;
   std::vector<storage::NodeFact> nodes_;
 };
 
@@ -50,14 +51,17 @@ storage::NodeFact SymbolNode(const FileFacts& facts, const std::string& id,
   node.id = id;
   node.labels = {label};
   Properties& p = node.props;
-  p["name"] = name;
-  p["qualified_name"] = facts.module.name + "." + qualified_path;
-  p["path"] = facts.path;
-  p["language"] = facts.language;
-  p["start_line"] = start_line;
-  p["end_line"] = end_line;
-  p["start_byte"] = static_cast<int64_t>(start_byte);
-  p["end_byte"] = static_cast<int64_t>(end_byte);
+  p.emplace("name", name);
+  std::string qualified_name;
+  qualified_name.reserve(facts.module.name.size() + 1 + qualified_path.size());
+  qualified_name.append(facts.module.name).append(".").append(qualified_path);
+  p.emplace("qualified_name", std::move(qualified_name));
+  p.emplace("path", facts.path);
+  p.emplace("language", facts.language);
+  p.emplace("start_line", start_line);
+  p.emplace("end_line", end_line);
+  p.emplace("start_byte", static_cast<int64_t>(start_byte));
+  p.emplace("end_byte", static_cast<int64_t>(end_byte));
   return node;
 }
 
@@ -120,20 +124,20 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
     storage::NodeFact node = SymbolNode(facts, d.id, d.label, d.name, d.qualified_path,
                                         d.start_line, d.end_line, d.start_byte, d.end_byte);
     Properties& p = node.props;
-    p["signature"] = d.signature;
-    if (d.docstring) p["docstring"] = *d.docstring;
-    p["is_test"] = d.is_test;
+    p.emplace("signature", d.signature);
+    if (d.docstring) p.emplace("docstring", *d.docstring);
+    p.emplace("is_test", d.is_test);
     if (d.label == "Class") {
-      p["kind"] = d.kind;
-      p["bases"] = ToList(d.bases);
-      if (!d.implements.empty()) p["implements"] = ToList(d.implements);
+      p.emplace("kind", d.kind);
+      p.emplace("bases", ToList(d.bases));
+      if (!d.implements.empty()) p.emplace("implements", ToList(d.implements));
     } else {
-      p["params"] = ToList(d.params);
-      if (d.return_type) p["return_type"] = *d.return_type;
-      p["is_async"] = d.is_async;
+      p.emplace("params", ToList(d.params));
+      if (d.return_type) p.emplace("return_type", *d.return_type);
+      p.emplace("is_async", d.is_async);
     }
-    p["decorators"] = ToList(d.decorators);
-    for (const std::string& m : d.modifiers) p["is_" + m] = true;
+    p.emplace("decorators", ToList(d.decorators));
+    for (const std::string& m : d.modifiers) p["is_" + m] = true;  // may override is_test/is_async
     batch.nodes.push_back(std::move(node));
 
     if (!d.receiver.empty()) {
@@ -260,34 +264,50 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
     }
   }
 
-  // Calls: one edge per (caller, callee), at the first call site, with the number of sites.
+  // Calls: one edge per (caller, callee), at the first call site, with the number of sites, in
+  // the order of first sites. (A definition's id is unique in its file, so the caller's index
+  // stands for its id; the hashed keys view into `call_edges`, reserved: never reallocated.)
   struct CallEdge {
+    int caller = -1;
+    std::string target;
     int line = 0, col = 0;
     int64_t count = 0;
     std::string resolution;
   };
-  std::map<std::pair<std::string, std::string>, CallEdge> calls;
-  std::vector<std::pair<std::string, std::string>> call_order;
+  std::vector<CallEdge> call_edges;
+  call_edges.reserve(facts.calls.size());
+  struct CallKeyHash {
+    size_t operator()(const std::pair<int, std::string_view>& k) const {
+      return std::hash<std::string_view>()(k.second) * 31 + static_cast<size_t>(k.first);
+    }
+  };
+  std::unordered_map<std::pair<int, std::string_view>, size_t, CallKeyHash> call_index;
+  call_index.reserve(facts.calls.size());
   for (const CallFact& call : facts.calls) {
     CallTarget t = resolver.ResolveCall(facts, call);
     externals.Add(t.target);
-    std::pair key{facts.definitions[call.caller].id, t.target.id};
-    CallEdge& e = calls[key];
-    if (e.count++ == 0) {
-      e.line = call.line;
-      e.col = call.col;
-      e.resolution = t.resolution.empty() ? "none" : t.resolution;
-      call_order.push_back(key);
+    auto found = call_index.find(std::pair<int, std::string_view>(call.caller, t.target.id));
+    if (found != call_index.end()) {
+      ++call_edges[found->second].count;
+      continue;
     }
+    CallEdge& e = call_edges.emplace_back();
+    e.caller = call.caller;
+    e.target = std::move(t.target.id);
+    e.line = call.line;
+    e.col = call.col;
+    e.count = 1;
+    e.resolution = t.resolution.empty() ? "none" : std::move(t.resolution);
+    call_index.emplace(std::pair<int, std::string_view>(e.caller, e.target), call_edges.size() - 1);
   }
-  for (const auto& key : call_order) {
-    const CallEdge& e = calls[key];
+  for (CallEdge& e : call_edges) {
     Properties props;
-    props["line"] = e.line;
-    props["col"] = e.col;
-    props["count"] = e.count;
-    props["resolution"] = e.resolution;
-    batch.edges.push_back({key.first, "CALLS", key.second, std::move(props)});
+    props.emplace("col", e.col);
+    props.emplace("count", e.count);
+    props.emplace("line", e.line);
+    props.emplace("resolution", std::move(e.resolution));
+    batch.edges.push_back(
+        {facts.definitions[e.caller].id, "CALLS", std::move(e.target), std::move(props)});
   }
 
   // USES: a function reads a module variable of its file it does not bind locally (parameters

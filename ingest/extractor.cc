@@ -149,11 +149,18 @@ std::string WithoutArguments(std::string callee) {
   return callee;
 }
 
-// Removes all whitespace: dotted names may be written as `a . b`.
+bool IsCompactedAway(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\\';
+}
+
+// Removes all whitespace: dotted names may be written as `a . b`. (Most names have none: they
+// are copied whole.)
 std::string Compact(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\\') out.push_back(c);
+  size_t first = 0;
+  while (first < s.size() && !IsCompactedAway(s[first])) ++first;
+  std::string out(s.substr(0, first));
+  for (size_t i = first; i < s.size(); ++i) {
+    if (!IsCompactedAway(s[i])) out.push_back(s[i]);
   }
   return out;
 }
@@ -165,6 +172,7 @@ template <typename Key, typename T>
 class FirstByKey {
  public:
   void emplace(Key key, T value) { items_.emplace_back(std::move(key), std::move(value)); }
+  void clear() { items_.clear(); }  // keeps the capacity
   void Sort() {
     std::stable_sort(items_.begin(), items_.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -564,9 +572,13 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
   std::optional<TSNode> module_doc;
   std::optional<TSNode> module_name;
   // Call sites by (start, end) byte -> (node, whole invocation captured).
-  FirstByKey<std::pair<uint32_t, uint32_t>, std::pair<TSNode, bool>> calls;
+  // (The two lists a file fills most are kept per thread with their capacity: regrowing them
+  // from empty for every file moved their items several times.)
+  thread_local FirstByKey<std::pair<uint32_t, uint32_t>, std::pair<TSNode, bool>> calls;
+  calls.clear();
   std::map<uint32_t, std::pair<TSNode, TSNode>> receiver_impls;  // by start: (type, interface)
-  FirstByKey<std::pair<uint32_t, int>, TSNode> accesses;         // by (start byte, role)
+  thread_local FirstByKey<std::pair<uint32_t, int>, TSNode> accesses;  // by (start byte, role)
+  accesses.clear();
 
   ts_query_cursor_exec(cursor.get(), query_, root);
   TSQueryMatch match;
@@ -777,7 +789,10 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
       }
     }
   };
-  std::unordered_map<std::string, int> repeats;  // qualified_path -> occurrences so far
+  // qualified_path -> occurrences so far; the keys view into facts.definitions (reserved above:
+  // never reallocated here).
+  std::unordered_map<std::string_view, int> repeats;
+  repeats.reserve(ordered.size());
   int overload_run = -1;  // the definition a run of overload signatures is merged into
   for (const PendingDef* pending : ordered) {
     Definition d;
@@ -822,8 +837,11 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
       d.kind = in_class ? "method" : "function";
       overload_run = static_cast<int>(facts.definitions.size());
     }
-    int n = ++repeats[d.qualified_path];
-    d.id = std::string(path) + ":" + d.qualified_path + (n > 1 ? "#" + std::to_string(n) : "");
+    auto seen = repeats.find(d.qualified_path);
+    int n = seen == repeats.end() ? 1 : seen->second + 1;
+    d.id.reserve(path.size() + 1 + d.qualified_path.size());
+    d.id.append(path).append(":").append(d.qualified_path);
+    if (n > 1) d.id.append("#").append(std::to_string(n));
     if (IsClassKind(d.kind)) {
       d.label = "Class";
     } else if (d.kind == "method" || !d.receiver.empty() || in_class) {
@@ -871,6 +889,11 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
     d.is_test = language_.IsTest(test_kind, d.name, path);
     index_of[pending->node.id] = static_cast<int>(facts.definitions.size());
     facts.definitions.push_back(std::move(d));
+    if (seen == repeats.end()) {
+      repeats.emplace(facts.definitions.back().qualified_path, 1);
+    } else {
+      seen->second = n;
+    }
   }
 
   for (const auto& [start, impl] : receiver_impls) {

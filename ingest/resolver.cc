@@ -22,6 +22,18 @@ std::vector<std::string> SplitDots(std::string_view s) {
   }
 }
 
+// SplitDots as views into `s`.
+std::vector<std::string_view> SplitDotViews(std::string_view s) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (true) {
+    size_t pos = s.find('.', start);
+    out.push_back(s.substr(start, pos == std::string_view::npos ? pos : pos - start));
+    if (pos == std::string_view::npos) return out;
+    start = pos + 1;
+  }
+}
+
 std::string JoinDots(const std::vector<std::string>& parts, size_t begin, size_t end) {
   std::string out;
   for (size_t i = begin; i < end; ++i) {
@@ -650,7 +662,7 @@ CallTarget Resolver::ResolveCallTarget(const FileFacts& facts, const CallFact& c
       call.caller >= static_cast<int>(facts.definitions.size())) {
     return out;
   }
-  std::vector<std::string> parts = SplitDots(callee);
+  const std::vector<std::string_view> parts = SplitDotViews(callee);  // views into `callee`
   const Definition& caller = facts.definitions[call.caller];
   const languages::Language* language = languages::LanguageByName(facts.language);
   auto found = [&](std::string id, std::string resolution) {
@@ -716,7 +728,7 @@ CallTarget Resolver::ResolveCallTarget(const FileFacts& facts, const CallFact& c
 
   // Enclosing function scopes (class bodies are not visible from methods), then the module.
   const RepoSymbols::ParsedIndex* index = symbols_.IndexOf(facts);
-  auto lookup = [&facts, index](const std::string& qualified) -> const std::string* {
+  auto lookup = [&facts, index](std::string_view qualified) -> const std::string* {
     if (index != nullptr) {
       if (auto d = index->definition_by_path.find(qualified);
           d != index->definition_by_path.end()) {
@@ -762,16 +774,17 @@ CallTarget Resolver::ResolveCallTarget(const FileFacts& facts, const CallFact& c
     }
   }
 
-  // Imports, then wildcard imports.
-  std::string tail = JoinDots(parts, 1, parts.size());
-  std::vector<std::string> wildcards;
+  // Imports, then wildcard imports. (The cached bindings stay in place while resolving.)
+  std::string_view tail =
+      parts.size() > 1 ? std::string_view(callee).substr(parts[0].size() + 1) : std::string_view();
+  std::vector<const std::string*> wildcards;
   const ImportBinding* bound = nullptr;  // the last binding of the name wins
   for (const ImportBinding& b : symbols_.Bindings(facts.path)) {
-    if (b.name == "*") wildcards.push_back(b.target);
+    if (b.name == "*") wildcards.push_back(&b.target);
     if (b.name == parts[0]) bound = &b;
   }
   if (bound != nullptr) {
-    Target t = Resolve(tail.empty() ? bound->target : bound->target + "." + tail, 0);
+    Target t = Resolve(tail.empty() ? bound->target : bound->target + "." + std::string(tail), 0);
     if (t.kind == Target::Kind::kDefinition) {
       out.target = std::move(t);
       out.resolution = "import";
@@ -780,8 +793,8 @@ CallTarget Resolver::ResolveCallTarget(const FileFacts& facts, const CallFact& c
     }
     return out;
   }
-  for (const std::string& w : wildcards) {
-    Target via = Resolve(w + "." + callee, 0);
+  for (const std::string* w : wildcards) {
+    Target via = Resolve(*w + "." + callee, 0);
     if (via.kind == Target::Kind::kDefinition) {
       out.target = std::move(via);
       out.resolution = "import";

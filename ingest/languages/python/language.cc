@@ -290,12 +290,17 @@ class PythonLanguage final : public Language {
   // pytest conventions: test files (tests/ or test/ folders, test_*.py, *_test.py, conftest.py),
   // test functions (test, test_*, testX...), test classes (Test*).
   bool IsTest(std::string_view kind, std::string_view name, std::string_view path) const override {
-    std::vector<std::string_view> parts = Split(path, '/');
-    std::string_view file = parts.back();
+    size_t slash = path.rfind('/');
+    std::string_view file = slash == std::string_view::npos ? path : path.substr(slash + 1);
     bool test_file = file.starts_with("test_") || file.ends_with("_test.py") ||
                      file == "conftest.py" || file == "test.py";
-    for (size_t i = 0; i + 1 < parts.size(); ++i)
-      test_file = test_file || parts[i] == "tests" || parts[i] == "test";
+    // The folders on the way (every part before the file name).
+    for (size_t start = 0; !test_file && slash != std::string_view::npos && start <= slash;) {
+      size_t end = path.find('/', start);
+      std::string_view folder = path.substr(start, end - start);
+      test_file = folder == "tests" || folder == "test";
+      start = end + 1;
+    }
     if (test_file || kind == "file") return test_file;
     if (kind == "class") return name.starts_with("Test");
     if (!name.starts_with("test")) return false;
