@@ -63,13 +63,10 @@ std::optional<DocLink> DocLinker::Link(const docs::DocMention& mention, const Fi
 std::optional<std::string> DocLinker::UniqueSuffix(const std::string& name) {
   if (!loaded_) {
     loaded_ = true;
-    QualifiedNames names = load_names_();
-    by_last_.reserve(names.size());
-    for (auto& [qn, id] : names) {
-      std::string_view last = LastComponent(qn);
-      auto it = by_last_.find(last);
-      if (it == by_last_.end()) it = by_last_.try_emplace(std::string(last)).first;
-      it->second.emplace_back(std::move(qn), std::move(id));
+    names_ = load_names_();
+    by_last_.reserve(names_.size());
+    for (size_t i = 0; i < names_.size(); ++i) {
+      by_last_[LastComponent(names_[i].first)].push_back(static_cast<uint32_t>(i));
     }
   }
   if (auto memo = suffix_memo_.find(name); memo != suffix_memo_.end()) return memo->second;
@@ -78,7 +75,8 @@ std::optional<std::string> DocLinker::UniqueSuffix(const std::string& name) {
     if (it == by_last_.end()) return std::nullopt;
     const std::string* found = nullptr;
     std::string suffix = "." + name;
-    for (const auto& [qn, id] : it->second) {
+    for (uint32_t i : it->second) {
+      const auto& [qn, id] = names_[i];
       if (qn == name || qn.ends_with(suffix)) {
         if (found != nullptr && *found != id) return std::nullopt;  // ambiguous
         found = &id;
@@ -92,13 +90,16 @@ std::optional<std::string> DocLinker::UniqueSuffix(const std::string& name) {
 
 void AppendQualifiedNames(const FileFacts& facts, const std::string& module_id,
                           QualifiedNames* out) {
+  auto qualified = [&facts](const std::string& path) {
+    std::string name;
+    name.reserve(facts.module.name.size() + 1 + path.size());
+    name.append(facts.module.name).append(".").append(path);
+    return name;
+  };
   out->emplace_back(facts.module.name, module_id);
-  for (const Definition& d : facts.definitions) {
-    out->emplace_back(facts.module.name + "." + d.qualified_path, d.id);
-  }
-  for (const Member& m : facts.members) {
-    out->emplace_back(facts.module.name + "." + m.qualified_path, m.id);
-  }
+  for (const Definition& d : facts.definitions)
+    out->emplace_back(qualified(d.qualified_path), d.id);
+  for (const Member& m : facts.members) out->emplace_back(qualified(m.qualified_path), m.id);
 }
 
 storage::FactBatch BuildDocBatch(const std::string& path, const docs::DocFacts& doc,

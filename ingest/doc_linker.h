@@ -18,11 +18,13 @@
 //
 // Thread-safety: not thread-safe (the Resolver and the lazily built suffix index).
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -58,8 +60,9 @@ class DocLinker {
   Resolver& resolver_;
   std::function<QualifiedNames()> load_names_;
   bool loaded_ = false;
-  // last name component -> (qualified name, id)
-  StringHashMap<std::vector<std::pair<std::string, std::string>>> by_last_;
+  QualifiedNames names_;  // as loaded
+  // last name component (a view into names_) -> positions in names_, in load order
+  std::unordered_map<std::string_view, std::vector<uint32_t>> by_last_;
   // UniqueSuffix's answers by name (the index never changes once loaded; docstrings mention the
   // same names over and over, and a common last component has a long list to scan).
   StringHashMap<std::optional<std::string>> suffix_memo_;

@@ -479,6 +479,11 @@ Result<IngestReport> IngestPathImpl(storage::GraphStore& store, std::string_view
   Resolver resolver(symbols);
   DocLinker linker(resolver, [&] {
     QualifiedNames names = stored.QualifiedNames(parsed_code);
+    size_t count = names.size();
+    for (const FileJob& job : jobs) {
+      count += 1 + job.facts.definitions.size() + job.facts.members.size();
+    }
+    names.reserve(count);
     for (const FileJob& job : jobs) {
       if (job.outcome == FileJob::Outcome::kParsed && !job.is_doc) {
         AppendQualifiedNames(job.facts, symbols.ModuleId(job.path), &names);

@@ -550,15 +550,18 @@ std::optional<std::string> Resolver::FindMember(std::string_view class_id, std::
                                                 int depth) {
   size_t colon = class_id.rfind(':');
   if (colon == std::string_view::npos || depth > kMaxReexportHops) return std::nullopt;
-  std::string path(class_id.substr(0, colon));
-  std::string qualified(class_id.substr(colon + 1));
+  std::string_view path = class_id.substr(0, colon);
+  std::string_view qualified = class_id.substr(colon + 1);
   qualified = qualified.substr(0, qualified.find('#'));
-  if (auto id = symbols_.FindDefinition(path, qualified + "." + std::string(name))) return id;
+  std::string member;  // the member's qualified path
+  member.reserve(qualified.size() + 1 + name.size());
+  member.append(qualified).append(".").append(name);
+  if (auto id = symbols_.FindDefinition(path, member)) return id;
   // Methods attached by a receiver in other files of the class's module (Go packages).
   if (auto module = ModuleOfPath(path)) {
     for (const std::string& other : symbols_.FilesOfModule(*module)) {
       if (other == path) continue;
-      if (auto id = symbols_.FindDefinition(other, qualified + "." + std::string(name))) return id;
+      if (auto id = symbols_.FindDefinition(other, member)) return id;
     }
   }
   const Definition* d = ParsedDefinition(class_id);
