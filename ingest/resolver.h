@@ -179,8 +179,9 @@ struct CallTarget {
   // "exact": a definition of the same file named at module level; "scope": an enclosing
   // function's nested definition, or `self.m` / `cls.m` found on the caller's class or its bases
   // in the repository; "import": through the file's imports; "name": nothing above resolved it,
-  // but exactly one Function or Method of the repository has the called name (the last part of
-  // `x.foo`); "" when unresolved (External).
+  // but exactly one candidate of the repository has the called name (the last part of `x.foo`;
+  // through a receiver only Methods, or Functions of a scope the receiver names: ResolveCall);
+  // "" when unresolved (External).
   std::string resolution;
 };
 
