@@ -280,6 +280,15 @@ class Snapshot {
   // error shows in cursor->status(). Costs a few index seeks per node yielded.
   virtual std::unique_ptr<NodeCursor> ScanPathLabel(std::string_view path, LabelId label) = 0;
 
+  // The number of neighbours ExpandNeighbors(nodes, dir, type) would yield for each node (added
+  // in session 7 for the query engine's count-only expansions: count(*) over a last hop needs
+  // the degrees, not the neighbours): on success (*degrees)[i] == offsets[i + 1] - offsets[i] of
+  // that call, i.e. the visible edges of nodes[i] in `dir` (of `type` if given; kBoth counts a
+  // self-loop twice); 0 for absent nodes. *degrees is resized to nodes.size(). Served without
+  // reading the neighbours when the adjacency index is in use. IOError/Corruption on failure.
+  virtual Status Degrees(const std::vector<NodeKey>& nodes, Direction dir,
+                         std::optional<EdgeTypeId> type, std::vector<uint64_t>* degrees);
+
  protected:
   Snapshot() = default;
 };

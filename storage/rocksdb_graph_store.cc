@@ -821,6 +821,10 @@ struct AdjacencySlot {
   std::optional<uint64_t> declined;             // GUARDED_BY(mu); over budget at this version
   bool building = false;                        // GUARDED_BY(mu)
   std::atomic<uint64_t> last_used{0};           // AdjacencyIndexer's epoch at the last index hit
+  // The graph's id as GetSnapshot looked it up at version graph_id_version (a version names one
+  // state of the graph, CreateGraph and DropGraph included), reused by later snapshots of it.
+  std::optional<uint64_t> graph_id_version;  // GUARDED_BY(mu)
+  GraphId graph_id = 0;                      // GUARDED_BY(mu)
 };
 
 // Marks a graph as being written for its lifetime (see AdjacencySlot::seq).
@@ -1552,6 +1556,21 @@ class SnapshotImpl final : public Snapshot {
       neighbors->insert(neighbors->end(), found.begin() + static_cast<ptrdiff_t>(found_start[d]),
                         found.begin() + static_cast<ptrdiff_t>(found_start[d + 1]));
       offsets->push_back(neighbors->size());
+    }
+    return Status::OK();
+  }
+
+  Status Degrees(const std::vector<NodeKey>& nodes, Direction dir, std::optional<EdgeTypeId> type,
+                 std::vector<uint64_t>* degrees) override {
+    const AdjacencyIndex* index = Index();
+    if (index == nullptr) return Snapshot::Degrees(nodes, dir, type, degrees);
+    degrees->assign(nodes.size(), 0);
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      for (int d = 0; d < 2; ++d) {
+        if (d == 0 ? dir == Direction::kIn : dir == Direction::kOut) continue;
+        auto [lo, hi] = index->Range(d, nodes[i], type);
+        (*degrees)[i] += hi - lo;
+      }
     }
     return Status::OK();
   }
@@ -4111,10 +4130,22 @@ Result<std::unique_ptr<Snapshot>> RocksGraphStore::GetSnapshot(std::string_view 
   const uint64_t v1 = slot ? slot->seq.load() : 1;
   auto ctx = std::make_shared<const ReadContext>(db_, cfs_);
   const uint64_t v2 = slot ? slot->seq.load() : 1;
-  KG_ASSIGN_OR_RETURN(std::optional<GraphId> g, LookupGraph(graph, ctx->Options().snapshot));
-  if (!g) return Status::NotFound("graph '" + std::string(graph) + "' not found");
   std::optional<uint64_t> version;
   if (v1 == v2 && v1 % 2 == 0) version = v1;
+  std::optional<GraphId> g;
+  if (slot && version) {
+    std::lock_guard<std::mutex> lock(slot->mu);
+    if (slot->graph_id_version == version) g = slot->graph_id;
+  }
+  if (!g) {
+    KG_ASSIGN_OR_RETURN(g, LookupGraph(graph, ctx->Options().snapshot));
+    if (!g) return Status::NotFound("graph '" + std::string(graph) + "' not found");
+    if (slot && version) {
+      std::lock_guard<std::mutex> lock(slot->mu);
+      slot->graph_id_version = version;
+      slot->graph_id = *g;
+    }
+  }
   if (!slot && adj_->enabled()) slot = adj_->Slot(graph, true);  // for the next snapshot
   return std::unique_ptr<Snapshot>(std::make_unique<SnapshotImpl>(
       ctx, *g, std::string(graph), adj_.get(), std::move(slot), version));
@@ -4979,4 +5010,20 @@ bool SnapshotUsesAdjacencyIndex(Snapshot& snapshot) {
 }
 
 }  // namespace test_hooks
+}  // namespace kg::storage
+
+namespace kg::storage {
+
+// The general Degrees: the neighbour lists' lengths (implementations override it where they can
+// count without reading the neighbours).
+Status Snapshot::Degrees(const std::vector<NodeKey>& nodes, Direction dir,
+                         std::optional<EdgeTypeId> type, std::vector<uint64_t>* degrees) {
+  std::vector<NodeKey> neighbors;
+  std::vector<size_t> offsets;
+  KG_RETURN_IF_ERROR(ExpandNeighbors(nodes, dir, type, &neighbors, &offsets));
+  degrees->assign(nodes.size(), 0);
+  for (size_t i = 0; i < nodes.size(); ++i) (*degrees)[i] = offsets[i + 1] - offsets[i];
+  return Status::OK();
+}
+
 }  // namespace kg::storage
