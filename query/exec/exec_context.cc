@@ -58,6 +58,17 @@ bool ExecContext::CountEdge() {
   return true;
 }
 
+uint64_t ExecContext::CountEdges(uint64_t n) {
+  if (stopped_) return 0;
+  // edges_visited_ <= max_expansions: CountEdge and this never pass it.
+  const uint64_t left = static_cast<uint64_t>(options_.max_expansions - edges_visited_);
+  const uint64_t visited = std::min(n, left);
+  edges_visited_ += static_cast<int64_t>(visited);
+  stats_.edges_expanded += visited;
+  if (n > left) stopped_ = true;
+  return visited;
+}
+
 Result<const storage::NodeRecord*> ExecContext::GetNode(storage::NodeKey key) {
   auto it = nodes_.find(key);
   if (it != nodes_.end()) return it->second.get();

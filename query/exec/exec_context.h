@@ -55,6 +55,9 @@ class ExecContext {
   Status CheckDeadline();
   // Counts one visited edge; false (and stopped()) when max_expansions is exceeded.
   bool CountEdge();
+  // CountEdge() n times: the number of those edges visited before the limit (n, or fewer when
+  // max_expansions is exceeded, which stops the context like CountEdge()).
+  uint64_t CountEdges(uint64_t n);
   bool stopped() const { return stopped_; }
 
   // The node with `key`. The pointer is valid until the next GetNode or Prefetch call.

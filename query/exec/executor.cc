@@ -1,6 +1,8 @@
 #include "query/exec/executor.h"
 
+#include <algorithm>
 #include <chrono>
+
 #include "query/exec/exec_context.h"
 
 #include "query/exec/physical_aggregate.h"
@@ -37,6 +39,15 @@ class ProfiledOperator : public PhysicalOperator {
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (more.ok() && *more) ++p.rows;
     return more;
+  }
+  Result<uint64_t> CountRows() override {
+    const auto start = std::chrono::steady_clock::now();
+    Result<uint64_t> n = inner_->CountRows();
+    OperatorProfile& p = (*profile_)[index_];
+    p.time_ms +=
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (n.ok()) p.rows += *n;
+    return n;
   }
 
  private:
@@ -144,6 +155,12 @@ Result<QueryResult> Execute(const plan::LogicalPlan& plan, storage::GraphStore& 
                       BuildPhysical(*plan.root, plan.num_slots, ctx, nullptr,
                                     plan.query->profile ? &result.profile : nullptr));
   result.columns = plan.columns;
+  // A computed value in a slot output once is moved out of the row (the row is not read again).
+  std::vector<bool> output_once(plan.output_slots.size());
+  for (size_t i = 0; i < output_once.size(); ++i) {
+    output_once[i] =
+        std::count(plan.output_slots.begin(), plan.output_slots.end(), plan.output_slots[i]) == 1;
+  }
   Row row;
   KG_RETURN_IF_ERROR(ctx.CheckDeadline());
   while (true) {
@@ -158,8 +175,13 @@ Result<QueryResult> Execute(const plan::LogicalPlan& plan, storage::GraphStore& 
     }
     ValueList out;
     out.reserve(plan.output_slots.size());
-    for (int slot : plan.output_slots) {
-      KG_ASSIGN_OR_RETURN(Value v, ctx.ToValue(row[static_cast<size_t>(slot)]));
+    for (size_t i = 0; i < plan.output_slots.size(); ++i) {
+      Entity& entity = row[static_cast<size_t>(plan.output_slots[i])];
+      if (Value* computed = std::get_if<Value>(&entity); computed != nullptr && output_once[i]) {
+        out.push_back(std::move(*computed));
+        continue;
+      }
+      KG_ASSIGN_OR_RETURN(Value v, ctx.ToValue(entity));
       out.push_back(std::move(v));
     }
     result.rows.push_back(std::move(out));

@@ -1,5 +1,7 @@
 #include "query/exec/physical_aggregate.h"
 
+#include <algorithm>
+
 #include "query/exec/expression_evaluator.h"
 
 namespace kg::query::exec {
@@ -17,6 +19,19 @@ PhysicalAggregate::Accumulators PhysicalAggregate::NewAccumulators() const {
 }
 
 Status PhysicalAggregate::Consume() {
+  // Only count(*) without keys: the number of input rows is the whole result; the child counts
+  // them (without building them where it can, e.g. a last hop summing degrees).
+  const bool count_only =
+      op_.key_slots.empty() && !op_.aggregates.empty() &&
+      std::all_of(op_.aggregates.begin(), op_.aggregates.end(), [](const auto* agg) {
+        return agg->kind == functions::AggregateKind::kCountStar && agg->arg == nullptr;
+      });
+  if (count_only) {
+    KG_ASSIGN_OR_RETURN(const uint64_t n, child_->CountRows());
+    row_count_ = static_cast<int64_t>(n);
+    groups_.emplace(std::vector<Entity>{}, Accumulators{});
+    return Status::OK();
+  }
   Row row;
   // Without keys every row folds into the one group: no key to build or look up per row.
   auto only = groups_.end();
@@ -68,7 +83,8 @@ Result<bool> PhysicalAggregate::Next(Row* row) {
     (*row)[static_cast<size_t>(op_.key_slots[i])] = next_->first[i];
   }
   for (size_t i = 0; i < op_.aggregates.size(); ++i) {
-    (*row)[static_cast<size_t>(op_.aggregates[i]->slot)] = next_->second[i]->Finish();
+    (*row)[static_cast<size_t>(op_.aggregates[i]->slot)] =
+        row_count_ ? Value(*row_count_) : next_->second[i]->Finish();
   }
   ++next_;
   return true;

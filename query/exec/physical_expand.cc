@@ -19,6 +19,13 @@ PhysicalExpand::PhysicalExpand(ExecContext& ctx, const plan::LogicalExpand& op,
     if (op.direction != storage::Direction::kBoth && op.direction != d) continue;
     for (const auto& t : types) legs_.push_back(Leg{d, t});
   }
+  std::vector<storage::EdgeTypeId> sorted = op.types;
+  std::sort(sorted.begin(), sorted.end());
+  const bool distinct_types = std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
+  list_walk_ = op.var_length && op.rel_unused && !op.rel_bound && !op.frontier &&
+               (op.rel_properties == nullptr || op.rel_properties->empty()) &&
+               op.unique_with.empty() && op.direction != storage::Direction::kBoth &&
+               distinct_types;
 }
 
 void PhysicalExpand::KeySet::Clear() {
@@ -77,8 +84,69 @@ Result<bool> PhysicalExpand::StartInput() {
     KG_RETURN_IF_ERROR(Reach(node->key));
     return true;
   }
+  if (list_walk_) {
+    list_stack_.clear();
+    list_.clear();
+    if (op_.max_hops >= 1) KG_RETURN_IF_ERROR(PushListFrame(node->key));
+    return true;
+  }
   if (op_.max_hops >= 1) stack_.push_back(Frame{node->key, 0, nullptr});
   return true;
+}
+
+Status PhysicalExpand::PushListFrame(storage::NodeKey node) {
+  ListFrame frame;
+  frame.node = node;
+  frame.begin = frame.pos = frame.loaded = list_.size();
+  one_key_.assign(1, node);
+  for (const Leg& leg : legs_) {
+    KG_RETURN_IF_ERROR(ctx_.snapshot().ExpandNeighbors(one_key_, leg.direction, leg.type,
+                                                       &walk_neighbors_, &walk_offsets_));
+    list_.insert(list_.end(), walk_neighbors_.begin(), walk_neighbors_.end());
+  }
+  frame.end = list_.size();
+  list_stack_.push_back(frame);
+  return Status::OK();
+}
+
+Result<bool> PhysicalExpand::NextOfListWalk(Row* row) {
+  while (!list_stack_.empty()) {
+    if (ctx_.stopped()) return false;
+    const size_t depth = list_stack_.size() - 1;
+    ListFrame& top = list_stack_.back();
+    if (top.pos == top.end) {
+      list_.resize(top.begin);
+      list_stack_.pop_back();
+      continue;
+    }
+    const size_t at = top.pos++;
+    if (!ctx_.CountEdge()) return false;
+    KG_RETURN_IF_ERROR(ctx_.Tick());
+    // Relationship uniqueness: the same node's list at the same position is the same edge.
+    const size_t index = at - top.begin;
+    bool used = false;
+    for (size_t i = 0; i < depth && !used; ++i) {
+      const ListFrame& f = list_stack_[i];
+      used = f.node == top.node && f.pos - 1 - f.begin == index;
+    }
+    if (used) continue;
+    const storage::NodeKey neighbour = list_[at];
+    if (op_.prefetch_targets && at >= top.loaded) {
+      const size_t n = std::min(kPrefetchWindow, top.end - at);
+      top.loaded = at + n;
+      KG_RETURN_IF_ERROR(ctx_.Prefetch(list_.data() + at, n));
+    }
+    const int64_t length = static_cast<int64_t>(depth) + 1;
+    if (length < op_.max_hops) {
+      KG_RETURN_IF_ERROR(PushListFrame(neighbour));  // invalidates `top`
+    }
+    if (length >= op_.min_hops && TargetAllowed(neighbour)) {
+      Emit(row, neighbour);
+      return true;
+    }
+  }
+  have_input_ = false;
+  return false;
 }
 
 Status PhysicalExpand::Reach(storage::NodeKey start) {
@@ -326,6 +394,86 @@ Result<bool> PhysicalExpand::Next(Row* row) {
       KG_ASSIGN_OR_RETURN(have_input_, StartInput());
       continue;
     }
+    KG_ASSIGN_OR_RETURN(bool emitted, NextOfInput(row));
+    if (emitted) return true;
+  }
+}
+
+bool PhysicalExpand::CountsByDegree() const {
+  return op_.batched && op_.rel_unused && !op_.to_bound;
+}
+
+Result<uint64_t> PhysicalExpand::CountRows() {
+  // Only from the start of the stream (nothing pulled yet), for a batched last hop whose rows
+  // carry nothing but the input row and the target: the rows of an input row are then its
+  // neighbours, so their number is its degree.
+  if (!CountsByDegree() || have_input_ || !batch_rows_.empty() || child_done_) {
+    return PhysicalOperator::CountRows();
+  }
+  std::optional<storage::EdgeTypeId> type;
+  if (!op_.any_type) type = op_.types[0];
+  uint64_t count = 0;
+  Row input;  // reused: its slots are assigned in place
+  std::vector<storage::NodeKey> keys;
+  std::vector<uint64_t> degrees;
+  // Per input row of a batch as NextBatched sees it: its index in keys (npos: does not expand)
+  // and, for a row whose earlier relationships could be edges of this hop, the row itself.
+  constexpr size_t kNone = static_cast<size_t>(-1);
+  std::vector<size_t> index;
+  std::vector<std::pair<size_t, Row>> reuse;  // (position in the batch, row)
+  Row scratch;
+  while (!child_done_ && !ctx_.stopped()) {
+    // As FillBatch: up to kBatchRows input rows, then one read for all their nodes.
+    keys.clear();
+    index.clear();
+    reuse.clear();
+    while (index.size() < kBatchRows) {
+      KG_ASSIGN_OR_RETURN(bool more, child_->Next(&input));
+      if (!more) {
+        child_done_ = true;
+        break;
+      }
+      KG_ASSIGN_OR_RETURN(std::optional<storage::NodeKey> from,
+                          ctx_.NodeKeyOf(input[static_cast<size_t>(op_.from_slot)]));
+      if (!from) {
+        index.push_back(kNone);
+      } else if (MayReuseEdge(input, *from)) {
+        input[static_cast<size_t>(op_.from_slot)] = NodeRef{*from};
+        reuse.emplace_back(index.size(), input);
+        index.push_back(kNone);
+      } else {
+        index.push_back(keys.size());
+        keys.push_back(*from);
+      }
+      if (ctx_.stopped()) break;
+    }
+    KG_RETURN_IF_ERROR(ctx_.snapshot().Degrees(keys, op_.direction, type, &degrees));
+    size_t next_reuse = 0;
+    for (size_t i = 0; i < index.size() && !ctx_.stopped(); ++i) {
+      if (next_reuse < reuse.size() && reuse[next_reuse].first == i) {
+        // Exactly as the rows would be made: the unbatched walk, which skips the reused edge.
+        input_ = std::move(reuse[next_reuse++].second);
+        KG_ASSIGN_OR_RETURN(have_input_, StartInput());
+        while (have_input_) {
+          KG_ASSIGN_OR_RETURN(bool emitted, NextOfInput(&scratch));
+          if (!emitted) break;
+          ++count;
+          KG_RETURN_IF_ERROR(ctx_.Tick());
+        }
+        have_input_ = false;
+        continue;
+      }
+      if (index[i] == kNone) continue;
+      count += ctx_.CountEdges(degrees[index[i]]);
+      KG_RETURN_IF_ERROR(ctx_.Tick());
+    }
+  }
+  return count;
+}
+
+Result<bool> PhysicalExpand::NextOfInput(Row* row) {
+  while (true) {
+    if (ctx_.stopped()) return false;
     if (pending_zero_length_) {
       pending_zero_length_ = false;
       const storage::NodeKey start =
@@ -344,11 +492,12 @@ Result<bool> PhysicalExpand::Next(Row* row) {
         return true;
       }
       have_input_ = false;
-      continue;
+      return false;
     }
+    if (list_walk_) return NextOfListWalk(row);
     if (stack_.empty()) {
       have_input_ = false;
-      continue;
+      return false;
     }
     Frame& top = stack_.back();
     storage::EdgeRecord edge;

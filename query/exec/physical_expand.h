@@ -15,6 +15,13 @@
 // nodes expanded with one Snapshot::ExpandNeighbors call; output order is the same as unbatched.
 // A row whose earlier relationships could be the same edge (same endpoint and type) is expanded
 // unbatched, so relationship uniqueness stays exact.
+// List walk: a variable-length expansion whose relationships are not read (rel_unused, no
+// property map, no earlier relationships to stay distinct from, one direction, distinct types)
+// walks neighbour lists instead of edge cursors: each node expanded gets its neighbours of every
+// leg with one Snapshot::ExpandNeighbors call per leg, in the order the cursors yield them, so
+// paths are emitted in the same (depth-first) order. An edge is then named by its node and its
+// position in that node's list (in one direction an edge is in exactly one node's list once),
+// which is all relationship uniqueness along the path needs.
 // Prefetch (LogicalExpand::prefetch_targets): the targets about to be emitted get their
 // projections loaded kPrefetchWindow at a time (ExecContext::Prefetch): frontier and batched
 // modes from their neighbour lists, the walk from the neighbours of each node it expands.
@@ -31,6 +38,13 @@ class PhysicalExpand : public PhysicalOperator {
   // `op` must outlive this operator.
   PhysicalExpand(ExecContext& ctx, const plan::LogicalExpand& op, PhysicalOperatorPtr child);
   Result<bool> Next(Row* row) override;
+  // Count-only (count(*) right above): a batched expansion whose relationship is unused and
+  // whose target is not bound counts each input row's rows as the degree of its node
+  // (Snapshot::Degrees, one read per batch); a row whose earlier relationships could be edges
+  // of this hop (relationship uniqueness, e.g. a self-loop walked by the hop before) is counted
+  // by the unbatched walk, as its rows would be made. Edges count against max_expansions as the
+  // rows would (ExecContext::CountEdges). Anything else counts the rows Next() yields.
+  Result<uint64_t> CountRows() override;
 
  private:
   struct Leg {
@@ -46,6 +60,10 @@ class PhysicalExpand : public PhysicalOperator {
 
   // Starts the walk for a freshly pulled input row. false when the row cannot expand.
   Result<bool> StartInput();
+  // The next row of the input row being expanded (input_); false when it has no more (then
+  // have_input_ is false) or the context stopped.
+  Result<bool> NextOfInput(Row* row);
+  bool CountsByDegree() const;
   // Batched mode: emits the next row into *row (kEmitted), or hands the next input row to the
   // unbatched walk in input_ (kUnbatched), or reports the end of the input (kEnd).
   enum class BatchStep { kEmitted, kUnbatched, kEnd };
@@ -57,6 +75,9 @@ class PhysicalExpand : public PhysicalOperator {
   Result<bool> NextEdge(Frame* frame, storage::EdgeRecord* edge, storage::NodeKey* neighbour);
   Result<bool> EdgeAllowed(const storage::EdgeRecord& edge);
   bool TargetAllowed(storage::NodeKey node) const;
+  // List walk: the next row of input_ (see NextOfInput); PushListFrame loads `node`'s list.
+  Result<bool> NextOfListWalk(Row* row);
+  Status PushListFrame(storage::NodeKey node);
   // Frontier mode: fills reach_ with the targets reachable from `start` in 1..max_hops hops.
   Status Reach(storage::NodeKey start);
   void Emit(Row* row, storage::NodeKey target);
@@ -103,6 +124,17 @@ class PhysicalExpand : public PhysicalOperator {
   };
   KeySet seen_;
   std::vector<storage::NodeKey> frontier_, next_frontier_;
+  // List walk state: the frames from the start node to the node being expanded; frame i's
+  // neighbours are list_[begin, end), list_[pos - 1] is the edge the path took from it (for
+  // every frame but the top) and list_[.., loaded) have their projections prefetched.
+  struct ListFrame {
+    storage::NodeKey node = 0;
+    size_t begin = 0, end = 0, pos = 0, loaded = 0;
+  };
+  bool list_walk_ = false;
+  std::vector<ListFrame> list_stack_;
+  std::vector<storage::NodeKey> list_;
+  std::vector<storage::NodeKey> one_key_;  // ExpandNeighbors' argument
   // Prefetch state: how far reach_ / neighbors_ are loaded; the walk's scratch lists.
   size_t reach_loaded_ = 0, neighbors_loaded_ = 0;
   std::vector<storage::NodeKey> walk_neighbors_;

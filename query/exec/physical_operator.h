@@ -25,6 +25,20 @@ class PhysicalOperator {
 
   virtual Result<bool> Next(Row* row) = 0;
 
+  // Pulls the rest of the stream and returns how many rows Next() would have yielded, with the
+  // same errors, limits and early stop (count(*) needs the number, not the rows). Operators that
+  // can count without building their rows override it.
+  virtual Result<uint64_t> CountRows() {
+    Row row;
+    uint64_t n = 0;
+    while (true) {
+      KG_ASSIGN_OR_RETURN(bool more, Next(&row));
+      if (!more) return n;
+      ++n;
+      KG_RETURN_IF_ERROR(ctx_.Tick());
+    }
+  }
+
  protected:
   ExecContext& ctx_;
 };

@@ -1,6 +1,8 @@
 #include "query/exec/physical_sort.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 
 #include "query/exec/expression_evaluator.h"
 #include "query/functions/order.h"
@@ -16,18 +18,23 @@ Status PhysicalSort::Consume() {
     KG_ASSIGN_OR_RETURN(bool more, child_->Next(&row));
     if (!more) break;
     KG_RETURN_IF_ERROR(ctx_.Tick());
-    Keyed keyed;
-    keyed.keys.reserve(op_.keys.size());
     for (const auto* key : op_.keys) {
       KG_ASSIGN_OR_RETURN(Value v, Evaluate(*key->expr, row, ctx_));
-      keyed.keys.push_back(std::move(v));
+      keys_.push_back(std::move(v));
     }
-    keyed.row = std::move(row);
-    rows_.push_back(std::move(keyed));
+    rows_.push_back(std::move(row));
   }
-  std::stable_sort(rows_.begin(), rows_.end(), [this](const Keyed& a, const Keyed& b) {
-    for (size_t i = 0; i < op_.keys.size(); ++i) {
-      int c = functions::OrderCompare(a.keys[i], b.keys[i]);
+  if (rows_.size() > std::numeric_limits<uint32_t>::max()) {
+    return Status::ResourceExhausted("ORDER BY over more than 2^32 rows");
+  }
+  order_.resize(rows_.size());
+  for (size_t i = 0; i < order_.size(); ++i) order_[i] = static_cast<uint32_t>(i);
+  const size_t n = op_.keys.size();
+  std::stable_sort(order_.begin(), order_.end(), [this, n](uint32_t a, uint32_t b) {
+    const Value* ka = &keys_[a * n];
+    const Value* kb = &keys_[b * n];
+    for (size_t i = 0; i < n; ++i) {
+      int c = functions::OrderCompare(ka[i], kb[i]);
       if (c != 0) return op_.keys[i]->descending ? c > 0 : c < 0;
     }
     return false;
@@ -41,7 +48,7 @@ Result<bool> PhysicalSort::Next(Row* row) {
     consumed_ = true;
   }
   if (next_ >= rows_.size()) return false;
-  *row = std::move(rows_[next_++].row);
+  *row = std::move(rows_[order_[next_++]]);
   return true;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // PhysicalSort: executes LogicalSort. Consumes its input on the first Next(), evaluates the
 // sort keys once per row, sorts stably by Cypher's global order (functions/order.h: nulls
-// last ascending, first descending), then emits.
+// last ascending, first descending), then emits. The keys are kept in one flat list and an
+// index permutation is sorted (no row is moved until it is emitted).
 
 #include <vector>
 
@@ -17,16 +18,14 @@ class PhysicalSort : public PhysicalOperator {
   Result<bool> Next(Row* row) override;
 
  private:
-  struct Keyed {
-    std::vector<Value> keys;
-    Row row;
-  };
   Status Consume();
 
   const plan::LogicalSort& op_;
   PhysicalOperatorPtr child_;
   bool consumed_ = false;
-  std::vector<Keyed> rows_;
+  std::vector<Row> rows_;
+  std::vector<Value> keys_;      // row i's keys: keys_[i * op_.keys.size() ...]
+  std::vector<uint32_t> order_;  // row indexes in sorted order
   size_t next_ = 0;
 };
 
