@@ -1,9 +1,10 @@
 // bench/query/query_loop: runs one query many times against an existing store, for profiling
 // (perf record) and per-query CPU figures without the SQLite side or graph loading.
 //
-// Usage: query_loop --db DIR --graph NAME --runs N QUERY
+// Usage: query_loop --db DIR --graph NAME --runs N [--print] QUERY
 //   DIR is a RocksDB store folder (e.g. the gen_db a `query_bench --reuse --dir D` run left in
-//   D). Prints the row count and the p50 wall and mean thread-CPU microseconds per query.
+//   D). Prints the row count and the p50 wall and mean thread-CPU microseconds per query; with
+//   --print also the rows of the last run, one per line (e.g. to diff two builds' results).
 
 #include <time.h>
 
@@ -36,6 +37,7 @@ int Die(const std::string& what) {
 int main(int argc, char** argv) {
   std::string db, graph = "gen", query;
   int runs = 1000;
+  bool print = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--db" && i + 1 < argc) {
@@ -44,12 +46,14 @@ int main(int argc, char** argv) {
       graph = argv[++i];
     } else if (a == "--runs" && i + 1 < argc) {
       runs = std::atoi(argv[++i]);
+    } else if (a == "--print") {
+      print = true;
     } else {
       query = a;
     }
   }
   if (db.empty() || query.empty() || runs < 1) {
-    return Die("usage: query_loop --db DIR [--graph NAME] [--runs N] QUERY");
+    return Die("usage: query_loop --db DIR [--graph NAME] [--runs N] [--print] QUERY");
   }
   kg::storage::Options options;
   options.create_if_missing = false;
@@ -60,6 +64,7 @@ int main(int argc, char** argv) {
   if (!index.ok()) return Die(index.status().ToString());
   std::vector<double> wall;
   size_t rows = 0;
+  kg::query::QueryResult last;
   const double cpu0 = ThreadCpuUs();
   for (int i = 0; i < runs; ++i) {
     const auto a = std::chrono::steady_clock::now();
@@ -67,10 +72,16 @@ int main(int argc, char** argv) {
     const auto b = std::chrono::steady_clock::now();
     if (!r.ok()) return Die(r.status().ToString());
     rows = r->rows.size();
+    if (print && i + 1 == runs) last = std::move(r).value();
     wall.push_back(std::chrono::duration<double, std::micro>(b - a).count());
   }
   const double cpu = (ThreadCpuUs() - cpu0) / runs;
   std::sort(wall.begin(), wall.end());
+  for (const auto& row : last.rows) {
+    std::string line;
+    for (const auto& v : row) line += (line.empty() ? "" : "\t") + v.DebugString();
+    std::printf("%s\n", line.c_str());
+  }
   std::printf("rows %zu  p50 %.2f us  cpu %.2f us/query  (%d runs)\n", rows, wall[wall.size() / 2],
               cpu, runs);
   return 0;
