@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 
 #include "query/exec/expression_evaluator.h"
@@ -19,15 +20,29 @@ Status PhysicalSort::Consume() {
     if (!more) break;
     KG_RETURN_IF_ERROR(ctx_.Tick());
     for (const auto* key : op_.keys) {
-      KG_ASSIGN_OR_RETURN(Value v, Evaluate(*key->expr, row, ctx_));
+      const bind::BoundExpr& e = *key->expr;
+      // A returned column (the common key): its computed value, as Evaluate would copy it.
+      if (e.kind == bind::BoundExprKind::kSlot && e.slot >= 0 &&
+          static_cast<size_t>(e.slot) < row.size()) {
+        if (const Value* v = std::get_if<Value>(&row[static_cast<size_t>(e.slot)])) {
+          keys_.push_back(*v);
+          continue;
+        }
+      }
+      KG_ASSIGN_OR_RETURN(Value v, Evaluate(e, row, ctx_));
       keys_.push_back(std::move(v));
     }
-    rows_.push_back(std::move(row));
+    // The row's entities are moved into one flat list; `row` keeps its buffer for the next row.
+    starts_.push_back(entities_.size());
+    entities_.insert(entities_.end(), std::make_move_iterator(row.begin()),
+                     std::make_move_iterator(row.end()));
   }
-  if (rows_.size() > std::numeric_limits<uint32_t>::max()) {
+  const size_t rows = starts_.size();
+  starts_.push_back(entities_.size());
+  if (rows > std::numeric_limits<uint32_t>::max()) {
     return Status::ResourceExhausted("ORDER BY over more than 2^32 rows");
   }
-  order_.resize(rows_.size());
+  order_.resize(rows);
   for (size_t i = 0; i < order_.size(); ++i) order_[i] = static_cast<uint32_t>(i);
   const size_t n = op_.keys.size();
   std::stable_sort(order_.begin(), order_.end(), [this, n](uint32_t a, uint32_t b) {
@@ -47,8 +62,10 @@ Result<bool> PhysicalSort::Next(Row* row) {
     KG_RETURN_IF_ERROR(Consume());
     consumed_ = true;
   }
-  if (next_ >= rows_.size()) return false;
-  *row = std::move(rows_[order_[next_++]]);
+  if (next_ >= order_.size()) return false;
+  const uint32_t i = order_[next_++];
+  row->assign(std::make_move_iterator(entities_.begin() + static_cast<ptrdiff_t>(starts_[i])),
+              std::make_move_iterator(entities_.begin() + static_cast<ptrdiff_t>(starts_[i + 1])));
   return true;
 }
 

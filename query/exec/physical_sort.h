@@ -2,7 +2,8 @@
 // PhysicalSort: executes LogicalSort. Consumes its input on the first Next(), evaluates the
 // sort keys once per row, sorts stably by Cypher's global order (functions/order.h: nulls
 // last ascending, first descending), then emits. The keys are kept in one flat list and an
-// index permutation is sorted (no row is moved until it is emitted).
+// index permutation is sorted; rows are kept in one flat list of entities (no row is moved until
+// it is emitted).
 
 #include <vector>
 
@@ -23,8 +24,11 @@ class PhysicalSort : public PhysicalOperator {
   const plan::LogicalSort& op_;
   PhysicalOperatorPtr child_;
   bool consumed_ = false;
-  std::vector<Row> rows_;
-  std::vector<Value> keys_;      // row i's keys: keys_[i * op_.keys.size() ...]
+  // Row i is entities_[starts_[i] .. starts_[i + 1]) (one buffer for all rows: no allocation per
+  // row) with keys keys_[i * op_.keys.size() ...].
+  std::vector<Entity> entities_;
+  std::vector<size_t> starts_;
+  std::vector<Value> keys_;
   std::vector<uint32_t> order_;  // row indexes in sorted order
   size_t next_ = 0;
 };
