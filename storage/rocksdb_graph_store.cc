@@ -825,7 +825,18 @@ struct AdjacencySlot {
   // state of the graph, CreateGraph and DropGraph included), reused by later snapshots of it.
   std::optional<uint64_t> graph_id_version;  // GUARDED_BY(mu)
   GraphId graph_id = 0;                      // GUARDED_BY(mu)
+  // The read context (RocksDB snapshot and its pooled iterators) of a snapshot taken at version
+  // context_version: later snapshots of the same version share it for up to kShareReadContextFor
+  // (every key a Snapshot reads belongs to its graph, and the graph has not changed since), so
+  // they skip taking a RocksDB snapshot and creating iterators. Bounded in time so that an old
+  // RocksDB snapshot does not keep other graphs' overwritten data alive for long; and every write
+  // of any graph drops all shared contexts (AdjacencyIndexer::DropReadContexts), so that an old
+  // RocksDB snapshot never pins data a write made obsolete.
+  std::shared_ptr<const ReadContext> context;             // GUARDED_BY(mu)
+  uint64_t context_version = 0;                           // GUARDED_BY(mu)
+  std::chrono::steady_clock::time_point context_created;  // GUARDED_BY(mu)
 };
+constexpr std::chrono::milliseconds kShareReadContextFor{1000};
 
 // Marks a graph as being written for its lifetime (see AdjacencySlot::seq).
 class GraphWriteFence {
@@ -881,6 +892,13 @@ class AdjacencyIndexer {
       if (slot->index) total += slot->index->bytes;
     }
     return total;
+  }
+  // Drops every slot's shared read context (see AdjacencySlot::context).
+  void DropReadContexts() {
+    for (const auto& slot : AllSlots()) {
+      std::lock_guard<std::mutex> lock(slot->mu);
+      slot->context.reset();
+    }
   }
   std::vector<std::shared_ptr<AdjacencySlot>> AllSlots() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -2771,7 +2789,13 @@ class RocksGraphStore final : public GraphStore {
   Result<uint64_t> CountGraphKeys(GraphId g);
   AdjacencyIndexer* adjacency() const { return adj_.get(); }
   // Marks graph `name` as being written until the fence is destroyed (see AdjacencySlot).
-  GraphWriteFence Fence(std::string_view name) { return GraphWriteFence(adj_->Slot(name, true)); }
+  GraphWriteFence Fence(std::string_view name) {
+    GraphWriteFence fence(adj_->Slot(name, true));
+    // Shared read contexts pin RocksDB snapshots: not across writes. After the fence, so that
+    // none of the graph's old version is stored again (GetSnapshot re-checks the version).
+    adj_->DropReadContexts();
+    return fence;
+  }
 
  private:
   RocksGraphStore() = default;
@@ -4128,6 +4152,24 @@ Result<std::unique_ptr<Snapshot>> RocksGraphStore::GetSnapshot(std::string_view 
   // no write of the graph was in progress or happened in between (see AdjacencySlot).
   std::shared_ptr<AdjacencySlot> slot = adj_->enabled() ? adj_->Slot(graph, false) : nullptr;
   const uint64_t v1 = slot ? slot->seq.load() : 1;
+  if (slot && v1 % 2 == 0) {
+    // The graph is as it was when the shared read context was made: read through it.
+    const auto now = std::chrono::steady_clock::now();
+    std::shared_ptr<const ReadContext> shared;
+    GraphId g = 0;
+    {
+      std::lock_guard<std::mutex> lock(slot->mu);
+      if (slot->context && slot->context_version == v1 && slot->graph_id_version == v1 &&
+          now - slot->context_created < kShareReadContextFor) {
+        shared = slot->context;
+        g = slot->graph_id;
+      }
+    }
+    if (shared) {
+      return std::unique_ptr<Snapshot>(std::make_unique<SnapshotImpl>(
+          std::move(shared), g, std::string(graph), adj_.get(), std::move(slot), v1));
+    }
+  }
   auto ctx = std::make_shared<const ReadContext>(db_, cfs_);
   const uint64_t v2 = slot ? slot->seq.load() : 1;
   std::optional<uint64_t> version;
@@ -4144,6 +4186,14 @@ Result<std::unique_ptr<Snapshot>> RocksGraphStore::GetSnapshot(std::string_view 
       std::lock_guard<std::mutex> lock(slot->mu);
       slot->graph_id_version = version;
       slot->graph_id = *g;
+    }
+  }
+  if (slot && version) {
+    std::lock_guard<std::mutex> lock(slot->mu);
+    if (slot->seq.load() == *version) {  // else a write began: do not share this context
+      slot->context = ctx;
+      slot->context_version = *version;
+      slot->context_created = std::chrono::steady_clock::now();
     }
   }
   if (!slot && adj_->enabled()) slot = adj_->Slot(graph, true);  // for the next snapshot

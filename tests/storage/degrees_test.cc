@@ -2,10 +2,12 @@
 // and each type filter, the degree equals the length of the node's ExpandNeighbors list; on a
 // graph with self-loops, parallel edges, several types and a dangling edge, served both by the
 // adjacency index and by RocksDB (index disabled). Also: snapshots taken after a graph is dropped
-// and re-created read the new graph (GetSnapshot reuses the graph id per graph version).
+// and re-created read the new graph (GetSnapshot reuses the graph id per graph version), and
+// snapshots sharing one read context still each see their own state.
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -148,6 +150,59 @@ TEST(DegreesTest, SnapshotsFollowDropAndCreate) {
   auto count = (*other)->CountNodes();
   ASSERT_TRUE(count.ok());
   EXPECT_EQ(*count, 0u);
+}
+
+// Snapshots of an unchanged graph share one read context (AdjacencySlot::context): each still
+// sees exactly its graph's state when it was taken, across writes of that graph and of others.
+TEST(SharedReadContextTest, SnapshotsSeeTheirOwnState) {
+  TempDir dir;
+  auto opened = GraphStore::Open(dir.sub("db"), testing::FastOptions());
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  GraphStore& store = **opened;
+  ASSERT_TRUE(store.CreateGraph("g").ok());
+  ASSERT_TRUE(store.CreateGraph("h").ok());
+  ASSERT_TRUE(store.ApplyBatch("g", Graph()).ok());
+  auto count = [](Snapshot& s) {
+    auto n = s.CountNodes();
+    EXPECT_TRUE(n.ok());
+    return n.ok() ? *n : 0;
+  };
+  std::vector<std::unique_ptr<Snapshot>> before;
+  for (int i = 0; i < 4; ++i) {  // the first ones make the slot and the shared context
+    auto snap = store.GetSnapshot("g");
+    ASSERT_TRUE(snap.ok());
+    EXPECT_EQ(count(**snap), 4u);
+    before.push_back(std::move(snap).value());
+  }
+  FactBatch more;
+  more.nodes.push_back(Sym("e", "Function", {}));
+  ASSERT_TRUE(store.ApplyBatch("g", more).ok());
+  FactBatch other;
+  other.nodes.push_back(Sym("x", "Function", {}));
+  ASSERT_TRUE(store.ApplyBatch("h", other).ok());
+  for (int i = 0; i < 4; ++i) {
+    auto snap = store.GetSnapshot("g");
+    ASSERT_TRUE(snap.ok());
+    EXPECT_EQ(count(**snap), 5u);
+    auto e = (*snap)->FindNode("e");
+    ASSERT_TRUE(e.ok());
+    EXPECT_TRUE(e->has_value());
+    auto h = store.GetSnapshot("h");
+    ASSERT_TRUE(h.ok());
+    EXPECT_EQ(count(**h), 1u);
+  }
+  for (auto& snap : before) {
+    EXPECT_EQ(count(*snap), 4u);
+    auto e = snap->FindNode("e");
+    ASSERT_TRUE(e.ok());
+    EXPECT_FALSE(e->has_value());
+    auto cursor = snap->ScanAll();  // pooled iterators of a shared context
+    NodeKey k = 0;
+    int n = 0;
+    while (cursor->Next(&k)) ++n;
+    EXPECT_TRUE(cursor->status().ok());
+    EXPECT_EQ(n, 4);
+  }
 }
 
 }  // namespace
