@@ -69,9 +69,20 @@ uint64_t ExecContext::CountEdges(uint64_t n) {
   return visited;
 }
 
+void ExecContext::ClearNodes() {
+  nodes_.clear();
+  last_node_ = nullptr;
+}
+
 Result<const storage::NodeRecord*> ExecContext::GetNode(storage::NodeKey key) {
+  // Rows read several properties of one node in a row: the last record found is kept at hand.
+  if (key == last_key_ && last_node_ != nullptr) return last_node_;
   auto it = nodes_.find(key);
-  if (it != nodes_.end()) return it->second.get();
+  if (it != nodes_.end()) {
+    last_key_ = key;
+    last_node_ = it->second.get();
+    return last_node_;
+  }
   std::shared_ptr<const storage::NodeRecord> shared;
   if (state_) shared = NodeCache::Default().Find(*state_, key);
   if (shared == nullptr) {
@@ -83,7 +94,7 @@ Result<const storage::NodeRecord*> ExecContext::GetNode(storage::NodeKey key) {
     shared = std::make_shared<const storage::NodeRecord>(std::move(*record));
     if (state_) NodeCache::Default().Insert(*state_, key, shared);
   }
-  if (nodes_.size() >= kMaxCachedNodes) nodes_.clear();
+  if (nodes_.size() >= kMaxCachedNodes) ClearNodes();
   return nodes_.emplace(key, std::move(shared)).first->second.get();
 }
 
@@ -127,14 +138,15 @@ Status ExecContext::Prefetch(const storage::NodeKey* keys, size_t n) {
 
 Status ExecContext::PrefetchShared() {
   NodeCache& cache = NodeCache::Default();
-  if (nodes_.size() + fetch_keys_.size() > kMaxCachedNodes) nodes_.clear();
+  if (nodes_.size() + fetch_keys_.size() > kMaxCachedNodes) ClearNodes();
   miss_keys_.clear();
-  for (storage::NodeKey key : fetch_keys_) {
-    NodeCache::RecordPtr record = cache.Find(*state_, key);
-    if (record == nullptr) {
-      miss_keys_.push_back(key);
+  found_.assign(fetch_keys_.size(), nullptr);
+  cache.FindMany(*state_, fetch_keys_.data(), fetch_keys_.size(), found_.data());
+  for (size_t i = 0; i < fetch_keys_.size(); ++i) {
+    if (found_[i] == nullptr) {
+      miss_keys_.push_back(fetch_keys_[i]);
     } else {
-      nodes_.emplace(key, std::move(record));
+      nodes_.emplace(fetch_keys_[i], std::move(found_[i]));
     }
   }
   if (miss_keys_.empty()) return Status::OK();

@@ -117,6 +117,9 @@ class ExecContext {
 
   const std::optional<storage::Snapshot::StateToken> state_;  // snapshot_.State()
   std::unordered_map<storage::NodeKey, std::shared_ptr<const storage::NodeRecord>> nodes_;
+  void ClearNodes();                                // nodes_.clear() and forgets the last node
+  storage::NodeKey last_key_ = 0;                   // GetNode's last record found in nodes_
+  const storage::NodeRecord* last_node_ = nullptr;  // (nodes_ keeps it alive)
   std::vector<std::string> projection_;  // always holds kUserIdProperty when it holds "id"
   int id_index_ = -1, user_id_index_ = -1;
   std::unordered_map<storage::NodeKey, Projected> projected_;
@@ -126,6 +129,7 @@ class ExecContext {
   std::vector<std::vector<storage::LabelId>> fetch_labels_;
   std::vector<std::optional<std::vector<Value>>> fetch_values_;
   std::vector<storage::NodeKey> miss_keys_;  // PrefetchShared scratch
+  std::vector<std::shared_ptr<const storage::NodeRecord>> found_;
   std::vector<std::optional<storage::NodeRecord>> miss_records_;
   std::unordered_map<storage::LabelId, std::string> label_names_;
   std::unordered_map<storage::EdgeTypeId, std::string> type_names_;

@@ -1,6 +1,7 @@
 #include "query/exec/node_cache.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace kg::query::exec {
 
@@ -16,6 +17,30 @@ NodeCache::RecordPtr NodeCache::Find(const Token& token, storage::NodeKey key) {
   std::lock_guard<std::mutex> lock(shard.mu);
   auto it = shard.map.find(Key{token.instance, token.version, key});
   return it == shard.map.end() ? nullptr : it->second;
+}
+
+void NodeCache::FindMany(const Token& token, const storage::NodeKey* keys, size_t n,
+                         RecordPtr* out) {
+  // The positions of keys[] grouped by shard (counting sort), then one lock per shard.
+  std::array<uint32_t, kShards + 1> start{};
+  for (size_t i = 0; i < n; ++i) ++start[ShardIndex(keys[i]) + 1];
+  for (size_t s = 0; s < kShards; ++s) start[s + 1] += start[s];
+  std::vector<uint32_t> order(n);
+  std::array<uint32_t, kShards> fill{};
+  for (size_t i = 0; i < n; ++i) {
+    const size_t s = ShardIndex(keys[i]);
+    order[start[s] + fill[s]++] = static_cast<uint32_t>(i);
+  }
+  for (size_t s = 0; s < kShards; ++s) {
+    if (start[s] == start[s + 1]) continue;
+    Shard& shard = shards_[s];
+    std::lock_guard<std::mutex> lock(shard.mu);
+    for (uint32_t j = start[s]; j < start[s + 1]; ++j) {
+      const uint32_t i = order[j];
+      auto it = shard.map.find(Key{token.instance, token.version, keys[i]});
+      out[i] = it == shard.map.end() ? nullptr : it->second;
+    }
+  }
 }
 
 void NodeCache::Insert(const Token& token, storage::NodeKey key, RecordPtr record) {

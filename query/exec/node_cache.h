@@ -36,6 +36,8 @@ class NodeCache {
 
   // The record of node `key` at state `token`, or null.
   RecordPtr Find(const Token& token, storage::NodeKey key);
+  // Find for keys[0..n): out[i] is the record of keys[i] or null. Locks each shard once.
+  void FindMany(const Token& token, const storage::NodeKey* keys, size_t n, RecordPtr* out);
   // Stores `record` (of node `key` at state `token`).
   void Insert(const Token& token, storage::NodeKey key, RecordPtr record);
   void Clear();
@@ -59,7 +61,10 @@ class NodeCache {
     Token newest;                                     // GUARDED_BY(mu); the latest state inserted
   };
   static constexpr size_t kShards = 16;
-  Shard& ShardOf(storage::NodeKey key) { return shards_[(key * 0x9E3779B97F4A7C15ull) >> 60]; }
+  static size_t ShardIndex(storage::NodeKey key) {
+    return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> 60);
+  }
+  Shard& ShardOf(storage::NodeKey key) { return shards_[ShardIndex(key)]; }
 
   const size_t per_shard_;
   std::array<Shard, kShards> shards_;

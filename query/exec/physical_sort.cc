@@ -32,13 +32,18 @@ Status PhysicalSort::Consume() {
       KG_ASSIGN_OR_RETURN(Value v, Evaluate(e, row, ctx_));
       keys_.push_back(std::move(v));
     }
-    // The row's entities are moved into one flat list; `row` keeps its buffer for the next row.
-    starts_.push_back(entities_.size());
-    entities_.insert(entities_.end(), std::make_move_iterator(row.begin()),
-                     std::make_move_iterator(row.end()));
+    // The row's entities are moved into the current chunk; `row` keeps its buffer for the next
+    // row. A full chunk is never grown (that would move every entity in it): a new one starts.
+    if (chunks_.empty() || chunks_.back().capacity() - chunks_.back().size() < row.size()) {
+      chunks_.emplace_back().reserve(std::max(kChunkEntities, row.size()));
+    }
+    std::vector<Entity>& chunk = chunks_.back();
+    where_.push_back(Where{static_cast<uint32_t>(chunks_.size() - 1),
+                           static_cast<uint32_t>(chunk.size()), static_cast<uint32_t>(row.size())});
+    chunk.insert(chunk.end(), std::make_move_iterator(row.begin()),
+                 std::make_move_iterator(row.end()));
   }
-  const size_t rows = starts_.size();
-  starts_.push_back(entities_.size());
+  const size_t rows = where_.size();
   if (rows > std::numeric_limits<uint32_t>::max()) {
     return Status::ResourceExhausted("ORDER BY over more than 2^32 rows");
   }
@@ -49,7 +54,13 @@ Status PhysicalSort::Consume() {
     const Value* ka = &keys_[a * n];
     const Value* kb = &keys_[b * n];
     for (size_t i = 0; i < n; ++i) {
-      int c = functions::OrderCompare(ka[i], kb[i]);
+      int c = 0;
+      if (ka[i].is_int() && kb[i].is_int()) {  // OrderCompare of two integers, without the ranks
+        const int64_t x = ka[i].as_int(), y = kb[i].as_int();
+        c = x < y ? -1 : (y < x ? 1 : 0);
+      } else {
+        c = functions::OrderCompare(ka[i], kb[i]);
+      }
       if (c != 0) return op_.keys[i]->descending ? c > 0 : c < 0;
     }
     return false;
@@ -63,9 +74,10 @@ Result<bool> PhysicalSort::Next(Row* row) {
     consumed_ = true;
   }
   if (next_ >= order_.size()) return false;
-  const uint32_t i = order_[next_++];
-  row->assign(std::make_move_iterator(entities_.begin() + static_cast<ptrdiff_t>(starts_[i])),
-              std::make_move_iterator(entities_.begin() + static_cast<ptrdiff_t>(starts_[i + 1])));
+  const Where& w = where_[order_[next_++]];
+  auto begin = chunks_[w.chunk].begin() + static_cast<ptrdiff_t>(w.offset);
+  row->assign(std::make_move_iterator(begin),
+              std::make_move_iterator(begin + static_cast<ptrdiff_t>(w.size)));
   return true;
 }
 

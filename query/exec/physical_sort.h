@@ -2,8 +2,8 @@
 // PhysicalSort: executes LogicalSort. Consumes its input on the first Next(), evaluates the
 // sort keys once per row, sorts stably by Cypher's global order (functions/order.h: nulls
 // last ascending, first descending), then emits. The keys are kept in one flat list and an
-// index permutation is sorted; rows are kept in one flat list of entities (no row is moved until
-// it is emitted).
+// index permutation is sorted; rows are kept in chunks of entities (no row is moved until it is
+// emitted).
 
 #include <vector>
 
@@ -24,10 +24,14 @@ class PhysicalSort : public PhysicalOperator {
   const plan::LogicalSort& op_;
   PhysicalOperatorPtr child_;
   bool consumed_ = false;
-  // Row i is entities_[starts_[i] .. starts_[i + 1]) (one buffer for all rows: no allocation per
-  // row) with keys keys_[i * op_.keys.size() ...].
-  std::vector<Entity> entities_;
-  std::vector<size_t> starts_;
+  // Row i is where_[i].size entities of chunks_[where_[i].chunk] from where_[i].offset (a few
+  // large buffers for all rows: no allocation per row), with keys keys_[i * op_.keys.size() ...].
+  struct Where {
+    uint32_t chunk, offset, size;
+  };
+  static constexpr size_t kChunkEntities = 1024;
+  std::vector<std::vector<Entity>> chunks_;
+  std::vector<Where> where_;
   std::vector<Value> keys_;
   std::vector<uint32_t> order_;  // row indexes in sorted order
   size_t next_ = 0;
