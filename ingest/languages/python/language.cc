@@ -148,7 +148,9 @@ std::string Unescape(std::string_view s) {
 
 // str.expandtabs(8).
 std::string ExpandTabs(std::string_view s) {
+  if (s.find('\t') == std::string_view::npos) return std::string(s);
   std::string out;
+  out.reserve(s.size());
   size_t col = 0;
   for (char c : s) {
     if (c == '\t') {
@@ -166,22 +168,22 @@ std::string ExpandTabs(std::string_view s) {
 // inspect.cleandoc.
 std::string CleanDoc(std::string_view doc) {
   std::string expanded = ExpandTabs(doc);
-  std::vector<std::string> lines;
-  for (std::string_view line : Split(expanded, '\n')) lines.emplace_back(line);
+  std::vector<std::string_view> lines = Split(expanded, '\n');  // views into `expanded`
   size_t margin = SIZE_MAX;
   for (size_t i = 1; i < lines.size(); ++i) {
     size_t content = LStrip(lines[i]).size();
     if (content) margin = std::min(margin, lines[i].size() - content);
   }
-  if (!lines.empty()) lines[0] = std::string(LStrip(lines[0]));
+  if (!lines.empty()) lines[0] = LStrip(lines[0]);
   if (margin != SIZE_MAX) {
     for (size_t i = 1; i < lines.size(); ++i)
-      lines[i] = lines[i].size() > margin ? lines[i].substr(margin) : std::string();
+      lines[i] = lines[i].size() > margin ? lines[i].substr(margin) : std::string_view();
   }
   while (!lines.empty() && lines.back().empty()) lines.pop_back();
   size_t first = 0;
   while (first < lines.size() && lines[first].empty()) ++first;
   std::string out;
+  out.reserve(expanded.size());
   for (size_t i = first; i < lines.size(); ++i) {
     if (i > first) out.push_back('\n');
     out += lines[i];
