@@ -25,7 +25,13 @@ void NodeCache::FindMany(const Token& token, const storage::NodeKey* keys, size_
   std::array<uint32_t, kShards + 1> start{};
   for (size_t i = 0; i < n; ++i) ++start[ShardIndex(keys[i]) + 1];
   for (size_t s = 0; s < kShards; ++s) start[s + 1] += start[s];
-  std::vector<uint32_t> order(n);
+  std::array<uint32_t, 256> small;  // Prefetch windows fit: no allocation
+  std::vector<uint32_t> large;
+  uint32_t* order = small.data();
+  if (n > small.size()) {
+    large.resize(n);
+    order = large.data();
+  }
   std::array<uint32_t, kShards> fill{};
   for (size_t i = 0; i < n; ++i) {
     const size_t s = ShardIndex(keys[i]);
