@@ -9,7 +9,6 @@ namespace {
 // Writes each record as one line to an ostream.
 class StreamObserver : public SynthObserver {
  public:
-  explicit StreamObserver(std::ostream& out) : out_(out) {}
   void OnProgress(uint64_t, uint64_t) override {}
   Status OnRecord(std::string_view line) override {
     buffer_.append(line);
@@ -20,7 +19,6 @@ class StreamObserver : public SynthObserver {
   const std::string& buffer() const { return buffer_; }
 
  private:
-  std::ostream& out_;
   std::string buffer_;  // written only on success, so nothing is written on error
 };
 
@@ -40,7 +38,7 @@ Result<SynthSummary> RunSynth(storage::GraphStore& store, std::string_view graph
   // The simple form keeps its original contract: positives only, exact dedup only.
   spec.negatives = false;
   spec.near_dedup.enabled = false;
-  StreamObserver observer(out);
+  StreamObserver observer;
   KG_ASSIGN_OR_RETURN(nlohmann::json job, RunSynthJob(store, graph, spec, &observer));
   out << observer.buffer();
   out.flush();
