@@ -1702,22 +1702,7 @@ struct GraphWriteState {
 // overwrites keep their meaning). The rest of a bulk load goes through the normal write path.
 class SideTables {
  public:
-  static bool Takes(Cf c) {
-    switch (c) {
-      case Cf::kLabelIndex:
-      case Cf::kLabelName:
-      case Cf::kLabelNameCi:
-      case Cf::kFileTexts:
-      case Cf::kQualifiedName:
-      case Cf::kQualifiedNameRev:
-      case Cf::kPathIndex:
-      case Cf::kLineIndex:
-      case Cf::kNameTrigrams:
-        return true;
-      default:
-        return false;
-    }
-  }
+  static bool Takes(Cf c) { return IndexCf(c) || c == Cf::kFileTexts; }
   void Add(Cf c, std::string_view key, std::string_view value, bool del) {
     auto& entries = per_cf_[static_cast<size_t>(c)];
     entries.push_back(Entry{std::string(key), std::string(value), order_++, del});
