@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "query/exec/node_cache.h"
 
@@ -15,6 +16,17 @@ Value VisibleId(const Value* user_id, const std::string& stored_id) {
   if (user_id != nullptr) return *user_id;
   if (stored_id.rfind(kCreatedIdPrefix, 0) == 0) return Value();
   return Value(stored_id);
+}
+
+// The user property `id` of a node (stored as kUserIdProperty), nullptr when unset. Code
+// property names are lower-case and sort after '_', so the first property decides most lookups.
+const Value* UserId(const Properties& props) {
+  if (props.empty()) return nullptr;
+  const int c = props.begin()->first.compare(kUserIdProperty);
+  if (c == 0) return &props.begin()->second;
+  if (c > 0) return nullptr;
+  auto it = props.find(kUserIdProperty);
+  return it != props.end() ? &it->second : nullptr;
 }
 
 constexpr uint64_t kTicksPerClockCheck = 256;
@@ -69,18 +81,58 @@ uint64_t ExecContext::CountEdges(uint64_t n) {
   return visited;
 }
 
+size_t ExecContext::NodeMap::SlotOf(storage::NodeKey key) const {
+  const size_t mask = slots_.size() - 1;
+  size_t i = static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> 32) & mask;
+  while (slots_[i].key != key && slots_[i].key != 0) i = (i + 1) & mask;
+  return i;
+}
+
+const storage::NodeRecord* ExecContext::NodeMap::Find(storage::NodeKey key) const {
+  if (owned_.empty()) return nullptr;
+  const Slot& slot = slots_[SlotOf(key)];
+  return slot.key == key ? slot.record : nullptr;
+}
+
+const storage::NodeRecord* ExecContext::NodeMap::Insert(
+    storage::NodeKey key, std::shared_ptr<const storage::NodeRecord> record) {
+  if ((owned_.size() + 1) * 2 > slots_.size()) Grow();
+  Slot& slot = slots_[SlotOf(key)];
+  if (slot.key != key) {
+    slot.key = key;
+    slot.record = record.get();
+    owned_.push_back(std::move(record));
+  }
+  return slot.record;
+}
+
+void ExecContext::NodeMap::Clear() {
+  if (owned_.empty()) return;
+  std::fill(slots_.begin(), slots_.end(), Slot{});
+  owned_.clear();
+}
+
+void ExecContext::NodeMap::Grow() {
+  // 256 slots hold a typical query's nodes without a rehash; a power of two.
+  std::vector<Slot> old =
+      std::exchange(slots_, std::vector<Slot>(std::max<size_t>(256, slots_.size() * 2)));
+  for (const Slot& s : old) {
+    if (s.key != 0) slots_[SlotOf(s.key)] = s;
+  }
+  owned_.reserve(slots_.size() / 2);
+}
+
 void ExecContext::ClearNodes() {
-  nodes_.clear();
+  nodes_.Clear();
   last_node_ = nullptr;
 }
 
 Result<const storage::NodeRecord*> ExecContext::GetNode(storage::NodeKey key) {
   // Rows read several properties of one node in a row: the last record found is kept at hand.
   if (key == last_key_ && last_node_ != nullptr) return last_node_;
-  auto it = nodes_.find(key);
-  if (it != nodes_.end()) {
+  if (const storage::NodeRecord* found = nodes_.Find(key)) {
     last_key_ = key;
-    last_node_ = it->second.get();
+    last_node_ = found;
     return last_node_;
   }
   std::shared_ptr<const storage::NodeRecord> shared;
@@ -95,7 +147,7 @@ Result<const storage::NodeRecord*> ExecContext::GetNode(storage::NodeKey key) {
     if (state_) NodeCache::Default().Insert(*state_, key, shared);
   }
   if (nodes_.size() >= kMaxCachedNodes) ClearNodes();
-  return nodes_.emplace(key, std::move(shared)).first->second.get();
+  return nodes_.Insert(key, std::move(shared));
 }
 
 void ExecContext::SetProjection(std::vector<std::string> names) {
@@ -116,7 +168,7 @@ void ExecContext::SetProjection(std::vector<std::string> names) {
 Status ExecContext::Prefetch(const storage::NodeKey* keys, size_t n) {
   fetch_keys_.clear();
   for (size_t i = 0; i < n; ++i) {
-    if ((state_ ? nodes_.count(keys[i]) : projected_.count(keys[i])) == 0) {
+    if (state_ ? !nodes_.Contains(keys[i]) : projected_.count(keys[i]) == 0) {
       fetch_keys_.push_back(keys[i]);
     }
   }
@@ -146,7 +198,7 @@ Status ExecContext::PrefetchShared() {
     if (found_[i] == nullptr) {
       miss_keys_.push_back(fetch_keys_[i]);
     } else {
-      nodes_.emplace(fetch_keys_[i], std::move(found_[i]));
+      nodes_.Insert(fetch_keys_[i], std::move(found_[i]));
     }
   }
   if (miss_keys_.empty()) return Status::OK();
@@ -155,7 +207,7 @@ Status ExecContext::PrefetchShared() {
     if (!miss_records_[i]) continue;
     auto record = std::make_shared<const storage::NodeRecord>(std::move(*miss_records_[i]));
     cache.Insert(*state_, miss_keys_[i], record);
-    nodes_.emplace(miss_keys_[i], std::move(record));
+    nodes_.Insert(miss_keys_[i], std::move(record));
   }
   return Status::OK();
 }
@@ -173,8 +225,7 @@ Result<const ExecContext::Projected*> ExecContext::GetProjected(storage::NodeKey
 }
 
 Result<const std::vector<storage::LabelId>*> ExecContext::NodeLabels(storage::NodeKey key) {
-  auto full = nodes_.find(key);
-  if (full != nodes_.end()) return &full->second->labels;
+  if (const storage::NodeRecord* full = nodes_.Find(key)) return &full->labels;
   if (state_) {  // whole records through the shared cache; no projections
     KG_ASSIGN_OR_RETURN(const storage::NodeRecord* node, GetNode(key));
     return &node->labels;
@@ -271,7 +322,7 @@ Result<std::optional<storage::NodeKey>> ExecContext::NodeKeyOf(const Entity& ent
 }
 
 Result<Value> ExecContext::NodeProperty(storage::NodeKey key, const std::string& key_name) {
-  if (!state_ && key_name != "code" && key_name != kUserIdProperty && nodes_.count(key) == 0) {
+  if (!state_ && key_name != "code" && key_name != kUserIdProperty && !nodes_.Contains(key)) {
     auto it = std::find(projection_.begin(), projection_.end(), key_name);
     if (it != projection_.end()) {
       KG_ASSIGN_OR_RETURN(const Projected* p, GetProjected(key));
@@ -283,10 +334,7 @@ Result<Value> ExecContext::NodeProperty(storage::NodeKey key, const std::string&
   }
   KG_ASSIGN_OR_RETURN(const storage::NodeRecord* node, GetNode(key));
   if (key_name == "code") return Code(*node);
-  if (key_name == "id") {
-    auto user_id = node->props.find(kUserIdProperty);
-    return VisibleId(user_id != node->props.end() ? &user_id->second : nullptr, node->id);
-  }
+  if (key_name == "id") return VisibleId(UserId(node->props), node->id);
   auto it = node->props.find(key_name);
   return it != node->props.end() ? it->second : Value();
 }

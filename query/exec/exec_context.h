@@ -116,7 +116,30 @@ class ExecContext {
   bool stopped_ = false;
 
   const std::optional<storage::Snapshot::StateToken> state_;  // snapshot_.State()
-  std::unordered_map<storage::NodeKey, std::shared_ptr<const storage::NodeRecord>> nodes_;
+  // The whole records this query read, by key: open addressing over non-zero keys (0 marks a
+  // free slot; 0 is never a NodeKey) to raw pointers, the records kept alive in insertion order
+  // (no allocation per node; a growth rehashes plain pairs).
+  class NodeMap {
+   public:
+    const storage::NodeRecord* Find(storage::NodeKey key) const;
+    bool Contains(storage::NodeKey key) const { return Find(key) != nullptr; }
+    // Adds `record` under `key` unless `key` is present; returns the record kept for `key`.
+    const storage::NodeRecord* Insert(storage::NodeKey key,
+                                      std::shared_ptr<const storage::NodeRecord> record);
+    void Clear();
+    size_t size() const { return owned_.size(); }
+
+   private:
+    struct Slot {
+      storage::NodeKey key = 0;
+      const storage::NodeRecord* record = nullptr;
+    };
+    size_t SlotOf(storage::NodeKey key) const;  // key's slot or the free slot it would take
+    void Grow();
+    std::vector<Slot> slots_;
+    std::vector<std::shared_ptr<const storage::NodeRecord>> owned_;
+  };
+  NodeMap nodes_;
   void ClearNodes();                                // nodes_.clear() and forgets the last node
   storage::NodeKey last_key_ = 0;                   // GetNode's last record found in nodes_
   const storage::NodeRecord* last_node_ = nullptr;  // (nodes_ keeps it alive)

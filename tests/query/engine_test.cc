@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <thread>
+#include <vector>
 
 #include "tests/query/code_graph.h"
 #include "tests/testing/temp_dir.h"
@@ -770,6 +771,48 @@ TEST(SharedNodeCacheTest, NeverServesARecordOfAnotherStateOrStore) {
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     ASSERT_EQ(r->rows.size(), 1u);
     EXPECT_EQ(r->rows[0][0], Value("other"));
+  }
+}
+
+// One query that reads thousands of distinct nodes: every row's properties belong to its own node
+// (the per-query record map grows through several rehashes), on the first run (no shared cache
+// yet) and on later runs (records from the shared cache), with the user property `id` of some
+// nodes shown instead of the stored id.
+TEST(ManyNodesOneQueryTest, EveryRowReadsItsOwnNode) {
+  ::kg::testing::TempDir dir;
+  storage::Options options;
+  options.sync_writes = false;
+  auto store = storage::GraphStore::Open(dir.sub("db"), options);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_TRUE((*store)->CreateGraph("g").ok());
+  constexpr int kNodes = 3000;
+  storage::FactBatch b;
+  b.path = "m.py";
+  for (int i = 0; i < kNodes; ++i) {
+    storage::NodeFact fn;
+    fn.id = "m.py:f" + std::to_string(i);
+    fn.labels = {"Function"};
+    fn.props["name"] = Value("f" + std::to_string(i));
+    fn.props["n"] = Value(int64_t{(i * 7919) % kNodes});  // a permutation: ORDER BY reorders
+    if (i % 100 == 0) fn.props[kUserIdProperty] = Value("user" + std::to_string(i));
+    b.nodes.push_back(std::move(fn));
+  }
+  ASSERT_TRUE((*store)->ApplyBatch("g", b).ok());
+  std::vector<int> node_of(kNodes);  // node_of[n]: the i whose property n is n
+  for (int i = 0; i < kNodes; ++i) node_of[static_cast<size_t>((i * 7919) % kNodes)] = i;
+  for (int run = 0; run < 3; ++run) {
+    auto r = ExecuteQuery(**store, "g", "MATCH (f:Function) RETURN f.n, f.name, f.id ORDER BY f.n");
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_EQ(r->rows.size(), static_cast<size_t>(kNodes));
+    for (int64_t n = 0; n < kNodes; ++n) {
+      const ValueList& row = r->rows[static_cast<size_t>(n)];
+      ASSERT_EQ(row[0], Value(n));
+      const int i = node_of[static_cast<size_t>(n)];
+      EXPECT_EQ(row[1], Value("f" + std::to_string(i))) << "run " << run;
+      EXPECT_EQ(row[2],
+                Value(i % 100 == 0 ? "user" + std::to_string(i) : "m.py:f" + std::to_string(i)))
+          << "run " << run;
+    }
   }
 }
 
