@@ -15,6 +15,7 @@ PhysicalSort::PhysicalSort(ExecContext& ctx, const plan::LogicalSort& op, Physic
 
 Status PhysicalSort::Consume() {
   Row row;
+  int_keys_ = op_.keys.size() == 1;
   while (true) {
     KG_ASSIGN_OR_RETURN(bool more, child_->Next(&row));
     if (!more) break;
@@ -22,15 +23,27 @@ Status PhysicalSort::Consume() {
     for (const auto* key : op_.keys) {
       const bind::BoundExpr& e = *key->expr;
       // A returned column (the common key): its computed value, as Evaluate would copy it.
+      const Value* v = nullptr;
+      Value computed;
       if (e.kind == bind::BoundExprKind::kSlot && e.slot >= 0 &&
           static_cast<size_t>(e.slot) < row.size()) {
-        if (const Value* v = std::get_if<Value>(&row[static_cast<size_t>(e.slot)])) {
-          keys_.push_back(*v);
-          continue;
-        }
+        v = std::get_if<Value>(&row[static_cast<size_t>(e.slot)]);
       }
-      KG_ASSIGN_OR_RETURN(Value v, Evaluate(e, row, ctx_));
-      keys_.push_back(std::move(v));
+      if (v == nullptr) {
+        KG_ASSIGN_OR_RETURN(computed, Evaluate(e, row, ctx_));
+        v = &computed;
+      }
+      if (int_keys_ && v->is_int()) {
+        ints_.emplace_back(v->as_int(), static_cast<uint32_t>(where_.size()));
+        continue;
+      }
+      if (int_keys_) {  // the first key that is not an integer: back to Values
+        int_keys_ = false;
+        keys_.reserve(ints_.size() + 1);
+        for (const auto& [k, row_index] : ints_) keys_.emplace_back(k);
+        ints_.clear();
+      }
+      keys_.push_back(v == &computed ? std::move(computed) : *v);
     }
     // The row's entities are moved into the current chunk; `row` keeps its buffer for the next
     // row. A full chunk is never grown (that would move every entity in it): a new one starts.
@@ -48,6 +61,19 @@ Status PhysicalSort::Consume() {
     return Status::ResourceExhausted("ORDER BY over more than 2^32 rows");
   }
   order_.resize(rows);
+  if (int_keys_) {
+    // (value, row) pairs are distinct, so sorting them is stable by row; DESC orders the values
+    // the other way and the rows still ascending.
+    if (op_.keys[0]->descending) {
+      std::sort(ints_.begin(), ints_.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+      });
+    } else {
+      std::sort(ints_.begin(), ints_.end());
+    }
+    for (size_t i = 0; i < rows; ++i) order_[i] = ints_[i].second;
+    return Status::OK();
+  }
   for (size_t i = 0; i < order_.size(); ++i) order_[i] = static_cast<uint32_t>(i);
   const size_t n = op_.keys.size();
   std::stable_sort(order_.begin(), order_.end(), [this, n](uint32_t a, uint32_t b) {

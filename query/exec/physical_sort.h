@@ -5,6 +5,8 @@
 // index permutation is sorted; rows are kept in chunks of entities (no row is moved until it is
 // emitted).
 
+#include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "query/exec/physical_operator.h"
@@ -33,6 +35,11 @@ class PhysicalSort : public PhysicalOperator {
   std::vector<std::vector<Entity>> chunks_;
   std::vector<Where> where_;
   std::vector<Value> keys_;
+  // One sort key whose values are all integers (ORDER BY n.start_line): the keys are kept as
+  // (value, row) pairs instead and sorted without Value comparisons; the first key that is not
+  // an integer moves them into keys_.
+  bool int_keys_ = false;
+  std::vector<std::pair<int64_t, uint32_t>> ints_;
   std::vector<uint32_t> order_;  // row indexes in sorted order
   size_t next_ = 0;
 };
