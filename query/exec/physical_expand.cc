@@ -257,7 +257,25 @@ Status PhysicalExpand::PrefetchFrom(const std::vector<storage::NodeKey>& list, s
 }
 
 void PhysicalExpand::Emit(Row* row, storage::NodeKey target) {
-  *row = input_;
+  if (row->size() == input_.size()) {
+    // Slot by slot: empty slots and nodes (most of a row) are copied without the variant's
+    // generic assignment.
+    for (size_t i = 0; i < input_.size(); ++i) {
+      const Entity& from = input_[i];
+      Entity& to = (*row)[i];
+      if (const NodeRef* node = std::get_if<NodeRef>(&from)) {
+        if (NodeRef* same = std::get_if<NodeRef>(&to)) {
+          *same = *node;
+          continue;
+        }
+      } else if (from.index() == 0 && to.index() == 0) {
+        continue;
+      }
+      to = from;
+    }
+  } else {
+    *row = input_;
+  }
   (*row)[static_cast<size_t>(op_.to_slot)] = NodeRef{target};
   if (op_.rel_unused) return;
   if (op_.var_length) {
