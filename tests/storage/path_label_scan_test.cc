@@ -18,7 +18,9 @@ namespace {
 
 using testing::Sym;
 
-const char* const kPaths[] = {"a.py", "a.pyx", "a", "b.py", "dir/a.py"};
+// big.py has many more nodes than the others: the cursor steps along runs of matches and
+// seeks over long gaps (both ways of advancing are checked).
+const char* const kPaths[] = {"a.py", "a.pyx", "a", "b.py", "dir/a.py", "big.py"};
 const char* const kLabels[] = {"File", "Function", "Class", "Method"};
 
 std::vector<NodeKey> Drain(NodeCursor& c) {
@@ -72,7 +74,9 @@ TEST(PathLabelScanTest, MatchesABruteForceFilter) {
   ASSERT_TRUE(store.CreateGraph("g").ok());
   int functions = 0;
   for (const char* path : kPaths)
-    ASSERT_TRUE(store.ApplyBatch("g", FileBatch(path, ++functions)).ok());
+    ASSERT_TRUE(
+        store.ApplyBatch("g", FileBatch(path, path == std::string("big.py") ? 40 : ++functions))
+            .ok());
   // Graph-level nodes: another File node of a.py (keys after the files'), and nodes whose path is
   // not a string or is missing.
   FactBatch extra;
@@ -87,7 +91,8 @@ TEST(PathLabelScanTest, MatchesABruteForceFilter) {
     int nonempty = 0;
     for (const char* label_name : kLabels) {
       const LabelId label = *store.LabelIdFor(label_name);
-      for (const std::string path : {"a.py", "a.pyx", "a", "b.py", "dir/a.py", "a.p", "", "7"}) {
+      for (const std::string path :
+           {"a.py", "a.pyx", "a", "b.py", "dir/a.py", "big.py", "a.p", "", "7"}) {
         auto cursor = (*snap)->ScanPathLabel(path, label);
         const std::vector<NodeKey> got = Drain(*cursor);
         EXPECT_EQ(got, BruteForce(**snap, label, path)) << when << " " << label_name << " " << path;
