@@ -10,6 +10,9 @@
 // SQLite gets the graph as nodes(k, id, label, name, qualified_name, path, start_line,
 // end_line, signature) and edges(src, type, dst, line) with indexes on (label, name),
 // (qualified_name), (path, start_line), (id), (src, type) and (dst, type).
+// Both engines hand their rows to the caller: codekg's QueryResult holds Values, and the SQLite
+// side reads every column of every row into the same Values (sqlite3_column_*), as a client
+// does; neither side's result is freed inside the timed part.
 // Targets are picked from the graph (a class with many methods and subclasses, the most called
 // function, a file with many entities) so that every query returns rows.
 // Printed per graph and query: rows (codekg / SQLite), p50 and p99 latency in ms for each
@@ -161,8 +164,10 @@ class Sql {
         "ON nodes(id); CREATE INDEX e_src ON edges(src, type); CREATE INDEX e_dst ON edges(dst, "
         "type); ANALYZE;");
   }
-  // Runs `sql` with text/int parameters; returns the number of rows.
-  int64_t Run(sqlite3_stmt* s, const std::vector<Value>& params) {
+  // Runs `sql` with text/int parameters; returns the number of rows. With `out`, the rows are
+  // also read into it as Values, as codekg's engine returns them (a client reads its results).
+  int64_t Run(sqlite3_stmt* s, const std::vector<Value>& params,
+              std::vector<ValueList>* out = nullptr) {
     sqlite3_reset(s);
     for (size_t i = 0; i < params.size(); ++i) {
       if (params[i].is_int()) {
@@ -174,7 +179,29 @@ class Sql {
     }
     int64_t rows = 0;
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) ++rows;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      ++rows;
+      if (out == nullptr) continue;
+      ValueList& row = out->emplace_back();
+      const int columns = sqlite3_column_count(s);
+      row.reserve(static_cast<size_t>(columns));
+      for (int c = 0; c < columns; ++c) {
+        switch (sqlite3_column_type(s, c)) {
+          case SQLITE_INTEGER:
+            row.emplace_back(static_cast<int64_t>(sqlite3_column_int64(s, c)));
+            break;
+          case SQLITE_FLOAT:
+            row.emplace_back(sqlite3_column_double(s, c));
+            break;
+          case SQLITE_NULL:
+            row.emplace_back();
+            break;
+          default:
+            row.emplace_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, c)),
+                                         static_cast<size_t>(sqlite3_column_bytes(s, c))));
+        }
+      }
+    }
     if (rc != SQLITE_DONE) Die("sqlite step: " + std::string(sqlite3_errmsg(db_)));
     return rows;
   }
@@ -484,6 +511,7 @@ void RunWorkload(const std::string& title, storage::GraphStore& store, const std
     int64_t kg_rows = -1, sql_rows = -1;
     double kg_cpu = 0, sql_cpu = 0;
     sqlite3_stmt* stmt = sql->Prepare(q.sql);
+    std::vector<ValueList> sql_result;
     for (int i = 0; i < runs; ++i) {
       double c = ThreadCpuMs();
       auto a = Clock::now();
@@ -499,10 +527,11 @@ void RunWorkload(const std::string& title, storage::GraphStore& store, const std
       exec_ms.push_back(r->stats.exec_ms);
       c = ThreadCpuMs();
       a = Clock::now();
-      sql_rows = sql->Run(stmt, q.sql_params);
+      sql_rows = sql->Run(stmt, q.sql_params, &sql_result);
       b = Clock::now();
       sql_cpu += ThreadCpuMs() - c;
       sql_ms.push_back(Ms(a, b));
+      sql_result.clear();  // outside the timed part, as codekg's result is freed
     }
     if (q.name.rfind("25", 0) == 0) {
       sqlite3_reset(stmt);
