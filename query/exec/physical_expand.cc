@@ -306,26 +306,31 @@ bool PhysicalExpand::MayReuseEdge(const Row& row, storage::NodeKey from) const {
   return false;
 }
 
+Result<bool> PhysicalExpand::PullInput(Row* input, std::optional<storage::NodeKey>* from) {
+  KG_ASSIGN_OR_RETURN(bool more, child_->Next(input));
+  if (!more) {
+    child_done_ = true;
+    return false;
+  }
+  Entity& slot = (*input)[static_cast<size_t>(op_.from_slot)];
+  KG_ASSIGN_OR_RETURN(*from, ctx_.NodeKeyOf(slot));
+  if (*from) slot = NodeRef{**from};
+  return true;
+}
+
 Status PhysicalExpand::FillBatch() {
   batch_rows_.clear();
   batch_keys_.clear();
   batch_index_.clear();
   std::vector<storage::NodeKey> keys;
   Row input;
+  std::optional<storage::NodeKey> from;
   while (batch_rows_.size() < kBatchRows) {
-    KG_ASSIGN_OR_RETURN(bool more, child_->Next(&input));
-    if (!more) {
-      child_done_ = true;
-      break;
-    }
-    KG_ASSIGN_OR_RETURN(std::optional<storage::NodeKey> from,
-                        ctx_.NodeKeyOf(input[static_cast<size_t>(op_.from_slot)]));
+    KG_ASSIGN_OR_RETURN(bool more, PullInput(&input, &from));
+    if (!more) break;
     batch_keys_.push_back(from.value_or(0));
     batch_index_.push_back(keys.size());
-    if (from) {
-      input[static_cast<size_t>(op_.from_slot)] = NodeRef{*from};
-      keys.push_back(*from);
-    }
+    if (from) keys.push_back(*from);
     batch_rows_.push_back(std::move(input));
     if (ctx_.stopped()) break;
   }
@@ -445,18 +450,13 @@ Result<uint64_t> PhysicalExpand::CountRows() {
     keys.clear();
     index.clear();
     reuse.clear();
+    std::optional<storage::NodeKey> from;
     while (index.size() < kBatchRows) {
-      KG_ASSIGN_OR_RETURN(bool more, child_->Next(&input));
-      if (!more) {
-        child_done_ = true;
-        break;
-      }
-      KG_ASSIGN_OR_RETURN(std::optional<storage::NodeKey> from,
-                          ctx_.NodeKeyOf(input[static_cast<size_t>(op_.from_slot)]));
+      KG_ASSIGN_OR_RETURN(bool more, PullInput(&input, &from));
+      if (!more) break;
       if (!from) {
         index.push_back(kNone);
       } else if (MayReuseEdge(input, *from)) {
-        input[static_cast<size_t>(op_.from_slot)] = NodeRef{*from};
         reuse.emplace_back(index.size(), input);
         index.push_back(kNone);
       } else {

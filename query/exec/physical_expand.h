@@ -69,6 +69,10 @@ class PhysicalExpand : public PhysicalOperator {
   enum class BatchStep { kEmitted, kUnbatched, kEnd };
   Result<BatchStep> NextBatched(Row* row);
   Status FillBatch();
+  // Batched and count-only modes: pulls the next input row into *input and resolves the node
+  // it expands from into *from (nullopt: the row does not expand), which then holds that slot as
+  // a NodeRef. false at the end of the input (child_done_ is then set).
+  Result<bool> PullInput(Row* input, std::optional<storage::NodeKey>* from);
   // True when an earlier relationship of the row could be an edge of this expansion from `from`.
   bool MayReuseEdge(const Row& row, storage::NodeKey from) const;
   // The next usable edge out of `frame` and its far end; false when the frame is exhausted.
