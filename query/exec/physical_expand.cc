@@ -87,17 +87,52 @@ Result<bool> PhysicalExpand::StartInput() {
   if (list_walk_) {
     list_stack_.clear();
     list_.clear();
+    eager_ready_ = false;
     if (op_.max_hops >= 1) KG_RETURN_IF_ERROR(PushListFrame(node->key));
+    if (op_.prefetch_targets && op_.max_hops >= 2) KG_RETURN_IF_ERROR(LoadSecondLevel());
     return true;
   }
   if (op_.max_hops >= 1) stack_.push_back(Frame{node->key, 0, nullptr});
   return true;
 }
 
+Status PhysicalExpand::LoadSecondLevel() {
+  const ListFrame& root = list_stack_.back();
+  const size_t first = root.end - root.begin;
+  if (first == 0 || first > kPrefetchWindow) return Status::OK();
+  eager_first_.assign(list_.begin() + static_cast<ptrdiff_t>(root.begin),
+                      list_.begin() + static_cast<ptrdiff_t>(root.end));
+  eager_keys_ = eager_first_;
+  eager_lists_.resize(legs_.size());
+  for (size_t l = 0; l < legs_.size(); ++l) {
+    EagerLists& lists = eager_lists_[l];
+    KG_RETURN_IF_ERROR(ctx_.snapshot().ExpandNeighbors(
+        eager_first_, legs_[l].direction, legs_[l].type, &lists.neighbors, &lists.offsets));
+    if (eager_keys_.size() + lists.neighbors.size() > kEagerPrefetchKeys) return Status::OK();
+    eager_keys_.insert(eager_keys_.end(), lists.neighbors.begin(), lists.neighbors.end());
+  }
+  KG_RETURN_IF_ERROR(ctx_.Prefetch(eager_keys_.data(), eager_keys_.size()));
+  list_stack_.back().loaded = root.end;
+  eager_ready_ = true;
+  return Status::OK();
+}
+
 Status PhysicalExpand::PushListFrame(storage::NodeKey node) {
   ListFrame frame;
   frame.node = node;
   frame.begin = frame.pos = frame.loaded = list_.size();
+  if (eager_ready_ && list_stack_.size() == 1) {
+    // A node of the first level: its lists were read (and its neighbours prefetched) with the
+    // whole level; i is its position there (the root frame's edge just taken).
+    const size_t i = list_stack_[0].pos - 1 - list_stack_[0].begin;
+    for (const EagerLists& lists : eager_lists_) {
+      list_.insert(list_.end(), lists.neighbors.begin() + static_cast<ptrdiff_t>(lists.offsets[i]),
+                   lists.neighbors.begin() + static_cast<ptrdiff_t>(lists.offsets[i + 1]));
+    }
+    frame.end = frame.loaded = list_.size();
+    list_stack_.push_back(frame);
+    return Status::OK();
+  }
   one_key_.assign(1, node);
   for (const Leg& leg : legs_) {
     KG_RETURN_IF_ERROR(ctx_.snapshot().ExpandNeighbors(one_key_, leg.direction, leg.type,

@@ -88,6 +88,21 @@ class PhysicalExpand : public PhysicalOperator {
   // Prefetch: loads the projections of list[pos..] up to a window when pos reached *loaded.
   Status PrefetchFrom(const std::vector<storage::NodeKey>& list, size_t pos, size_t* loaded);
   static constexpr size_t kPrefetchWindow = 128;
+  // List walk of two or more hops: once the start node's list is loaded and fits one prefetch
+  // window, the lists of all its nodes are read with one ExpandNeighbors call per leg and the
+  // projections of both levels loaded with one Prefetch (one lock per cache shard instead of
+  // one per window of every node of the first level); PushListFrame then takes a first-level
+  // node's list from there. Both levels together at most kEagerPrefetchKeys nodes; otherwise
+  // (or for deeper levels) lists are read per node as before.
+  Status LoadSecondLevel();
+  static constexpr size_t kEagerPrefetchKeys = 1024;
+  struct EagerLists {
+    std::vector<storage::NodeKey> neighbors;
+    std::vector<size_t> offsets;
+  };
+  bool eager_ready_ = false;
+  std::vector<storage::NodeKey> eager_first_, eager_keys_;
+  std::vector<EagerLists> eager_lists_;  // per leg, over eager_first_
 
   const plan::LogicalExpand& op_;
   PhysicalOperatorPtr child_;

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <thread>
 #include <vector>
 
@@ -812,6 +813,65 @@ TEST(ManyNodesOneQueryTest, EveryRowReadsItsOwnNode) {
       EXPECT_EQ(row[2],
                 Value(i % 100 == 0 ? "user" + std::to_string(i) : "m.py:f" + std::to_string(i)))
           << "run " << run;
+    }
+  }
+}
+
+// A two-hop list walk from a file reads its first level's lists in one batch when that level fits
+// one prefetch window (a file of 10 classes) and node by node otherwise (150 classes): both emit
+// the depth-first order of the edges -- each class, then its methods -- on the first run and on
+// cached runs.
+TEST(ListWalkTest, TwoLevelsComeInDepthFirstOrderEitherWay) {
+  ::kg::testing::TempDir dir;
+  storage::Options options;
+  options.sync_writes = false;
+  auto store = storage::GraphStore::Open(dir.sub("db"), options);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_TRUE((*store)->CreateGraph("g").ok());
+  std::map<std::string, std::vector<std::string>> expected;  // path -> ids in depth-first order
+  auto edge = [](const std::string& src, const std::string& type, const std::string& dst) {
+    storage::EdgeFact e;
+    e.src_id = src;
+    e.type = type;
+    e.dst_id = dst;
+    return e;
+  };
+  for (const auto& [path, classes] :
+       {std::pair<std::string, int>{"small.py", 10}, std::pair<std::string, int>{"big.py", 150}}) {
+    storage::FactBatch b;
+    b.path = path;
+    storage::NodeFact file;
+    file.id = path;
+    file.labels = {"File"};
+    file.props["path"] = Value(path);
+    b.nodes.push_back(file);
+    for (int c = 0; c < classes; ++c) {
+      storage::NodeFact cls;
+      cls.id = path + ":C" + std::to_string(c);
+      cls.labels = {"Class"};
+      b.nodes.push_back(cls);
+      b.edges.push_back(edge(path, "CONTAINS", cls.id));
+      expected[path].push_back(cls.id);
+      for (int m = 0; m < c % 4; ++m) {  // 0 to 3 methods
+        storage::NodeFact method;
+        method.id = cls.id + ".m" + std::to_string(m);
+        method.labels = {"Method"};
+        b.nodes.push_back(method);
+        b.edges.push_back(edge(cls.id, "HAS_METHOD", method.id));
+        expected[path].push_back(method.id);
+      }
+    }
+    ASSERT_TRUE((*store)->ApplyBatch("g", b).ok());
+  }
+  for (int run = 0; run < 3; ++run) {
+    for (const auto& [path, ids] : expected) {
+      auto r = ExecuteQuery(
+          **store, "g",
+          "MATCH (:File {path: '" + path + "'})-[:CONTAINS|HAS_METHOD*1..2]->(n) RETURN n.id");
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      std::vector<std::string> got;
+      for (const auto& row : r->rows) got.push_back(row[0].as_string());
+      EXPECT_EQ(got, ids) << path << " run " << run;
     }
   }
 }
