@@ -125,6 +125,8 @@ class CodeGraph {
     return n;
   }
 
+ public:
+  // Fact helpers, also for tests that build their own graphs.
   static storage::NodeFact File(const std::string& path) {
     storage::NodeFact n;
     n.id = path;
@@ -140,6 +142,7 @@ class CodeGraph {
     return storage::EdgeFact{src, type, dst, std::move(props)};
   }
 
+ private:
   static storage::FactBatch Models() {
     const std::string p = "app/models.py";
     const std::string t = kModelsPy;

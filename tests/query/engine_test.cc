@@ -712,18 +712,22 @@ TEST_F(EngineTest, ConcurrentQueriesAgree) {
   EXPECT_EQ(mismatches.load(), 0);
 }
 
+// A store in `dir`/`name` without synced writes (these tests never crash it), graph "g" not yet
+// created.
+std::unique_ptr<storage::GraphStore> OpenStore(::kg::testing::TempDir& dir,
+                                               const std::string& name) {
+  storage::Options options;
+  options.sync_writes = false;
+  auto store = storage::GraphStore::Open(dir.sub(name), options);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
 // Node records are shared between queries (exec/node_cache.h) only at the exact graph state they
 // were read at: after a write, or on another store with the same graph name and node ids, the
 // same query text sees that store's current data.
 TEST(SharedNodeCacheTest, NeverServesARecordOfAnotherStateOrStore) {
   ::kg::testing::TempDir dir;
-  auto open = [&](const std::string& name) {
-    storage::Options options;
-    options.sync_writes = false;
-    auto store = storage::GraphStore::Open(dir.sub(name), options);
-    EXPECT_TRUE(store.ok()) << store.status().ToString();
-    return std::move(store).value();
-  };
   auto batch = [](const std::string& name) {
     storage::FactBatch b;
     b.path = "a.py";
@@ -746,7 +750,7 @@ TEST(SharedNodeCacheTest, NeverServesARecordOfAnotherStateOrStore) {
   };
   const std::string q =
       "MATCH (:File {path: 'a.py'})-[:CONTAINS]->(f) RETURN f.name, f.id, labels(f), f";
-  auto first = open("one");
+  auto first = OpenStore(dir, "one");
   ASSERT_TRUE(first->CreateGraph("g").ok());
   ASSERT_TRUE(first->ApplyBatch("g", batch("before")).ok());
   for (int i = 0; i < 3; ++i) {  // the first run fills the cache, the others read it
@@ -764,7 +768,7 @@ TEST(SharedNodeCacheTest, NeverServesARecordOfAnotherStateOrStore) {
     EXPECT_EQ(r->rows[0][3].as_map().at("name"), Value("after"));
   }
   // Another store: same graph name, ids and (fresh) node keys, other data.
-  auto second = open("two");
+  auto second = OpenStore(dir, "two");
   ASSERT_TRUE(second->CreateGraph("g").ok());
   ASSERT_TRUE(second->ApplyBatch("g", batch("other")).ok());
   for (int i = 0; i < 3; ++i) {
@@ -781,11 +785,9 @@ TEST(SharedNodeCacheTest, NeverServesARecordOfAnotherStateOrStore) {
 // nodes shown instead of the stored id.
 TEST(ManyNodesOneQueryTest, EveryRowReadsItsOwnNode) {
   ::kg::testing::TempDir dir;
-  storage::Options options;
-  options.sync_writes = false;
-  auto store = storage::GraphStore::Open(dir.sub("db"), options);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  ASSERT_TRUE((*store)->CreateGraph("g").ok());
+  auto store = OpenStore(dir, "db");
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->CreateGraph("g").ok());
   constexpr int kNodes = 3000;
   storage::FactBatch b;
   b.path = "m.py";
@@ -798,11 +800,11 @@ TEST(ManyNodesOneQueryTest, EveryRowReadsItsOwnNode) {
     if (i % 100 == 0) fn.props[kUserIdProperty] = Value("user" + std::to_string(i));
     b.nodes.push_back(std::move(fn));
   }
-  ASSERT_TRUE((*store)->ApplyBatch("g", b).ok());
+  ASSERT_TRUE(store->ApplyBatch("g", b).ok());
   std::vector<int> node_of(kNodes);  // node_of[n]: the i whose property n is n
   for (int i = 0; i < kNodes; ++i) node_of[static_cast<size_t>((i * 7919) % kNodes)] = i;
   for (int run = 0; run < 3; ++run) {
-    auto r = ExecuteQuery(**store, "g", "MATCH (f:Function) RETURN f.n, f.name, f.id ORDER BY f.n");
+    auto r = ExecuteQuery(*store, "g", "MATCH (f:Function) RETURN f.n, f.name, f.id ORDER BY f.n");
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     ASSERT_EQ(r->rows.size(), static_cast<size_t>(kNodes));
     for (int64_t n = 0; n < kNodes; ++n) {
@@ -823,50 +825,37 @@ TEST(ManyNodesOneQueryTest, EveryRowReadsItsOwnNode) {
 // cached runs.
 TEST(ListWalkTest, TwoLevelsComeInDepthFirstOrderEitherWay) {
   ::kg::testing::TempDir dir;
-  storage::Options options;
-  options.sync_writes = false;
-  auto store = storage::GraphStore::Open(dir.sub("db"), options);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  ASSERT_TRUE((*store)->CreateGraph("g").ok());
+  auto store = OpenStore(dir, "db");
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->CreateGraph("g").ok());
   std::map<std::string, std::vector<std::string>> expected;  // path -> ids in depth-first order
-  auto edge = [](const std::string& src, const std::string& type, const std::string& dst) {
-    storage::EdgeFact e;
-    e.src_id = src;
-    e.type = type;
-    e.dst_id = dst;
-    return e;
-  };
   for (const auto& [path, classes] :
        {std::pair<std::string, int>{"small.py", 10}, std::pair<std::string, int>{"big.py", 150}}) {
     storage::FactBatch b;
     b.path = path;
-    storage::NodeFact file;
-    file.id = path;
-    file.labels = {"File"};
-    file.props["path"] = Value(path);
-    b.nodes.push_back(file);
+    b.nodes.push_back(testing::CodeGraph::File(path));
     for (int c = 0; c < classes; ++c) {
       storage::NodeFact cls;
       cls.id = path + ":C" + std::to_string(c);
       cls.labels = {"Class"};
       b.nodes.push_back(cls);
-      b.edges.push_back(edge(path, "CONTAINS", cls.id));
+      b.edges.push_back(testing::CodeGraph::Edge(path, "CONTAINS", cls.id));
       expected[path].push_back(cls.id);
       for (int m = 0; m < c % 4; ++m) {  // 0 to 3 methods
         storage::NodeFact method;
         method.id = cls.id + ".m" + std::to_string(m);
         method.labels = {"Method"};
         b.nodes.push_back(method);
-        b.edges.push_back(edge(cls.id, "HAS_METHOD", method.id));
+        b.edges.push_back(testing::CodeGraph::Edge(cls.id, "HAS_METHOD", method.id));
         expected[path].push_back(method.id);
       }
     }
-    ASSERT_TRUE((*store)->ApplyBatch("g", b).ok());
+    ASSERT_TRUE(store->ApplyBatch("g", b).ok());
   }
   for (int run = 0; run < 3; ++run) {
     for (const auto& [path, ids] : expected) {
       auto r = ExecuteQuery(
-          **store, "g",
+          *store, "g",
           "MATCH (:File {path: '" + path + "'})-[:CONTAINS|HAS_METHOD*1..2]->(n) RETURN n.id");
       ASSERT_TRUE(r.ok()) << r.status().ToString();
       std::vector<std::string> got;
