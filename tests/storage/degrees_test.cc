@@ -91,24 +91,24 @@ void CheckDegrees(GraphStore& store, bool want_index) {
   EXPECT_TRUE(degrees.empty());
 }
 
-TEST(DegreesTest, EqualNeighbourCountsWithTheAdjacencyIndex) {
+// Loads Graph() into graph "g" of a fresh store opened with `options`, then CheckDegrees.
+void LoadAndCheckDegrees(const Options& options, bool want_index) {
   TempDir dir;
-  auto opened = GraphStore::Open(dir.sub("db"), testing::FastOptions());
-  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-  ASSERT_TRUE((*opened)->CreateGraph("g").ok());
-  ASSERT_TRUE((*opened)->ApplyBatch("g", Graph()).ok());
-  CheckDegrees(**opened, /*want_index=*/true);
-}
-
-TEST(DegreesTest, EqualNeighbourCountsFromRocksDb) {
-  TempDir dir;
-  Options options = testing::FastOptions();
-  options.adjacency_index_bytes = 0;
   auto opened = GraphStore::Open(dir.sub("db"), options);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   ASSERT_TRUE((*opened)->CreateGraph("g").ok());
   ASSERT_TRUE((*opened)->ApplyBatch("g", Graph()).ok());
-  CheckDegrees(**opened, /*want_index=*/false);
+  CheckDegrees(**opened, want_index);
+}
+
+TEST(DegreesTest, EqualNeighbourCountsWithTheAdjacencyIndex) {
+  LoadAndCheckDegrees(testing::FastOptions(), /*want_index=*/true);
+}
+
+TEST(DegreesTest, EqualNeighbourCountsFromRocksDb) {
+  Options options = testing::FastOptions();
+  options.adjacency_index_bytes = 0;
+  LoadAndCheckDegrees(options, /*want_index=*/false);
 }
 
 // GetSnapshot reuses the graph id it looked up while the graph's version holds: a dropped graph
