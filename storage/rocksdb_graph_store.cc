@@ -4942,7 +4942,26 @@ Result<std::unique_ptr<GraphStore>> RocksGraphStore::OpenImpl(const std::string&
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw);
+  rocksdb::Status s;
+  if (exists) {
+    s = rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw);
+  } else {
+    // A new database: RocksDB's Open would create the missing column families one at a time,
+    // writing, syncing and reading back its OPTIONS file after each (most of the time of a
+    // fresh open: 125 -> 82 ms for open + one-file ingest + close). CreateColumnFamilies writes
+    // it once. A kill in between leaves some column families and an empty meta, which the next
+    // open completes (RefuseOlderFormat lets a database without a format version through).
+    s = rocksdb::DB::Open(db_options, dir, {descriptors[0]}, &handles, &raw);
+    if (s.ok()) {
+      std::vector<rocksdb::ColumnFamilyHandle*> created;
+      s = raw->CreateColumnFamilies({descriptors.begin() + 1, descriptors.end()}, &created);
+      handles.insert(handles.end(), created.begin(), created.end());
+      if (!s.ok()) {
+        for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
+        delete raw;
+      }
+    }
+  }
   if (!s.ok()) return FromRocks(s, "open '" + dir + "'");
 
   std::unique_ptr<RocksGraphStore> store(new RocksGraphStore());

@@ -145,5 +145,43 @@ TEST(FormatV1Test, AFormat1DatabaseIsRefusedWithAReingestMessage) {
   EXPECT_TRUE(again.status().IsCorruption());
 }
 
+// A new database is created in two steps (RocksDB's Open with the default column family, then
+// all of codekg's at once); a process killed in between, or part-way through the second, leaves
+// some of them and no format version. The next open completes it into a working database.
+TEST(FormatCreateTest, ACreationCutShortIsCompletedByTheNextOpen) {
+  std::vector<std::string> all;
+  for (size_t i = 0; i < kNumCfs; ++i) all.emplace_back(CfName(static_cast<Cf>(i)));
+  // Dropped: every column family (killed right after RocksDB's Open), or all but the edges.
+  std::vector<std::string> all_but_edges;
+  for (const std::string& n : all) {
+    if (n != CfName(Cf::kOutEdges) && n != CfName(Cf::kInEdges)) all_but_edges.push_back(n);
+  }
+  for (const auto& drop : {all, all_but_edges}) {
+    TempDir dir;
+    std::string path = dir.sub("db");
+    { ASSERT_TRUE(OpenOrDie(path)); }
+    ASSERT_TRUE(test_hooks::DropColumnFamilies(path, drop).ok());
+    auto store = OpenOrDie(path);
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->CreateGraph("g").ok());
+    FactBatch batch;
+    batch.path = "a.py";
+    batch.content_hash = "h";
+    NodeFact n;
+    n.id = "function:a.f";
+    n.labels = {"Function"};
+    n.props["name"] = Value(std::string("f"));
+    batch.nodes.push_back(n);
+    ASSERT_TRUE(store->ApplyBatch("g", batch).ok());
+    store.reset();
+    // Reopened: stamped with the current format version, the graph and its node kept.
+    auto again = OpenOrDie(path);
+    ASSERT_TRUE(again);
+    auto info = again->GetGraph("g");
+    ASSERT_TRUE(info.ok()) << info.status().ToString();
+    EXPECT_EQ(info->node_count, 1u);
+  }
+}
+
 }  // namespace
 }  // namespace kg::storage
