@@ -1967,22 +1967,13 @@ class RunBuffer {
     return spill_status_;
   }
 
-  // Readies Merge(): waits for the spill, then sorts what is in memory (on two threads).
+  // Readies Merge(): waits for the spill, then groups what is in memory by column family (in
+  // place, one pass). Each family's operations are sorted by the Merge() of that family, so
+  // that threads materializing several families sort one while another writes its file.
   Status PrepareMerge() {
     KG_RETURN_IF_ERROR(WaitForSpill());
-    LargeVector<Op>& ops = mem_.ops;
-    if (ops.size() < (1u << 16)) {
-      std::sort(ops.begin(), ops.end(), Less);
-    } else {
-      auto mid = ops.begin() + static_cast<std::ptrdiff_t>(ops.size() / 2);
-      std::thread half([&] { std::sort(ops.begin(), mid, Less); });
-      std::sort(mid, ops.end(), Less);
-      half.join();
-      std::inplace_merge(ops.begin(), mid, ops.end(), Less);
-    }
-    cf_begin_.fill(ops.size());
-    for (size_t i = ops.size(); i-- > 0;) cf_begin_[ops[i].cf] = i;
-    for (size_t c = kNumCfs; c-- > 0;) cf_begin_[c] = std::min(cf_begin_[c], cf_begin_[c + 1]);
+    GroupByCf(&mem_.ops, &cf_begin_);
+    sorted_.fill(false);
     prepared_ = true;
     return Status::OK();
   }
@@ -1990,7 +1981,8 @@ class RunBuffer {
   // Calls fn(key, value) for the final state of every key of column family `c` (deleted keys
   // are left out), in key order. `fn` may change the value's bytes in place; both views are
   // valid only during the call.
-  // REQUIRES: PrepareMerge() returned OK after the last Add().
+  // REQUIRES: PrepareMerge() returned OK after the last Add(). Calls for different column
+  // families may run concurrently; for one family, one at a time.
   using MergeFn = std::function<Status(std::string_view, char*, size_t)>;
   Status Merge(Cf c, const MergeFn& fn) {
     struct Source {
@@ -2006,6 +1998,10 @@ class RunBuffer {
     if (!prepared_) return Status::Internal("bulk load: merge before PrepareMerge");
     LargeVector<Op>& ops = mem_.ops;
     const size_t mem_end = cf_begin_[static_cast<size_t>(c) + 1];
+    if (!sorted_[static_cast<size_t>(c)]) {  // Merge() of other families may run meanwhile
+      SortOps(ops.data() + cf_begin_[static_cast<size_t>(c)], ops.data() + mem_end);
+      sorted_[static_cast<size_t>(c)] = true;
+    }
     const std::vector<std::string>& files = runs_[static_cast<size_t>(c)];
     if (files.empty()) {  // nothing spilled: one sorted source, no heap and no key copies
       for (size_t i = cf_begin_[static_cast<size_t>(c)]; i < mem_end; ++i) {
@@ -2146,23 +2142,88 @@ class RunBuffer {
            (a.key_len <= kHinted ||
             std::memcmp(a.data + kHinted, b.data + kHinted, a.key_len - kHinted) == 0);
   }
-  // By column family, then key, then the order made (a total order: std::sort is stable here).
+  // Operations of one column family by key, then the order made (a total order: std::sort is
+  // stable here).
   static bool Less(const Op& a, const Op& b) {
-    if (a.cf != b.cf) return a.cf < b.cf;
     const int cmp = CompareKeys(a, b);
     return cmp != 0 ? cmp < 0 : a.seq < b.seq;
+  }
+  // Sorts operations of one column family by Less: an in-place radix pass on the 8 bits of
+  // hint1 below its highest bit that differs within the range (keys share their leading bytes:
+  // big-endian node keys are mostly zeros, names share prefixes), recursing into each of the
+  // 256 groups, and std::sort for small groups or equal hint1s. Each pass moves an operation
+  // at most once; fewer comparisons than std::sort over the whole range (a third of a bulk
+  // load's CPU was sorting).
+  static void SortOps(Op* first, Op* last) {
+    constexpr size_t kSmall = 2048;
+    const size_t n = static_cast<size_t>(last - first);
+    uint64_t diff = 0;
+    if (n >= kSmall) {
+      for (const Op* p = first; p != last; ++p) diff |= p->hint1 ^ first->hint1;
+    }
+    if (diff == 0) {  // small, or hint1 alone orders nothing here
+      std::sort(first, last, Less);
+      return;
+    }
+    const int shift = std::max(0, 63 - std::countl_zero(diff) - 7);
+    auto digit = [shift](const Op& op) { return (op.hint1 >> shift) & 0xff; };
+    std::array<size_t, 257> begin{};
+    std::array<size_t, 256> next{};
+    for (const Op* p = first; p != last; ++p) ++next[digit(*p)];
+    for (size_t d = 0; d < 256; ++d) {
+      begin[d + 1] = begin[d] + next[d];
+      next[d] = begin[d];
+    }
+    for (size_t d = 0; d < 256; ++d) {
+      for (const size_t end = begin[d + 1]; next[d] < end;) {
+        Op& op = first[next[d]];
+        const size_t to = digit(op);
+        if (to == d) {
+          ++next[d];
+        } else {
+          std::swap(op, first[next[to]++]);
+        }
+      }
+    }
+    for (size_t d = 0; d < 256; ++d) {
+      if (begin[d + 1] - begin[d] > 1) SortOps(first + begin[d], first + begin[d + 1]);
+    }
+  }
+  // Reorders *ops in place so that each column family's operations are adjacent, families in
+  // order; (*begin)[c] .. (*begin)[c + 1] is then family c's range. One counting pass and one
+  // pass of swaps (each operation moves at most once to its group), no second buffer.
+  static void GroupByCf(LargeVector<Op>* ops, std::array<size_t, kNumCfs + 1>* begin) {
+    std::array<size_t, kNumCfs> next{};
+    for (const Op& op : *ops) ++next[op.cf];
+    (*begin)[0] = 0;
+    for (size_t c = 0; c < kNumCfs; ++c) {
+      (*begin)[c + 1] = (*begin)[c] + next[c];
+      next[c] = (*begin)[c];  // now: the first slot of group c not yet known to hold c
+    }
+    for (size_t c = 0; c < kNumCfs; ++c) {
+      for (const size_t end = (*begin)[c + 1]; next[c] < end;) {
+        Op& op = (*ops)[next[c]];
+        if (op.cf == c) {
+          ++next[c];
+        } else {
+          std::swap(op, (*ops)[next[op.cf]++]);
+        }
+      }
+    }
   }
 
   // Sorts spilling_ and writes each column family's last operation per key to files[cf], then
   // empties spilling_ (keeping its memory for the next run).
   Status WriteRuns(const std::array<std::string, kNumCfs>& files) {
     LargeVector<Op>& ops = spilling_.ops;
-    std::sort(ops.begin(), ops.end(), Less);
+    std::array<size_t, kNumCfs + 1> range;
+    GroupByCf(&ops, &range);
     Status status;
     std::string buf;
-    for (size_t begin = 0, end = 0; begin < ops.size() && status.ok(); begin = end) {
-      const uint8_t c = ops[begin].cf;
-      for (end = begin; end < ops.size() && ops[end].cf == c;) ++end;
+    for (size_t c = 0; c < kNumCfs && status.ok(); ++c) {
+      const size_t begin = range[c], end = range[c + 1];
+      if (begin == end) continue;
+      SortOps(ops.data() + begin, ops.data() + end);
       const std::string& file = files[c];
       std::FILE* f = std::fopen(file.c_str(), "wb");
       if (f == nullptr) {
@@ -2292,6 +2353,7 @@ class RunBuffer {
   Status spill_status_;  // of the last spill; set by spiller_, read after joining it
   std::array<std::vector<std::string>, kNumCfs> runs_;
   std::array<size_t, kNumCfs + 1> cf_begin_{};  // after PrepareMerge: mem_.ops range per cf
+  std::array<bool, kNumCfs> sorted_{};          // after PrepareMerge: that range is sorted
   bool prepared_ = false;
   size_t bytes_ = 0;
 };
