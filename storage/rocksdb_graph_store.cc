@@ -2363,6 +2363,37 @@ class RunBuffer {
 // trigram entry per distinct 3-byte window of each name) into a RunBuffer of its own, in the
 // order the batches committed, while the adding thread goes on with the next batch. Only
 // committed batches' tasks are pushed, so nothing here is ever rolled back.
+// The edges of a fresh load's batch for the index thread, which writes their in_edges records:
+// per edge src u64, dst u64, seq u32, type u16 (native order; never stored), then the value's
+// length u32 and bytes (the out_edges record's).
+struct InEdgeBlob {
+  static void Append(std::string* blob, const EdgeId& e, std::string_view value) {
+    const uint32_t len = static_cast<uint32_t>(value.size());
+    char head[26];
+    std::memcpy(head, &e.src, 8);
+    std::memcpy(head + 8, &e.dst, 8);
+    std::memcpy(head + 16, &e.seq, 4);
+    std::memcpy(head + 20, &e.type, 2);
+    std::memcpy(head + 22, &len, 4);
+    blob->append(head, sizeof(head));
+    blob->append(value);
+  }
+  template <typename Fn>
+  static void ForEach(std::string_view blob, Fn fn) {
+    while (blob.size() >= 26) {
+      EdgeId e;
+      uint32_t len = 0;
+      std::memcpy(&e.src, blob.data(), 8);
+      std::memcpy(&e.dst, blob.data() + 8, 8);
+      std::memcpy(&e.seq, blob.data() + 16, 4);
+      std::memcpy(&e.type, blob.data() + 20, 2);
+      std::memcpy(&len, blob.data() + 22, 4);
+      fn(e, blob.substr(26, len));
+      blob.remove_prefix(26 + std::min<size_t>(len, blob.size() - 26));
+    }
+  }
+};
+
 class IndexWorker {
  public:
   IndexWorker(std::string dir, GraphId g) : runs_(std::move(dir)), g_(g) {}
@@ -2370,14 +2401,16 @@ class IndexWorker {
   IndexWorker(const IndexWorker&) = delete;
   IndexWorker& operator=(const IndexWorker&) = delete;
 
-  // Queues the index entries of one committed batch; waits while too many are queued.
-  void Push(std::vector<IndexTask>&& tasks) {
-    if (tasks.empty()) return;
+  // Queues the index entries of one committed batch, and its edges' in_edges records (an
+  // InEdgeBlob: the thread encodes and buffers them, which takes that share of a load off the
+  // writing thread); waits while too many are queued.
+  void Push(std::vector<IndexTask>&& tasks, std::string&& in_edges, size_t edge_count) {
+    if (tasks.empty() && edge_count == 0) return;
     std::unique_lock<std::mutex> lock(mu_);
     if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
     room_.wait(lock, [&] { return queued_ < kMaxQueued; });
-    queued_ += tasks.size();
-    queue_.push_back(std::move(tasks));
+    queued_ += tasks.size() + edge_count;
+    queue_.push_back(Work{std::move(tasks), std::move(in_edges), edge_count});
     work_.notify_one();
   }
   // Waits until every queued entry is in runs() and stops the thread; returns the first error
@@ -2389,7 +2422,12 @@ class IndexWorker {
   RunBuffer& runs() { return runs_; }
 
  private:
-  static constexpr size_t kMaxQueued = 1u << 16;  // nodes
+  static constexpr size_t kMaxQueued = 1u << 17;  // nodes and edges
+  struct Work {
+    std::vector<IndexTask> tasks;
+    std::string in_edges;  // InEdgeBlob
+    size_t edge_count = 0;
+  };
 
   void Stop() {
     {
@@ -2403,16 +2441,16 @@ class IndexWorker {
   void Run() {
     std::string key_buf;
     for (;;) {
-      std::vector<IndexTask> tasks;
+      Work work;
       {
         std::unique_lock<std::mutex> lock(mu_);
         work_.wait(lock, [&] { return stop_ || !queue_.empty(); });
         if (queue_.empty()) return;  // stopped, and everything is done
-        tasks = std::move(queue_.front());
+        work = std::move(queue_.front());
         queue_.pop_front();
       }
       if (status_.ok()) {
-        for (const IndexTask& t : tasks) {
+        for (const IndexTask& t : work.tasks) {
           IndexEntries(
               g_, t.key, t.Fields(), t.put, &key_buf,
               [&](Cf c, std::string_view key, std::string_view value, bool del) {
@@ -2420,11 +2458,16 @@ class IndexWorker {
               },
               [](CountKind, uint32_t, int64_t) {});  // a fresh load counts at the end
         }
+        InEdgeBlob::ForEach(work.in_edges, [&](const EdgeId& e, std::string_view value) {
+          key_buf.clear();
+          EncodeInEdgeKey(&key_buf, g_, e);
+          runs_.Add(Cf::kInEdges, key_buf, value, false);
+        });
         if (runs_.bytes() > fresh_spill_bytes.load() / 2) status_ = runs_.Spill();
       }
       {
         std::lock_guard<std::mutex> lock(mu_);
-        queued_ -= tasks.size();
+        queued_ -= work.tasks.size() + work.edge_count;
       }
       room_.notify_one();
     }
@@ -2435,9 +2478,9 @@ class IndexWorker {
   Status status_;  // written by the thread; read after it is joined
   std::mutex mu_;
   std::condition_variable work_, room_;
-  std::deque<std::vector<IndexTask>> queue_;  // guarded by mu_
-  size_t queued_ = 0;                         // tasks in queue_; guarded by mu_
-  bool stop_ = false;                         // guarded by mu_
+  std::deque<Work> queue_;  // guarded by mu_
+  size_t queued_ = 0;       // tasks and edges in queue_; guarded by mu_
+  bool stop_ = false;       // guarded by mu_
   std::thread thread_;
 };
 
@@ -2778,6 +2821,7 @@ class FactWriter {
   std::vector<std::pair<NodeKey, size_t>> fresh_records_;
   std::string fresh_record_bytes_;
   std::vector<Triple> fresh_edges_;  // edges this batch wrote
+  std::string fresh_in_edges_;       // their in_edges records, an InEdgeBlob
   // Ids this batch added to fresh_->ids (with their hashes), for AbortFresh().
   std::vector<std::pair<std::string_view, uint64_t>> fresh_new_ids_;
   std::vector<NodeKey> edge_keys_;      // fresh load: source and target key of each batch edge
@@ -3376,9 +3420,13 @@ Status FactWriter::WriteEdges() {
     key_buf_.clear();
     EncodeOutEdgeKey(&key_buf_, g_, e);
     ops_.Put(Cf::kOutEdges, key_buf_, val_buf_);
-    key_buf_.clear();
-    EncodeInEdgeKey(&key_buf_, g_, e);
-    ops_.Put(Cf::kInEdges, key_buf_, val_buf_);
+    if (fresh_ != nullptr) {  // the index thread writes it, at CommitFresh()
+      InEdgeBlob::Append(&fresh_in_edges_, e, val_buf_);
+    } else {
+      key_buf_.clear();
+      EncodeInEdgeKey(&key_buf_, g_, e);
+      ops_.Put(Cf::kInEdges, key_buf_, val_buf_);
+    }
     if (!path_.empty()) new_manifest_.edges.push_back(e);
     if (fresh_ != nullptr) fresh_edges_.push_back(Triple{e.src, e.type, e.dst});
   }
@@ -3600,7 +3648,7 @@ void FactWriter::CommitFresh() {
   for (const Triple& t : fresh_edges_) fresh_->AddEdge(t.src, t.type, t.dst);
   if (!path_.empty()) fresh_->paths.emplace(path_);
   fresh_->next_key = next_key_;
-  fresh_->indexer.Push(std::move(index_tasks_));
+  fresh_->indexer.Push(std::move(index_tasks_), std::move(fresh_in_edges_), fresh_edges_.size());
 }
 
 // ---- RocksGraphStore ----
@@ -4041,7 +4089,7 @@ class RocksBulkWriter final : public BulkWriter {
         ++run_n;
       };
       Status st = sst(c, arg, [&](const Put& put, bool* any) {
-        RunBuffer& runs = IndexCf(c) ? index_runs : f.runs;
+        RunBuffer& runs = IndexCf(c) || c == Cf::kInEdges ? index_runs : f.runs;
         return runs.Merge(c, [&](std::string_view key, char* value, size_t value_len) -> Status {
           switch (c) {
             case Cf::kNodes:
