@@ -26,6 +26,7 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -2403,19 +2404,23 @@ class IndexWorker {
 
   // Queues the index entries of one committed batch, and its edges' in_edges records (an
   // InEdgeBlob: the thread encodes and buffers them, which takes that share of a load off the
-  // writing thread); waits while too many are queued.
+  // writing thread). Batches are handed over a few thousand entries at a time (one wake-up of
+  // the thread each, not one per batch); waits while too many are queued.
+  // REQUIRES: calls from one thread, which also calls Finish().
   void Push(std::vector<IndexTask>&& tasks, std::string&& in_edges, size_t edge_count) {
-    if (tasks.empty() && edge_count == 0) return;
-    std::unique_lock<std::mutex> lock(mu_);
-    if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
-    room_.wait(lock, [&] { return queued_ < kMaxQueued; });
-    queued_ += tasks.size() + edge_count;
-    queue_.push_back(Work{std::move(tasks), std::move(in_edges), edge_count});
-    work_.notify_one();
+    if (pending_.tasks.empty()) {
+      pending_.tasks = std::move(tasks);
+    } else {
+      std::move(tasks.begin(), tasks.end(), std::back_inserter(pending_.tasks));
+    }
+    pending_.in_edges.append(in_edges);
+    pending_.edge_count += edge_count;
+    if (pending_.tasks.size() + pending_.edge_count >= kHandOver) HandOver();
   }
   // Waits until every queued entry is in runs() and stops the thread; returns the first error
   // (a failed spill). runs() is then the caller's.
   Status Finish() {
+    HandOver();
     Stop();
     return status_;
   }
@@ -2423,12 +2428,24 @@ class IndexWorker {
 
  private:
   static constexpr size_t kMaxQueued = 1u << 17;  // nodes and edges
+  static constexpr size_t kHandOver = 1u << 12;   // nodes and edges
   struct Work {
     std::vector<IndexTask> tasks;
     std::string in_edges;  // InEdgeBlob
     size_t edge_count = 0;
   };
 
+  void HandOver() {
+    const size_t n = pending_.tasks.size() + pending_.edge_count;
+    if (n == 0) return;
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
+    room_.wait(lock, [&] { return queued_ < kMaxQueued; });
+    queued_ += n;
+    queue_.push_back(std::move(pending_));
+    pending_ = Work{};
+    work_.notify_one();
+  }
   void Stop() {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -2478,6 +2495,7 @@ class IndexWorker {
   Status status_;  // written by the thread; read after it is joined
   std::mutex mu_;
   std::condition_variable work_, room_;
+  Work pending_;            // what Push() gathered since the last hand-over; the caller's
   std::deque<Work> queue_;  // guarded by mu_
   size_t queued_ = 0;       // tasks and edges in queue_; guarded by mu_
   bool stop_ = false;       // guarded by mu_
