@@ -6,6 +6,16 @@
 
 namespace kg::query::exec {
 
+namespace {
+
+// A row's edge. Made non-const (an EdgePtr only reads it), so that Emit may overwrite a record
+// no other row shares.
+EdgePtr NewEdge(const storage::EdgeRecord& edge) {
+  return std::make_shared<storage::EdgeRecord>(edge);
+}
+
+}  // namespace
+
 PhysicalExpand::PhysicalExpand(ExecContext& ctx, const plan::LogicalExpand& op,
                                PhysicalOperatorPtr child)
     : PhysicalOperator(ctx), op_(op), child_(std::move(child)) {
@@ -292,10 +302,15 @@ Status PhysicalExpand::PrefetchFrom(const std::vector<storage::NodeKey>& list, s
 }
 
 void PhysicalExpand::Emit(Row* row, storage::NodeKey target) {
+  // The relationship slot of a fixed-length hop is set below, from the edge.
+  const size_t own_rel = !op_.rel_unused && !op_.var_length && !op_.rel_bound
+                             ? static_cast<size_t>(op_.rel_slot)
+                             : input_.size();
   if (row->size() == input_.size()) {
     // Slot by slot: empty slots and nodes (most of a row) are copied without the variant's
     // generic assignment.
     for (size_t i = 0; i < input_.size(); ++i) {
+      if (i == own_rel) continue;
       const Entity& from = input_[i];
       Entity& to = (*row)[i];
       if (const NodeRef* node = std::get_if<NodeRef>(&from)) {
@@ -318,8 +333,16 @@ void PhysicalExpand::Emit(Row* row, storage::NodeKey target) {
     if (op_.reverse_path) std::reverse(list->begin(), list->end());
     (*row)[static_cast<size_t>(op_.rel_slot)] = EdgeListPtr(std::move(list));
   } else {
-    (*row)[static_cast<size_t>(op_.rel_slot)] =
-        std::make_shared<const storage::EdgeRecord>(path_.back());
+    Entity& slot = (*row)[static_cast<size_t>(op_.rel_slot)];
+    const EdgePtr* held = std::get_if<EdgePtr>(&slot);
+    if (held != nullptr && held->use_count() == 1) {
+      // The edge this row held from the previous Emit, which nothing else shares (the caller
+      // reuses its row and kept no copy): overwritten in place instead of a new allocation.
+      // (Every EdgeRecord of a row is made non-const: see NewEdge.)
+      const_cast<storage::EdgeRecord&>(**held) = path_.back();
+    } else {
+      slot = NewEdge(path_.back());
+    }
   }
 }
 
@@ -423,7 +446,7 @@ Result<PhysicalExpand::BatchStep> PhysicalExpand::NextBatched(Row* row) {
       *row = batch_rows_[batch_row_];
       (*row)[static_cast<size_t>(op_.to_slot)] = NodeRef{neighbour};
       if (op_.rel_unused) return BatchStep::kEmitted;
-      auto edge = std::make_shared<storage::EdgeRecord>();
+      auto edge = std::make_shared<storage::EdgeRecord>();  // non-const, as NewEdge
       const bool out = op_.direction == storage::Direction::kOut;
       edge->src = out ? from : neighbour;
       edge->dst = out ? neighbour : from;
