@@ -242,6 +242,10 @@ bool IndexCf(Cf c) {
   }
 }
 
+// The column families a fresh load's index thread buffers (IndexWorker): the index entries
+// and the in_edges records.
+bool IndexThreadCf(Cf c) { return IndexCf(c) || c == Cf::kInEdges; }
+
 // IndexedFields with their own copies of the strings: what a fresh load's index thread needs.
 struct IndexTask {
   NodeKey key = 0;
@@ -2359,11 +2363,6 @@ class RunBuffer {
   size_t bytes_ = 0;
 };
 
-// A fresh load's second thread while batches are added: makes the label and property index
-// entries of the nodes written (IndexEntries; these families outnumber the rest, with one
-// trigram entry per distinct 3-byte window of each name) into a RunBuffer of its own, in the
-// order the batches committed, while the adding thread goes on with the next batch. Only
-// committed batches' tasks are pushed, so nothing here is ever rolled back.
 // The edges of a fresh load's batch for the index thread, which writes their in_edges records:
 // per edge src u64, dst u64, seq u32, type u16 (native order; never stored), then the value's
 // length u32 and bytes (the out_edges record's).
@@ -2395,6 +2394,12 @@ struct InEdgeBlob {
   }
 };
 
+// A fresh load's second thread while batches are added: makes the label and property index
+// entries of the nodes written (IndexEntries; these families outnumber the rest, with one
+// trigram entry per distinct 3-byte window of each name), and the in_edges records of the
+// edges written, into a RunBuffer of its own (the IndexThreadCf families), in the order the
+// batches committed, while the adding thread goes on with the next batch. Only committed
+// batches' work is pushed, so nothing here is ever rolled back.
 class IndexWorker {
  public:
   IndexWorker(std::string dir, GraphId g) : runs_(std::move(dir)), g_(g) {}
@@ -2611,8 +2616,8 @@ struct FreshGraph {
   };
   LargeVector<OutEdge> edges;
   LargeVector<uint32_t> last_edge;  // per NodeKey: index + 1 of its latest out-edge, or 0
-  RunBuffer runs;                   // every operation but the index entries (IndexCf)
-  IndexWorker indexer;  // the index entries (last: its thread stops before the rest goes)
+  RunBuffer runs;                   // every operation but the index thread's (IndexThreadCf)
+  IndexWorker indexer;  // index entries, in_edges (last: its thread stops before the rest goes)
 
   bool Exists(NodeKey k) const { return k < rec_len.size() && rec_len[k] != kAbsent; }
   std::string_view Record(NodeKey k) const { return std::string_view(rec_data[k], rec_len[k]); }
@@ -4107,7 +4112,7 @@ class RocksBulkWriter final : public BulkWriter {
         ++run_n;
       };
       Status st = sst(c, arg, [&](const Put& put, bool* any) {
-        RunBuffer& runs = IndexCf(c) || c == Cf::kInEdges ? index_runs : f.runs;
+        RunBuffer& runs = IndexThreadCf(c) ? index_runs : f.runs;
         return runs.Merge(c, [&](std::string_view key, char* value, size_t value_len) -> Status {
           switch (c) {
             case Cf::kNodes:
