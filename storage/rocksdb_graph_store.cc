@@ -2513,7 +2513,28 @@ class IndexWorker {
 // it). Thread-safety: none.
 class IdTable {
  public:
-  static uint64_t Hash(std::string_view id) { return std::hash<std::string_view>()(id); }
+  // Eight bytes at a time, each word folded in with a 64x64->128-bit multiply (the high and
+  // low halves xored): about a third of std::hash's time on the 20-40 byte ids a load hashes
+  // once or twice per edge endpoint, and well mixed in the low bits the table indexes by.
+  // In memory only (never stored), so it may change.
+  static uint64_t Hash(std::string_view id) {
+    auto fold = [](uint64_t a, uint64_t b) {
+      const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
+      return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
+    };
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ id.size();
+    const char* p = id.data();
+    size_t n = id.size();
+    for (; n >= 8; p += 8, n -= 8) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      h = fold(h ^ w, 0xBF58476D1CE4E5B9ull);
+    }
+    uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    h = fold(h ^ w, 0x94D049BB133111EBull);
+    return fold(h, 0x9E3779B97F4A7C15ull);
+  }
 
   // The key of `id`, or 0 when absent.
   NodeKey Find(std::string_view id, uint64_t hash) const {
