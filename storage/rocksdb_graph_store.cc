@@ -2171,50 +2171,44 @@ class RunBuffer {
       return;
     }
     const int shift = std::max(0, 63 - std::countl_zero(diff) - 7);
-    auto digit = [shift](const Op& op) { return (op.hint1 >> shift) & 0xff; };
-    std::array<size_t, 257> begin{};
-    std::array<size_t, 256> next{};
-    for (const Op* p = first; p != last; ++p) ++next[digit(*p)];
+    std::array<size_t, 257> begin;
+    Partition<256>(
+        first, last, [shift](const Op& op) { return (op.hint1 >> shift) & 0xff; }, &begin);
     for (size_t d = 0; d < 256; ++d) {
-      begin[d + 1] = begin[d] + next[d];
-      next[d] = begin[d];
+      if (begin[d + 1] - begin[d] > 1) SortOps(first + begin[d], first + begin[d + 1]);
     }
-    for (size_t d = 0; d < 256; ++d) {
-      for (const size_t end = begin[d + 1]; next[d] < end;) {
-        Op& op = first[next[d]];
-        const size_t to = digit(op);
-        if (to == d) {
-          ++next[d];
+  }
+  // Reorders first..last in place so that the operations of each bucket (bucket_of(op) <
+  // kBuckets) are adjacent, buckets in order; (*begin)[b] .. (*begin)[b + 1] is then bucket b's
+  // range, as offsets from first. One counting pass and one pass of swaps (each operation moves
+  // at most once, to its bucket), no second buffer.
+  template <size_t kBuckets, typename BucketOf>
+  static void Partition(Op* first, Op* last, BucketOf bucket_of,
+                        std::array<size_t, kBuckets + 1>* begin) {
+    std::array<size_t, kBuckets> next{};
+    for (const Op* p = first; p != last; ++p) ++next[bucket_of(*p)];
+    (*begin)[0] = 0;
+    for (size_t b = 0; b < kBuckets; ++b) {
+      (*begin)[b + 1] = (*begin)[b] + next[b];
+      next[b] = (*begin)[b];  // now: the first slot of bucket b not yet known to hold b
+    }
+    for (size_t b = 0; b < kBuckets; ++b) {
+      for (const size_t end = (*begin)[b + 1]; next[b] < end;) {
+        Op& op = first[next[b]];
+        const size_t to = bucket_of(op);
+        if (to == b) {
+          ++next[b];
         } else {
           std::swap(op, first[next[to]++]);
         }
       }
     }
-    for (size_t d = 0; d < 256; ++d) {
-      if (begin[d + 1] - begin[d] > 1) SortOps(first + begin[d], first + begin[d + 1]);
-    }
   }
-  // Reorders *ops in place so that each column family's operations are adjacent, families in
-  // order; (*begin)[c] .. (*begin)[c + 1] is then family c's range. One counting pass and one
-  // pass of swaps (each operation moves at most once to its group), no second buffer.
+  // Groups *ops by column family, families in order; (*begin)[c] .. (*begin)[c + 1] is then
+  // family c's range.
   static void GroupByCf(LargeVector<Op>* ops, std::array<size_t, kNumCfs + 1>* begin) {
-    std::array<size_t, kNumCfs> next{};
-    for (const Op& op : *ops) ++next[op.cf];
-    (*begin)[0] = 0;
-    for (size_t c = 0; c < kNumCfs; ++c) {
-      (*begin)[c + 1] = (*begin)[c] + next[c];
-      next[c] = (*begin)[c];  // now: the first slot of group c not yet known to hold c
-    }
-    for (size_t c = 0; c < kNumCfs; ++c) {
-      for (const size_t end = (*begin)[c + 1]; next[c] < end;) {
-        Op& op = (*ops)[next[c]];
-        if (op.cf == c) {
-          ++next[c];
-        } else {
-          std::swap(op, (*ops)[next[op.cf]++]);
-        }
-      }
-    }
+    Partition<kNumCfs>(
+        ops->data(), ops->data() + ops->size(), [](const Op& op) { return size_t{op.cf}; }, begin);
   }
 
   // Sorts spilling_ and writes each column family's last operation per key to files[cf], then

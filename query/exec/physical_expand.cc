@@ -10,8 +10,8 @@ namespace {
 
 // A row's edge. Made non-const (an EdgePtr only reads it), so that Emit may overwrite a record
 // no other row shares.
-EdgePtr NewEdge(const storage::EdgeRecord& edge) {
-  return std::make_shared<storage::EdgeRecord>(edge);
+EdgePtr NewEdge(storage::EdgeRecord edge) {
+  return std::make_shared<storage::EdgeRecord>(std::move(edge));
 }
 
 }  // namespace
@@ -446,12 +446,12 @@ Result<PhysicalExpand::BatchStep> PhysicalExpand::NextBatched(Row* row) {
       *row = batch_rows_[batch_row_];
       (*row)[static_cast<size_t>(op_.to_slot)] = NodeRef{neighbour};
       if (op_.rel_unused) return BatchStep::kEmitted;
-      auto edge = std::make_shared<storage::EdgeRecord>();  // non-const, as NewEdge
+      storage::EdgeRecord edge;
       const bool out = op_.direction == storage::Direction::kOut;
-      edge->src = out ? from : neighbour;
-      edge->dst = out ? neighbour : from;
-      edge->type = op_.any_type ? 0 : op_.types[0];
-      (*row)[static_cast<size_t>(op_.rel_slot)] = EdgePtr(std::move(edge));
+      edge.src = out ? from : neighbour;
+      edge.dst = out ? neighbour : from;
+      edge.type = op_.any_type ? 0 : op_.types[0];
+      (*row)[static_cast<size_t>(op_.rel_slot)] = NewEdge(std::move(edge));
       return BatchStep::kEmitted;
     }
     ++batch_row_;
