@@ -34,6 +34,7 @@
 #include <set>
 #include <shared_mutex>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -176,9 +177,12 @@ struct IndexedFields {
 // index, label_name, label_name_ci, qname, qname_rev, path_index, line_index, name_trigrams):
 // puts, or deletes when !put; and count(kind, id, delta) for its label and trigram counts.
 // `key_buf` is scratch (each key is a view of it, valid during the emit call).
-template <typename Emit, typename Count>
+// `trigram(t, labels_value)` is called for each trigram entry instead of `emit` when given
+// (a fresh load's index thread collects them in TrigramPostings); labels_value is empty for a
+// delete.
+template <typename Emit, typename Count, typename Trigram = std::nullptr_t>
 void IndexEntries(GraphId g, NodeKey k, const IndexedFields& f, bool put, std::string* key_buf,
-                  Emit&& emit, Count&& count) {
+                  Emit&& emit, Count&& count, Trigram&& trigram = nullptr) {
   std::string labels_value;
   if (put) EncodeLabelList(&labels_value, *f.labels);
   auto out = [&](Cf c, std::string_view value) { emit(c, *key_buf, value, !put); };
@@ -202,9 +206,13 @@ void IndexEntries(GraphId g, NodeKey k, const IndexedFields& f, bool put, std::s
   }
   if (f.name != nullptr) {
     for (TrigramId t : TrigramsOf(*f.name)) {
-      key_buf->clear();
-      EncodeTrigramKey(key_buf, g, t, k);
-      out(Cf::kNameTrigrams, labels_value);
+      if constexpr (std::is_same_v<std::decay_t<Trigram>, std::nullptr_t>) {
+        key_buf->clear();
+        EncodeTrigramKey(key_buf, g, t, k);
+        out(Cf::kNameTrigrams, labels_value);
+      } else {
+        trigram(t, std::string_view(labels_value));
+      }
       count(CountKind::kTrigram, t, put ? 1 : -1);
     }
   }
@@ -2388,6 +2396,111 @@ struct InEdgeBlob {
   }
 };
 
+// A fresh load's name_trigrams entries (one per distinct 3-byte window of each node's name:
+// the most numerous entries of a load), kept compactly instead of as RunBuffer operations: per
+// trigram, a list of 8-byte entries (node key, label-list id, delete flag) in the order they were
+// made. Key order in name_trigrams is trigram, then node key, so ForEach() only sorts each list
+// (stably, when a node key came out of order: the last operation on a node wins) and walks the
+// trigrams in order. Nothing spills: 8 bytes per entry stay in memory until the load is
+// materialized. Thread-safety: none.
+class TrigramPostings {
+ public:
+  // Records a put (labels = the node's encoded label list) or a delete of node k's entry for t.
+  // InvalidArgument if k or the number of distinct label lists is beyond what an entry holds
+  // (2^40 node keys, 2^23 label lists).
+  Status Add(TrigramId t, NodeKey k, std::string_view labels, bool del) {
+    if (k >= (uint64_t{1} << kKeyBits)) {
+      return Status::InvalidArgument("bulk load: node key " + std::to_string(k) +
+                                     " is beyond a fresh load's trigram index");
+    }
+    uint64_t label_id = 0;
+    if (!del) {
+      if (labels_.empty() || labels != labels_[last_label_]) {
+        auto [it, added] = label_ids_.try_emplace(std::string(labels), labels_.size());
+        if (added) {
+          if (labels_.size() >= (size_t{1} << (kLabelBits))) {
+            label_ids_.erase(it);
+            return Status::InvalidArgument("bulk load: too many distinct label lists");
+          }
+          labels_.emplace_back(labels);
+        }
+        last_label_ = it->second;
+      }
+      label_id = last_label_;
+    }
+    List(t).push_back(k << (64 - kKeyBits) | label_id << 1 | uint64_t{del});
+    ++entries_;
+    return Status::OK();
+  }
+  // Bytes the entries take in name_trigrams (15-byte key, label-list value), about.
+  size_t bytes() const { return entries_ * 17; }
+
+  // Calls fn(t, node key, labels) for every entry that is put at the end, in key order; stops at
+  // and returns fn's first error. Sorts the lists in place (call once).
+  template <typename Fn>
+  Status ForEach(Fn fn) {
+    std::vector<uint32_t> order(lists_.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](uint32_t a, uint32_t b) { return trigram_of_[a] < trigram_of_[b]; });
+    auto key_of = [](uint64_t e) { return e >> (64 - kKeyBits); };
+    for (uint32_t i : order) {
+      std::vector<uint64_t>& list = lists_[i];
+      if (!std::is_sorted(list.begin(), list.end(),
+                          [&](uint64_t a, uint64_t b) { return key_of(a) < key_of(b); })) {
+        std::stable_sort(list.begin(), list.end(),
+                         [&](uint64_t a, uint64_t b) { return key_of(a) < key_of(b); });
+      }
+      for (size_t j = 0; j < list.size(); ++j) {
+        const uint64_t e = list[j];
+        if (j + 1 < list.size() && key_of(list[j + 1]) == key_of(e)) continue;  // a later op wins
+        if (e & 1) continue;                                                    // deleted
+        KG_RETURN_IF_ERROR(fn(trigram_of_[i], key_of(e), labels_[(e >> 1) & kLabelMask]));
+      }
+      std::vector<uint64_t>().swap(list);
+    }
+    return Status::OK();
+  }
+
+ private:
+  static constexpr int kKeyBits = 40, kLabelBits = 23;
+  static constexpr uint64_t kLabelMask = (uint64_t{1} << kLabelBits) - 1;
+
+  // The list of trigram t: open addressing over slots_ (list index + 1; 0 = empty).
+  std::vector<uint64_t>& List(TrigramId t) {
+    if (2 * (lists_.size() + 1) > slots_.size()) Grow();
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = (t * 0x9E3779B1u) & mask;; i = (i + 1) & mask) {
+      const uint32_t s = slots_[i];
+      if (s == 0) {
+        slots_[i] = static_cast<uint32_t>(lists_.size() + 1);
+        trigram_of_.push_back(t);
+        return lists_.emplace_back();
+      }
+      if (trigram_of_[s - 1] == t) return lists_[s - 1];
+    }
+  }
+  void Grow() {
+    std::vector<uint32_t> old = std::move(slots_);
+    slots_.assign(std::max<size_t>(1024, old.size() * 2), 0);
+    const size_t mask = slots_.size() - 1;
+    for (uint32_t s : old) {
+      if (s == 0) continue;
+      size_t i = (trigram_of_[s - 1] * 0x9E3779B1u) & mask;
+      while (slots_[i] != 0) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+
+  std::vector<uint32_t> slots_;
+  std::vector<TrigramId> trigram_of_;         // per list
+  std::vector<std::vector<uint64_t>> lists_;  // per trigram (in first-seen order)
+  std::unordered_map<std::string, uint64_t> label_ids_;
+  std::vector<std::string> labels_;  // label-list id -> encoded label list
+  uint64_t last_label_ = 0;
+  size_t entries_ = 0;
+};
+
 // A fresh load's second thread while batches are added: makes the label and property index
 // entries of the nodes written (IndexEntries; these families outnumber the rest, with one
 // trigram entry per distinct 3-byte window of each name), and the in_edges records of the
@@ -2424,6 +2537,7 @@ class IndexWorker {
     return status_;
   }
   RunBuffer& runs() { return runs_; }
+  TrigramPostings& trigrams() { return trigrams_; }
 
  private:
   static constexpr size_t kMaxQueued = 1u << 17;  // nodes and edges
@@ -2472,7 +2586,10 @@ class IndexWorker {
               [&](Cf c, std::string_view key, std::string_view value, bool del) {
                 runs_.Add(c, key, value, del);
               },
-              [](CountKind, uint32_t, int64_t) {});  // a fresh load counts at the end
+              [](CountKind, uint32_t, int64_t) {},  // a fresh load counts at the end
+              [&](TrigramId tri, std::string_view labels) {
+                if (status_.ok()) status_ = trigrams_.Add(tri, t.key, labels, !t.put);
+              });
         }
         InEdgeBlob::ForEach(work.in_edges, [&](const EdgeId& e, std::string_view value) {
           key_buf.clear();
@@ -2490,6 +2607,7 @@ class IndexWorker {
   }
 
   RunBuffer runs_;
+  TrigramPostings trigrams_;  // the name_trigrams entries, which never go to runs_
   GraphId g_;
   Status status_;  // written by the thread; read after it is joined
   std::mutex mu_;
@@ -4056,8 +4174,10 @@ class RocksBulkWriter final : public BulkWriter {
     // there are none.
     // A small load (nothing spilled, little buffered) is stored with one synced WriteBatch
     // instead: as atomic, and without an SST file, fsync and ingestion per column family.
-    const bool small = !f.runs.spilled() && !index_runs.spilled() &&
-                       f.runs.bytes() + index_runs.bytes() < kSmallFreshLoadBytes;
+    TrigramPostings& trigrams = f.indexer.trigrams();
+    const bool small =
+        !f.runs.spilled() && !index_runs.spilled() &&
+        f.runs.bytes() + index_runs.bytes() + trigrams.bytes() < kSmallFreshLoadBytes;
     rocksdb::WriteBatch small_batch;
     using Put = std::function<Status(std::string_view, std::string_view)>;
     auto sst = [&](Cf c, rocksdb::IngestExternalFileArg* arg,
@@ -4127,6 +4247,16 @@ class RocksBulkWriter final : public BulkWriter {
         ++run_n;
       };
       Status st = sst(c, arg, [&](const Put& put, bool* any) {
+        if (c == Cf::kNameTrigrams) {
+          std::string key;
+          return trigrams.ForEach([&](TrigramId t, NodeKey k, std::string_view labels) {
+            count_id(t);
+            *any = true;
+            key.clear();
+            EncodeTrigramKey(&key, g_, t, k);
+            return put(key, labels);
+          });
+        }
         RunBuffer& runs = IndexThreadCf(c) ? index_runs : f.runs;
         return runs.Merge(c, [&](std::string_view key, char* value, size_t value_len) -> Status {
           switch (c) {
@@ -4137,11 +4267,6 @@ class RocksBulkWriter final : public BulkWriter {
             case Cf::kLabelIndex:
               if (key.size() < 6) return Status::Corruption("bulk load: short label key");
               count_id(uint32_t{static_cast<uint8_t>(key[4])} << 8 | static_cast<uint8_t>(key[5]));
-              break;
-            case Cf::kNameTrigrams:
-              if (key.size() < 7) return Status::Corruption("bulk load: short trigram key");
-              count_id(uint32_t{static_cast<uint8_t>(key[4])} << 16 |
-                       uint32_t{static_cast<uint8_t>(key[5])} << 8 | static_cast<uint8_t>(key[6]));
               break;
             case Cf::kOutEdges:
             case Cf::kInEdges: {
