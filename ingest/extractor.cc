@@ -975,13 +975,17 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
     facts.calls.push_back(std::move(call));
   }
 
-  facts.accesses.reserve(accesses.size());
   // Name accesses inside functions and methods. A member read at a node that is written is the
   // assignment's target, not a read.
   std::set<uint32_t> member_writes;
   for (const auto& [key, node] : accesses) {
     if (key.second == static_cast<int>(Role::kMemberWrite)) member_writes.insert(key.first);
   }
+  // Only the first access of a name per (function, kind) is kept: a function reads the same
+  // names over and over, and what the accesses become (USES edges, one per function, target and
+  // kind, at the first access's line) needs no more.
+  std::unordered_set<std::string> seen;
+  std::string seen_key;
   for (const auto& [key, node] : accesses) {
     if (key.second == static_cast<int>(Role::kMemberRead) && member_writes.count(key.first)) {
       continue;
@@ -995,9 +999,14 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
     access.access = role == Role::kRead || role == Role::kMemberRead
                         ? "read"
                         : (role == Role::kWrite || role == Role::kMemberWrite ? "write" : "global");
+    seen_key.assign(reinterpret_cast<const char*>(&scope), sizeof(scope));
+    seen_key += access.access[0];
+    seen_key += access.name;
+    if (!seen.insert(seen_key).second) continue;
     access.line = static_cast<int>(ts_node_start_point(node).row) + 1;
     facts.accesses.push_back(std::move(access));
   }
+  facts.accesses.shrink_to_fit();  // kept until every file is resolved
   return facts;
 }
 

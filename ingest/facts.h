@@ -116,7 +116,8 @@ struct FileFacts {
   std::vector<Member> members;          // fields and variables, in source order of first
                                         // binding; never sharing a definition's id
   std::vector<CallFact> calls;          // in source order; only calls inside functions
-  std::vector<AccessFact> accesses;     // in source order; only inside functions
+  std::vector<AccessFact> accesses;     // in source order; only inside functions; only the
+                                        // first of each (scope, name, access)
   std::vector<ReceiverImplementsFact> receiver_implements;  // in source order
   std::optional<TextPosition> syntax_error;  // the first syntax error; facts are partial then
   std::string syntax_error_detail;           // e.g. "missing ':'" or "unexpected 'x'"
