@@ -5138,8 +5138,13 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf cf, const std::shared_ptr<rocksdb::Cac
       // memtable (at open and after every flush, per column family): 0.01 of the 64 MiB write
       // buffer is 5.4M bits, about 10 bits per key at ~120 bytes per entry; 0.05 was 3.2 MiB
       // per memtable, 50 bits per key, and its zeroing was seen at ~16% of an ingest's CPU.
-      o.memtable_prefix_bloom_size_ratio = 0.01;
-      o.memtable_whole_key_filtering = true;
+      // Only the two families whose memtables take many keys between flushes and are probed
+      // for absent keys (a batch's new ids and nodes) have one: the others' 335 KiB filters
+      // (at the default budget), six of them zeroed at every open, bought nothing.
+      if (cf == Cf::kNodes || cf == Cf::kIds) {
+        o.memtable_prefix_bloom_size_ratio = 0.01;
+        o.memtable_whole_key_filtering = true;
+      }
       break;
     default:
       break;  // scan-only column families
