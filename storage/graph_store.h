@@ -344,7 +344,9 @@ struct Options {
   size_t block_cache_bytes = 256u << 20;
   // Memory for the adjacency indexes of all graphs together. A graph's index is an in-memory
   // copy of its visible edges (about 28 bytes per edge plus 8 per NodeKey ever allocated) that
-  // serves ExpandKeys, ExpandNeighbors and FindNode's existence check without RocksDB reads. Built
+  // serves ExpandKeys, ExpandNeighbors and FindNode's existence check without RocksDB reads, and
+  // of its qualified names for ScanQualifiedName (about 40 bytes plus the name per node that has
+  // one; left out when only the edges fit). Built
   // in a background thread on the first hop read after a write (reads use RocksDB meanwhile) and
   // used only by snapshots of exactly the state it was built from, so results never differ. A new
   // index that does not fit beside the others drops the least recently used ones; a graph that

@@ -785,6 +785,85 @@ class ExpandCursor final : public EdgeCursor {
 // builder thread (one build at a time) and falls back to RocksDB meanwhile. Graphs whose index
 // would exceed Options::adjacency_index_bytes are never indexed (declined per version).
 
+// Exact qualified_name lookups from memory (ScanQualifiedName without a RocksDB seek): the
+// graph's qname entries grouped by name, found by hash. A name is kept as its key bytes between
+// the graph id and the NodeKey (the escaped string with its terminator), which is what a lookup
+// encodes anyway; each name's entries are in NodeKey order, as in the column family.
+struct QualifiedNameTable {
+  struct Name {
+    uint32_t off, len;      // in `bytes`
+    uint32_t first, count;  // entries [first, first + count)
+  };
+  std::string bytes;
+  std::vector<Name> names;
+  std::vector<NodeKey> keys;     // per entry
+  std::vector<uint16_t> labels;  // per entry: index into label_lists
+  std::vector<std::string> label_lists;
+  std::map<std::string, uint16_t, std::less<>> label_list_ids;  // while adding
+  std::vector<uint32_t> table;  // open addressing: 0 = empty, else index into names + 1
+
+  static uint64_t Hash(std::string_view s) { return std::hash<std::string_view>{}(s); }
+
+  // Adds an entry; entries must come in key order (names grouped). False when a limit is
+  // passed (2^32 bytes or entries, 2^16 distinct label lists).
+  bool Add(std::string_view name, NodeKey key, std::string_view label_list) {
+    if (bytes.size() + name.size() >= std::numeric_limits<uint32_t>::max() ||
+        keys.size() >= std::numeric_limits<uint32_t>::max() - 1) {
+      return false;
+    }
+    if (names.empty() ||
+        std::string_view(bytes).substr(names.back().off, names.back().len) != name) {
+      names.push_back(Name{static_cast<uint32_t>(bytes.size()), static_cast<uint32_t>(name.size()),
+                           static_cast<uint32_t>(keys.size()), 0});
+      bytes.append(name);
+    }
+    auto it = label_list_ids.find(label_list);
+    if (it == label_list_ids.end()) {
+      if (label_lists.size() > std::numeric_limits<uint16_t>::max()) return false;
+      it = label_list_ids.emplace(std::string(label_list), label_lists.size()).first;
+      label_lists.emplace_back(label_list);
+    }
+    keys.push_back(key);
+    labels.push_back(it->second);
+    ++names.back().count;
+    return true;
+  }
+  // Makes the hash table once every entry is added.
+  void Seal() {
+    label_list_ids.clear();
+    size_t size = 16;
+    while (size < 2 * names.size()) size *= 2;
+    table.assign(size, 0);
+    for (uint32_t i = 0; i < names.size(); ++i) {
+      size_t slot = Hash(Of(names[i])) & (size - 1);
+      while (table[slot] != 0) slot = (slot + 1) & (size - 1);
+      table[slot] = i + 1;
+    }
+    bytes.shrink_to_fit();
+    names.shrink_to_fit();
+    keys.shrink_to_fit();
+    labels.shrink_to_fit();
+  }
+  uint64_t Bytes() const {
+    uint64_t b = bytes.capacity() + names.capacity() * sizeof(Name) +
+                 keys.capacity() * sizeof(NodeKey) + labels.capacity() * sizeof(uint16_t) +
+                 table.capacity() * sizeof(uint32_t);
+    for (const std::string& l : label_lists) b += sizeof(std::string) + l.capacity();
+    return b;
+  }
+  std::string_view Of(const Name& n) const { return std::string_view(bytes).substr(n.off, n.len); }
+  // The entries of the name whose key bytes are `name`: [first, end).
+  std::pair<uint32_t, uint32_t> Find(std::string_view name) const {
+    if (table.empty()) return {0, 0};
+    const size_t mask = table.size() - 1;
+    for (size_t slot = Hash(name) & mask; table[slot] != 0; slot = (slot + 1) & mask) {
+      const Name& n = names[table[slot] - 1];
+      if (Of(n) == name) return {n.first, n.first + n.count};
+    }
+    return {0, 0};
+  }
+};
+
 struct AdjacencyIndex {
   struct Dir {
     // Edges of node k: [offsets[k], offsets[k + 1]) in stored key order (type, other, seq); keys
@@ -797,6 +876,8 @@ struct AdjacencyIndex {
   uint64_t version = 0;
   std::array<Dir, 2> dirs;        // [0] out_edges, [1] in_edges
   std::vector<uint64_t> present;  // bit k: node k exists (FindNode needs no node read)
+  // The qname entries, when they fit in the budget after the edges (else lookups read RocksDB).
+  std::optional<QualifiedNameTable> qnames;
   uint64_t bytes = 0;
 
   bool HasNode(NodeKey k) const {
@@ -1148,6 +1229,32 @@ class AdjacencyIndexer {
       *declined = true;
       return false;
     }
+    // The qualified names, unless they would take the index over the budget: the hops matter
+    // more, so the edges stay indexed either way.
+    it.reset(db_->NewIterator(ro, cfs_[static_cast<size_t>(Cf::kQualifiedName)]));
+    QualifiedNameTable& qn = index->qnames.emplace();
+    bool fits = true;
+    for (it->Seek(ToSlice(begin)); fits && it->Valid(); it->Next()) {
+      if ((++n & 0xffff) == 0 && stop_) return false;
+      const std::string_view k = ToView(it->key());
+      NodeKey node = 0;
+      if (k.size() < 4 + 2 + 8 || !DecodeTrailingNodeKey(k, &node)) {
+        *declined = true;  // corrupt: the RocksDB path reports it
+        return false;
+      }
+      fits = qn.Add(k.substr(4, k.size() - 12), node, ToView(it->value())) &&
+             ((qn.keys.size() & 0xfff) != 0 || bytes + qn.Bytes() <= budget_);
+    }
+    if (!it->status().ok()) return false;
+    if (fits) {
+      qn.Seal();
+      fits = bytes + qn.Bytes() <= budget_;
+    }
+    if (fits) {
+      bytes += qn.Bytes();
+    } else {
+      index->qnames.reset();
+    }
     index->bytes = bytes;
     return true;
   }
@@ -1161,6 +1268,34 @@ class AdjacencyIndexer {
   std::atomic<uint64_t> epoch_{1};  // advanced by each admitted build (Admit)
   std::thread thread_;
   bool busy_ = false;  // thread_ is building
+};
+
+// The nodes of one qualified name from an adjacency index's QualifiedNameTable (with `label`,
+// only those whose label list holds it), in NodeKey order.
+class IndexQualifiedNameCursor final : public NodeCursor {
+ public:
+  IndexQualifiedNameCursor(std::shared_ptr<const AdjacencyIndex> index, std::string_view name,
+                           std::optional<LabelId> label)
+      : index_(std::move(index)), label_(label) {
+    std::tie(pos_, end_) = index_->qnames->Find(name);
+  }
+  bool Next(NodeKey* key) override {
+    const QualifiedNameTable& t = *index_->qnames;
+    while (pos_ < end_) {
+      const uint32_t i = pos_++;
+      if (!label_ || LabelListHas(t.label_lists[t.labels[i]], *label_)) {
+        *key = t.keys[i];
+        return true;
+      }
+    }
+    return false;
+  }
+  Status status() const override { return Status::OK(); }
+
+ private:
+  std::shared_ptr<const AdjacencyIndex> index_;
+  std::optional<LabelId> label_;
+  uint32_t pos_ = 0, end_ = 0;
 };
 
 // Edges of one node from an adjacency index (ExpandKeys' order and records).
@@ -1461,6 +1596,10 @@ class SnapshotImpl final : public Snapshot {
                                                 std::optional<LabelId> label) override {
     std::string prefix;
     EncodeStringIndexPrefix(&prefix, g_, qn);
+    if (const AdjacencyIndex* index = Index(); index != nullptr && index->qnames) {
+      return std::make_unique<IndexQualifiedNameCursor>(index_, std::string_view(prefix).substr(4),
+                                                        label);
+    }
     return std::make_unique<KeyNodeCursor>(ctx_, Cf::kQualifiedName, std::move(prefix), label);
   }
 

@@ -35,8 +35,15 @@ FactBatch RandomFile(std::mt19937_64& rng, int f, int files) {
   b.path = "f" + std::to_string(f) + ".py";
   const int nodes = 1 + static_cast<int>(rng() % 12);
   for (int i = 0; i < nodes; ++i) {
-    b.nodes.push_back(Sym("f" + std::to_string(f) + "_" + std::to_string(i), "Function",
-                          {{"name", "n" + std::to_string(i)}}));
+    // Qualified names shared across files (some by nodes of another label), with a byte the
+    // key encoding escapes, and some nodes without one.
+    Properties props = {{"name", "n" + std::to_string(i)}};
+    if (rng() % 5 != 0) {
+      props["qualified_name"] =
+          "m" + std::to_string(rng() % 6) + std::string(1, '\0') + ".q" + std::to_string(i % 4);
+    }
+    b.nodes.push_back(Sym("f" + std::to_string(f) + "_" + std::to_string(i),
+                          rng() % 3 == 0 ? "Class" : "Function", std::move(props)));
   }
   const int edges = static_cast<int>(rng() % 30);
   for (int e = 0; e < edges; ++e) {
@@ -57,9 +64,11 @@ struct Hops {
   std::vector<std::vector<EdgeTuple>> keys;  // ExpandKeys per (node, dir, type)
   std::vector<NodeKey> neighbors;            // ExpandNeighbors of all nodes per (dir, type)
   std::vector<size_t> offsets;
-  std::vector<std::optional<NodeKey>> found;  // FindNode of every id the generator can make
+  std::vector<std::optional<NodeKey>> found;    // FindNode of every id the generator can make
+  std::vector<std::vector<NodeKey>> qualified;  // ScanQualifiedName of each name and label
   bool operator==(const Hops& o) const {
-    return keys == o.keys && neighbors == o.neighbors && offsets == o.offsets && found == o.found;
+    return keys == o.keys && neighbors == o.neighbors && offsets == o.offsets && found == o.found &&
+           qualified == o.qualified;
   }
 };
 
@@ -79,6 +88,21 @@ Hops ReadAll(Snapshot& snap, GraphStore& store, NodeKey max_key) {
       auto k = snap.FindNode("f" + std::to_string(f) + "_" + std::to_string(i));
       EXPECT_TRUE(k.ok());
       h.found.push_back(k.ok() ? k.value() : std::nullopt);
+    }
+  }
+  std::vector<std::optional<LabelId>> labels = {std::nullopt, LabelId{999}};
+  for (const char* l : {"Function", "Class"}) labels.push_back(store.LabelIdFor(l).value());
+  for (int m = 0; m < 7; ++m) {
+    for (int q = 0; q < 5; ++q) {
+      for (const auto& label : labels) {
+        auto c = snap.ScanQualifiedName(
+            "m" + std::to_string(m) + std::string(1, '\0') + ".q" + std::to_string(q), label);
+        std::vector<NodeKey> keys;
+        NodeKey k = 0;
+        while (c->Next(&k)) keys.push_back(k);
+        EXPECT_TRUE(c->status().ok()) << c->status().ToString();
+        h.qualified.push_back(std::move(keys));
+      }
     }
   }
   for (Direction d : {Direction::kOut, Direction::kIn, Direction::kBoth}) {
@@ -155,6 +179,13 @@ TEST_F(AdjacencyIndexTest, RandomGraphMatchesRocksPathAcrossWritesAndSnapshots) 
   EXPECT_FALSE(test_hooks::SnapshotUsesAdjacencyIndex(*b0));
   const Hops before = ReadAll(*b0, *plain_, kMaxKey);
   EXPECT_FALSE(before.neighbors.empty());
+  size_t qualified = 0, shared = 0;
+  for (const auto& keys : before.qualified) {
+    qualified += !keys.empty();
+    shared += keys.size() > 1;
+  }
+  EXPECT_GT(qualified, 20u);
+  EXPECT_GT(shared, 10u);
   EXPECT_TRUE(ReadAll(*a0, *indexed_, kMaxKey) == before);
 
   for (int round = 0; round < 4; ++round) {
