@@ -1270,6 +1270,38 @@ class AdjacencyIndexer {
   bool busy_ = false;  // thread_ is building
 };
 
+// Every node of an adjacency index (its `present` bitmap), in NodeKey order.
+class IndexNodeCursor final : public NodeCursor {
+ public:
+  explicit IndexNodeCursor(std::shared_ptr<const AdjacencyIndex> index)
+      : index_(std::move(index)) {}
+  bool Next(NodeKey* key) override {
+    const std::vector<uint64_t>& words = index_->present;
+    while (word_ < words.size()) {
+      const uint64_t rest = words[word_] & (~uint64_t{0} << bit_);
+      if (rest != 0 && bit_ < 64) {
+        const int b = std::countr_zero(rest);
+        *key = word_ * 64 + static_cast<NodeKey>(b);
+        bit_ = b + 1;
+        if (bit_ == 64) {
+          ++word_;
+          bit_ = 0;
+        }
+        return true;
+      }
+      ++word_;
+      bit_ = 0;
+    }
+    return false;
+  }
+  Status status() const override { return Status::OK(); }
+
+ private:
+  std::shared_ptr<const AdjacencyIndex> index_;
+  size_t word_ = 0;
+  int bit_ = 0;
+};
+
 // The nodes of one qualified name from an adjacency index's QualifiedNameTable (with `label`,
 // only those whose label list holds it), in NodeKey order.
 class IndexQualifiedNameCursor final : public NodeCursor {
@@ -1570,6 +1602,8 @@ class SnapshotImpl final : public Snapshot {
   }
 
   std::unique_ptr<NodeCursor> ScanAll() override {
+    // The adjacency index knows which nodes exist: no pass over every node record's bytes.
+    if (Index() != nullptr) return std::make_unique<IndexNodeCursor>(index_);
     std::string prefix;
     EncodeGraphPrefix(&prefix, g_);
     return std::make_unique<KeyNodeCursor>(ctx_, Cf::kNodes, std::move(prefix));

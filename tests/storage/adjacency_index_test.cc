@@ -66,9 +66,10 @@ struct Hops {
   std::vector<size_t> offsets;
   std::vector<std::optional<NodeKey>> found;    // FindNode of every id the generator can make
   std::vector<std::vector<NodeKey>> qualified;  // ScanQualifiedName of each name and label
+  std::vector<NodeKey> all_nodes;               // ScanAll
   bool operator==(const Hops& o) const {
     return keys == o.keys && neighbors == o.neighbors && offsets == o.offsets && found == o.found &&
-           qualified == o.qualified;
+           qualified == o.qualified && all_nodes == o.all_nodes;
   }
 };
 
@@ -89,6 +90,12 @@ Hops ReadAll(Snapshot& snap, GraphStore& store, NodeKey max_key) {
       EXPECT_TRUE(k.ok());
       h.found.push_back(k.ok() ? k.value() : std::nullopt);
     }
+  }
+  {
+    auto c = snap.ScanAll();
+    NodeKey k = 0;
+    while (c->Next(&k)) h.all_nodes.push_back(k);
+    EXPECT_TRUE(c->status().ok()) << c->status().ToString();
   }
   std::vector<std::optional<LabelId>> labels = {std::nullopt, LabelId{999}};
   for (const char* l : {"Function", "Class"}) labels.push_back(store.LabelIdFor(l).value());
@@ -186,6 +193,7 @@ TEST_F(AdjacencyIndexTest, RandomGraphMatchesRocksPathAcrossWritesAndSnapshots) 
   }
   EXPECT_GT(qualified, 20u);
   EXPECT_GT(shared, 10u);
+  EXPECT_GT(before.all_nodes.size(), 100u);
   EXPECT_TRUE(ReadAll(*a0, *indexed_, kMaxKey) == before);
 
   for (int round = 0; round < 4; ++round) {
