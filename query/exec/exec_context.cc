@@ -339,6 +339,23 @@ Result<Value> ExecContext::NodeProperty(storage::NodeKey key, const std::string&
   return it != node->props.end() ? it->second : Value();
 }
 
+Result<bool> ExecContext::NodeHasProperty(storage::NodeKey key, const std::string& key_name) {
+  if (key_name == "code" || key_name == "id" || key_name == kUserIdProperty) {
+    KG_ASSIGN_OR_RETURN(Value v, NodeProperty(key, key_name));
+    return !v.is_null();
+  }
+  if (!state_ && !nodes_.Contains(key)) {
+    auto it = std::find(projection_.begin(), projection_.end(), key_name);
+    if (it != projection_.end()) {
+      KG_ASSIGN_OR_RETURN(const Projected* p, GetProjected(key));
+      return !p->values[static_cast<size_t>(it - projection_.begin())].is_null();
+    }
+  }
+  KG_ASSIGN_OR_RETURN(const storage::NodeRecord* node, GetNode(key));
+  auto it = node->props.find(key_name);
+  return it != node->props.end() && !it->second.is_null();
+}
+
 Result<Value> ExecContext::Code(const storage::NodeRecord& node) {
   auto path = node.props.find("path");
   auto start = node.props.find("start_byte");

@@ -91,6 +91,9 @@ class ExecContext {
   // Property `key` of a node: `id` is the node id, `code` is the text between start_byte and
   // end_byte of the stored text of file `path` (null when any of those is missing).
   Result<Value> NodeProperty(storage::NodeKey key, const std::string& key_name);
+  // Whether NodeProperty(key, key_name) is not null, without copying the value (IS NOT NULL on
+  // a long docstring). Errors as NodeProperty.
+  Result<bool> NodeHasProperty(storage::NodeKey key, const std::string& key_name);
 
   // The compiled regex for `pattern` (cached). InvalidArgument if it does not compile.
   Result<const re2::RE2*> Regex(const std::string& pattern);

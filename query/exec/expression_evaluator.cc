@@ -590,6 +590,16 @@ Result<Value> Evaluate(const BoundExpr& e, const Row& row, ExecContext& ctx) {
       return EvaluatePath(e, row, ctx);
     case BoundExprKind::kIsNull:
     case BoundExprKind::kIsNotNull: {
+      if (e.children[0]->kind == BoundExprKind::kProperty) {  // n.prop IS [NOT] NULL: no copy
+        const BoundExpr& prop = *e.children[0];
+        KG_ASSIGN_OR_RETURN(Entity target, EvaluateEntity(*prop.children[0], row, ctx));
+        if (const auto* node = std::get_if<NodeRef>(&target)) {
+          KG_ASSIGN_OR_RETURN(bool has, ctx.NodeHasProperty(node->key, prop.key));
+          return Value(e.kind == BoundExprKind::kIsNull ? !has : has);
+        }
+        KG_ASSIGN_OR_RETURN(Value v, PropertyOf(prop, target, ctx));
+        return Value(e.kind == BoundExprKind::kIsNull ? v.is_null() : !v.is_null());
+      }
       KG_ASSIGN_OR_RETURN(Entity v, EvaluateEntity(*e.children[0], row, ctx));
       bool is_null = v.index() == 0 || (v.index() == 4 && std::get<Value>(v).is_null());
       return Value(e.kind == BoundExprKind::kIsNull ? is_null : !is_null);
