@@ -1279,7 +1279,7 @@ class IndexNodeCursor final : public NodeCursor {
     const std::vector<uint64_t>& words = index_->present;
     while (word_ < words.size()) {
       const uint64_t rest = words[word_] & (~uint64_t{0} << bit_);
-      if (rest != 0 && bit_ < 64) {
+      if (rest != 0) {
         const int b = std::countr_zero(rest);
         *key = word_ * 64 + static_cast<NodeKey>(b);
         bit_ = b + 1;
@@ -1299,7 +1299,7 @@ class IndexNodeCursor final : public NodeCursor {
  private:
   std::shared_ptr<const AdjacencyIndex> index_;
   size_t word_ = 0;
-  int bit_ = 0;
+  int bit_ = 0;  // next bit of words[word_] to look at, 0..63
 };
 
 // The nodes of one qualified name from an adjacency index's QualifiedNameTable (with `label`,

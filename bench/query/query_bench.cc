@@ -383,8 +383,44 @@ std::string Quote(const std::string& s) {
   return out + "'";
 }
 
-void RunWorkload(const std::string& title, storage::GraphStore& store, const std::string& graph,
-                 Sql* sql, const Config& cfg) {
+// Targets picked from a graph (through its SQLite copy) so that every query finds something:
+// the class with the most methods, the class with the most subclasses, the most called function,
+// the file that contains the most entities and a line inside its longest entity, the top folder.
+struct Targets {
+  std::string cls, base, callee_qn, callee_name, file, root;
+  int64_t at_line = 1;
+};
+
+Targets PickTargets(Sql* sql) {
+  Targets t;
+  t.cls = sql->Scalar(
+      "SELECT c.name FROM nodes c JOIN edges e ON e.src = c.k AND e.type = 'HAS_METHOD' "
+      "WHERE c.label = 'Class' GROUP BY c.k ORDER BY count(*) DESC LIMIT 1");
+  t.base = sql->Scalar(
+      "SELECT b.name FROM nodes b JOIN edges e ON e.dst = b.k AND e.type = 'INHERITS' "
+      "WHERE b.label = 'Class' GROUP BY b.k ORDER BY count(*) DESC LIMIT 1");
+  t.callee_qn = sql->Scalar(
+      "SELECT f.qualified_name FROM nodes f JOIN edges e ON e.dst = f.k AND e.type = 'CALLS' "
+      "WHERE f.label = 'Function' AND f.qualified_name IS NOT NULL GROUP BY f.k "
+      "ORDER BY count(*) DESC LIMIT 1");
+  t.callee_name =
+      sql->Scalar("SELECT name FROM nodes WHERE qualified_name = " + Quote(t.callee_qn));
+  t.file = sql->Scalar(
+      "SELECT f.path FROM nodes f JOIN edges e ON e.src = f.k AND e.type = 'CONTAINS' "
+      "WHERE f.label = 'File' GROUP BY f.k ORDER BY count(*) DESC LIMIT 1");
+  const std::string line =
+      sql->Scalar("SELECT start_line + 1 FROM nodes WHERE path = " + Quote(t.file) +
+                  " AND start_line IS NOT NULL ORDER BY end_line - start_line DESC LIMIT 1");
+  t.at_line = line.empty() ? 1 : std::atoll(line.c_str());
+  t.root = sql->Scalar(
+      "SELECT path FROM nodes WHERE label = 'Directory' AND path IS NOT NULL ORDER BY "
+      "length(path), path LIMIT 1");
+  return t;
+}
+
+// Returns the targets it picked.
+Targets RunWorkload(const std::string& title, storage::GraphStore& store, const std::string& graph,
+                    Sql* sql, const Config& cfg) {
   const int runs = cfg.runs;
   // Hops are served from the in-memory adjacency index once it is built (lazily, in the
   // background, after the first hop read): build it now so that every run measures it.
@@ -393,26 +429,10 @@ void RunWorkload(const std::string& title, storage::GraphStore& store, const std
   std::printf("%s adjacency index: %s, %.1f MiB, built in %.2f s\n", title.c_str(),
               index->ready ? "ready" : "NOT READY (hops read RocksDB)",
               static_cast<double>(index->bytes) / (1 << 20), index->build_seconds);
-  // Targets picked from the graph.
-  const std::string cls = sql->Scalar(
-      "SELECT c.name FROM nodes c JOIN edges e ON e.src = c.k AND e.type = 'HAS_METHOD' "
-      "WHERE c.label = 'Class' GROUP BY c.k ORDER BY count(*) DESC LIMIT 1");
-  const std::string base = sql->Scalar(
-      "SELECT b.name FROM nodes b JOIN edges e ON e.dst = b.k AND e.type = 'INHERITS' "
-      "WHERE b.label = 'Class' GROUP BY b.k ORDER BY count(*) DESC LIMIT 1");
-  const std::string callee_qn = sql->Scalar(
-      "SELECT f.qualified_name FROM nodes f JOIN edges e ON e.dst = f.k AND e.type = 'CALLS' "
-      "WHERE f.label = 'Function' AND f.qualified_name IS NOT NULL GROUP BY f.k "
-      "ORDER BY count(*) DESC LIMIT 1");
-  const std::string callee_name =
-      sql->Scalar("SELECT name FROM nodes WHERE qualified_name = " + Quote(callee_qn));
-  const std::string file = sql->Scalar(
-      "SELECT f.path FROM nodes f JOIN edges e ON e.src = f.k AND e.type = 'CONTAINS' "
-      "WHERE f.label = 'File' GROUP BY f.k ORDER BY count(*) DESC LIMIT 1");
-  const std::string line =
-      sql->Scalar("SELECT start_line + 1 FROM nodes WHERE path = " + Quote(file) +
-                  " AND start_line IS NOT NULL ORDER BY end_line - start_line DESC LIMIT 1");
-  const int64_t at_line = line.empty() ? 1 : std::atoll(line.c_str());
+  const Targets t = PickTargets(sql);
+  const std::string &cls = t.cls, &base = t.base, &callee_qn = t.callee_qn,
+                    &callee_name = t.callee_name, &file = t.file;
+  const int64_t at_line = t.at_line;
   std::printf("\n== %s: class %s, base %s, callee %s, file %s:%lld ==\n", title.c_str(),
               cls.c_str(), base.c_str(), callee_qn.c_str(), file.c_str(),
               static_cast<long long>(at_line));
@@ -493,9 +513,7 @@ void RunWorkload(const std::string& title, storage::GraphStore& store, const std
   };
   // The workload's other bounded var-length queries, as written there: the repository map two
   // levels down (graphs with folders only) and the innermost entity at a line through CONTAINS.
-  const std::string root = sql->Scalar(
-      "SELECT path FROM nodes WHERE label = 'Directory' AND path IS NOT NULL ORDER BY "
-      "length(path), path LIMIT 1");
+  const std::string& root = t.root;
   if (!root.empty()) {
     w.push_back(
         {"20 repo map *1..2",
@@ -581,6 +599,7 @@ void RunWorkload(const std::string& title, storage::GraphStore& store, const std
                   Percentile(parse_ms, 0.5), Percentile(plan_ms, 0.5), Percentile(exec_ms, 0.5));
     }
   }
+  return t;
 }
 
 // Every query of the agent workload (../shared/agent-workload.md, 29 queries, in its order and
@@ -591,7 +610,7 @@ void RunWorkload(const std::string& title, storage::GraphStore& store, const std
 // and so on. A query that still finds nothing (27: no documentation files) is timed all the
 // same and shows 0 rows.
 void RunAgentLatency(storage::GraphStore& store, const std::string& graph, Sql* sql,
-                     const Config& cfg) {
+                     const Targets& t, const Config& cfg) {
   auto pick = [&](const std::string& q) { return sql->Scalar(q); };
   auto two = [&](const std::string& q) {
     std::string v = sql->Scalar(q);
@@ -599,9 +618,9 @@ void RunAgentLatency(storage::GraphStore& store, const std::string& graph, Sql* 
     return tab == std::string::npos ? std::pair<std::string, std::string>{v, ""}
                                     : std::pair{v.substr(0, tab), v.substr(tab + 1)};
   };
-  const std::string cls = pick(
-      "SELECT c.name FROM nodes c JOIN edges e ON e.src = c.k AND e.type = 'HAS_METHOD' "
-      "WHERE c.label = 'Class' GROUP BY c.k ORDER BY count(*) DESC LIMIT 1");
+  const std::string &cls = t.cls, &base = t.base, &callee_qn = t.callee_qn,
+                    &callee_name = t.callee_name, &file = t.file, &root = t.root;
+  const std::string line = std::to_string(t.at_line);
   const std::string cls_path =
       pick("SELECT path FROM nodes WHERE label = 'Class' AND name = " + Quote(cls) +
            " ORDER BY k LIMIT 1");
@@ -614,9 +633,6 @@ void RunAgentLatency(storage::GraphStore& store, const std::string& graph, Sql* 
       "'CONTAINS' JOIN nodes c ON c.k = e.dst AND c.label = 'Class' JOIN edges h ON h.src = c.k "
       "AND h.type = 'HAS_FIELD' WHERE m.label = 'Module' GROUP BY c.k ORDER BY count(*) DESC "
       "LIMIT 1");
-  const std::string base = pick(
-      "SELECT b.name FROM nodes b JOIN edges e ON e.dst = b.k AND e.type = 'INHERITS' "
-      "WHERE b.label = 'Class' GROUP BY b.k ORDER BY count(*) DESC LIMIT 1");
   const auto [sub, base_method] = two(
       "SELECT s.name || char(9) || m.name FROM nodes s JOIN edges e ON e.src = s.k AND e.type = "
       "'INHERITS' JOIN nodes b ON b.k = e.dst AND b.label = 'Class' AND b.name = " +
@@ -627,12 +643,6 @@ void RunAgentLatency(storage::GraphStore& store, const std::string& graph, Sql* 
       "SELECT m.name FROM nodes m JOIN edges e ON e.src = m.k AND e.type = 'CONTAINS' JOIN nodes "
       "f ON f.k = e.dst AND f.label = 'Function' WHERE m.label = 'Module' GROUP BY m.k ORDER BY "
       "count(*) DESC LIMIT 1");
-  const std::string callee_qn = pick(
-      "SELECT f.qualified_name FROM nodes f JOIN edges e ON e.dst = f.k AND e.type = 'CALLS' "
-      "WHERE f.label = 'Function' AND f.qualified_name IS NOT NULL GROUP BY f.k "
-      "ORDER BY count(*) DESC LIMIT 1");
-  const std::string callee_name =
-      pick("SELECT name FROM nodes WHERE qualified_name = " + Quote(callee_qn) + " LIMIT 1");
   const std::string callee_id =
       pick("SELECT id FROM nodes WHERE qualified_name = " + Quote(callee_qn) + " LIMIT 1");
   const std::string caller_qn = pick(
@@ -649,15 +659,6 @@ void RunAgentLatency(storage::GraphStore& store, const std::string& graph, Sql* 
   const std::string variable = pick(
       "SELECT v.name FROM nodes v JOIN edges e ON e.dst = v.k AND e.type = 'USES' WHERE v.label "
       "= 'Variable' GROUP BY v.k ORDER BY count(*) DESC LIMIT 1");
-  const std::string file = pick(
-      "SELECT f.path FROM nodes f JOIN edges e ON e.src = f.k AND e.type = 'CONTAINS' "
-      "WHERE f.label = 'File' GROUP BY f.k ORDER BY count(*) DESC LIMIT 1");
-  const std::string line =
-      pick("SELECT start_line + 1 FROM nodes WHERE path = " + Quote(file) +
-           " AND start_line IS NOT NULL ORDER BY end_line - start_line DESC LIMIT 1");
-  const std::string root = pick(
-      "SELECT path FROM nodes WHERE label = 'Directory' AND path IS NOT NULL ORDER BY "
-      "length(path), path LIMIT 1");
   const std::string overridden = pick(
       "SELECT b.qualified_name FROM nodes b JOIN edges e ON e.dst = b.k AND e.type = "
       "'OVERRIDES' GROUP BY b.k ORDER BY count(*) DESC LIMIT 1");
@@ -855,8 +856,8 @@ int Main(int argc, char** argv) {
                 static_cast<unsigned long long>(info.ok() ? info->edge_count : 0),
                 static_cast<unsigned long long>(info.ok() ? info->file_count : 0),
                 Ms(t0, Clock::now()) / 1000);
-    RunWorkload("django", *store, "django", &sql, cfg);
-    if (cfg.only.empty()) RunAgentLatency(*store, "django", &sql, cfg);
+    const Targets targets = RunWorkload("django", *store, "django", &sql, cfg);
+    if (cfg.only.empty()) RunAgentLatency(*store, "django", &sql, targets, cfg);
   }
   if (cfg.nodes > 0) {
     auto store = OpenStore(dir / "gen_db");
