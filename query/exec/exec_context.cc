@@ -321,39 +321,44 @@ Result<std::optional<storage::NodeKey>> ExecContext::NodeKeyOf(const Entity& ent
   return snapshot_.FindNode(id->second.as_string());
 }
 
-Result<Value> ExecContext::NodeProperty(storage::NodeKey key, const std::string& key_name) {
-  if (!state_ && key_name != "code" && key_name != kUserIdProperty && !nodes_.Contains(key)) {
+Result<const Value*> ExecContext::StoredProperty(storage::NodeKey key,
+                                                 const std::string& key_name) {
+  if (!state_ && key_name != kUserIdProperty && !nodes_.Contains(key)) {
     auto it = std::find(projection_.begin(), projection_.end(), key_name);
     if (it != projection_.end()) {
       KG_ASSIGN_OR_RETURN(const Projected* p, GetProjected(key));
-      if (key_name != "id") return p->values[static_cast<size_t>(it - projection_.begin())];
-      const Value& user_id = p->values[static_cast<size_t>(user_id_index_)];
-      return VisibleId(user_id.is_null() ? nullptr : &user_id,
-                       p->values[static_cast<size_t>(id_index_)].as_string());
+      return &p->values[static_cast<size_t>(it - projection_.begin())];
     }
+  }
+  KG_ASSIGN_OR_RETURN(const storage::NodeRecord* node, GetNode(key));
+  auto it = node->props.find(key_name);
+  return it != node->props.end() ? &it->second : nullptr;
+}
+
+Result<Value> ExecContext::NodeProperty(storage::NodeKey key, const std::string& key_name) {
+  if (key_name != "code" && key_name != "id") {
+    KG_ASSIGN_OR_RETURN(const Value* v, StoredProperty(key, key_name));
+    return v != nullptr ? *v : Value();
+  }
+  if (key_name == "id" && !state_ && !nodes_.Contains(key) &&
+      std::find(projection_.begin(), projection_.end(), key_name) != projection_.end()) {
+    KG_ASSIGN_OR_RETURN(const Projected* p, GetProjected(key));
+    const Value& user_id = p->values[static_cast<size_t>(user_id_index_)];
+    return VisibleId(user_id.is_null() ? nullptr : &user_id,
+                     p->values[static_cast<size_t>(id_index_)].as_string());
   }
   KG_ASSIGN_OR_RETURN(const storage::NodeRecord* node, GetNode(key));
   if (key_name == "code") return Code(*node);
-  if (key_name == "id") return VisibleId(UserId(node->props), node->id);
-  auto it = node->props.find(key_name);
-  return it != node->props.end() ? it->second : Value();
+  return VisibleId(UserId(node->props), node->id);
 }
 
 Result<bool> ExecContext::NodeHasProperty(storage::NodeKey key, const std::string& key_name) {
-  if (key_name == "code" || key_name == "id" || key_name == kUserIdProperty) {
+  if (key_name == "code" || key_name == "id") {
     KG_ASSIGN_OR_RETURN(Value v, NodeProperty(key, key_name));
     return !v.is_null();
   }
-  if (!state_ && !nodes_.Contains(key)) {
-    auto it = std::find(projection_.begin(), projection_.end(), key_name);
-    if (it != projection_.end()) {
-      KG_ASSIGN_OR_RETURN(const Projected* p, GetProjected(key));
-      return !p->values[static_cast<size_t>(it - projection_.begin())].is_null();
-    }
-  }
-  KG_ASSIGN_OR_RETURN(const storage::NodeRecord* node, GetNode(key));
-  auto it = node->props.find(key_name);
-  return it != node->props.end() && !it->second.is_null();
+  KG_ASSIGN_OR_RETURN(const Value* v, StoredProperty(key, key_name));
+  return v != nullptr && !v->is_null();
 }
 
 Result<Value> ExecContext::Code(const storage::NodeRecord& node) {

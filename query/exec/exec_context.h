@@ -106,6 +106,10 @@ class ExecContext {
     std::vector<Value> values;
   };
   Result<const Projected*> GetProjected(storage::NodeKey key);
+  // A stored property other than `id` and `code` (which are derived) from the projection or
+  // the whole record, without a copy; nullptr when absent. Valid until the next GetNode,
+  // NodeLabels, NodeProperty or Prefetch call.
+  Result<const Value*> StoredProperty(storage::NodeKey key, const std::string& key_name);
   // Prefetch of fetch_keys_ (sorted, none loaded yet) as whole records through the NodeCache.
   Status PrefetchShared();
 

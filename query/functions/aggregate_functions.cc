@@ -201,7 +201,7 @@ std::unique_ptr<Accumulator> MakeAccumulator(AggregateKind kind, bool distinct) 
       return std::make_unique<CountStar>();
     case AggregateKind::kCount:
       if (distinct) return std::make_unique<CountDistinct>();
-      return std::make_unique<Count>(distinct);
+      return std::make_unique<Count>(false);
     case AggregateKind::kCollect:
       return std::make_unique<Collect>(distinct);
     case AggregateKind::kMin:
