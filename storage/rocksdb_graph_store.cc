@@ -785,6 +785,39 @@ class ExpandCursor final : public EdgeCursor {
 // builder thread (one build at a time) and falls back to RocksDB meanwhile. Graphs whose index
 // would exceed Options::adjacency_index_bytes are never indexed (declined per version).
 
+// Encoded label lists (EncodeLabelList) interned as small ids: in-memory indexes hold an entry
+// per node, but a graph has only a handful of distinct label lists. Thread-safety: none.
+class LabelListIds {
+ public:
+  explicit LabelListIds(size_t limit) : limit_(limit) {}
+  // The id of `list`; nullopt when it would be the limit-th distinct list.
+  std::optional<uint32_t> Intern(std::string_view list) {
+    if (!lists_.empty() && lists_[last_] == list) return last_;  // runs of one list are common
+    auto it = ids_.find(list);
+    if (it == ids_.end()) {
+      if (lists_.size() >= limit_) return std::nullopt;
+      it = ids_.emplace(std::string(list), static_cast<uint32_t>(lists_.size())).first;
+      lists_.emplace_back(list);
+    }
+    last_ = it->second;
+    return last_;
+  }
+  const std::string& operator[](uint32_t id) const { return lists_[id]; }
+  // Frees the lookup once nothing more is interned (operator[] keeps working).
+  void Seal() { ids_.clear(); }
+  uint64_t Bytes() const {
+    uint64_t b = 0;
+    for (const std::string& l : lists_) b += sizeof(std::string) + l.capacity();
+    return b;
+  }
+
+ private:
+  size_t limit_;
+  std::map<std::string, uint32_t, std::less<>> ids_;
+  std::vector<std::string> lists_;
+  uint32_t last_ = 0;
+};
+
 // Exact qualified_name lookups from memory (ScanQualifiedName without a RocksDB seek): the
 // graph's qname entries grouped by name, found by hash. A name is kept as its key bytes between
 // the graph id and the NodeKey (the escaped string with its terminator), which is what a lookup
@@ -797,9 +830,8 @@ struct QualifiedNameTable {
   std::string bytes;
   std::vector<Name> names;
   std::vector<NodeKey> keys;     // per entry
-  std::vector<uint16_t> labels;  // per entry: index into label_lists
-  std::vector<std::string> label_lists;
-  std::map<std::string, uint16_t, std::less<>> label_list_ids;  // while adding
+  std::vector<uint16_t> labels;  // per entry: its label list's id
+  LabelListIds label_lists{size_t{std::numeric_limits<uint16_t>::max()} + 1};
   std::vector<uint32_t> table;  // open addressing: 0 = empty, else index into names + 1
 
   static uint64_t Hash(std::string_view s) { return std::hash<std::string_view>{}(s); }
@@ -817,20 +849,16 @@ struct QualifiedNameTable {
                            static_cast<uint32_t>(keys.size()), 0});
       bytes.append(name);
     }
-    auto it = label_list_ids.find(label_list);
-    if (it == label_list_ids.end()) {
-      if (label_lists.size() > std::numeric_limits<uint16_t>::max()) return false;
-      it = label_list_ids.emplace(std::string(label_list), label_lists.size()).first;
-      label_lists.emplace_back(label_list);
-    }
+    const std::optional<uint32_t> list = label_lists.Intern(label_list);
+    if (!list) return false;
     keys.push_back(key);
-    labels.push_back(it->second);
+    labels.push_back(static_cast<uint16_t>(*list));
     ++names.back().count;
     return true;
   }
   // Makes the hash table once every entry is added.
   void Seal() {
-    label_list_ids.clear();
+    label_lists.Seal();
     size_t size = 16;
     while (size < 2 * names.size()) size *= 2;
     table.assign(size, 0);
@@ -847,8 +875,7 @@ struct QualifiedNameTable {
   uint64_t Bytes() const {
     uint64_t b = bytes.capacity() + names.capacity() * sizeof(Name) +
                  keys.capacity() * sizeof(NodeKey) + labels.capacity() * sizeof(uint16_t) +
-                 table.capacity() * sizeof(uint32_t);
-    for (const std::string& l : label_lists) b += sizeof(std::string) + l.capacity();
+                 table.capacity() * sizeof(uint32_t) + label_lists.Bytes();
     return b;
   }
   std::string_view Of(const Name& n) const { return std::string_view(bytes).substr(n.off, n.len); }
@@ -2588,18 +2615,9 @@ class TrigramPostings {
     }
     uint64_t label_id = 0;
     if (!del) {
-      if (labels_.empty() || labels != labels_[last_label_]) {
-        auto [it, added] = label_ids_.try_emplace(std::string(labels), labels_.size());
-        if (added) {
-          if (labels_.size() >= (size_t{1} << (kLabelBits))) {
-            label_ids_.erase(it);
-            return Status::InvalidArgument("bulk load: too many distinct label lists");
-          }
-          labels_.emplace_back(labels);
-        }
-        last_label_ = it->second;
-      }
-      label_id = last_label_;
+      const std::optional<uint32_t> list = labels_.Intern(labels);
+      if (!list) return Status::InvalidArgument("bulk load: too many distinct label lists");
+      label_id = *list;
     }
     List(t).push_back(k << (64 - kKeyBits) | label_id << 1 | uint64_t{del});
     ++entries_;
@@ -2628,7 +2646,8 @@ class TrigramPostings {
         const uint64_t e = list[j];
         if (j + 1 < list.size() && key_of(list[j + 1]) == key_of(e)) continue;  // a later op wins
         if (e & 1) continue;                                                    // deleted
-        KG_RETURN_IF_ERROR(fn(trigram_of_[i], key_of(e), labels_[(e >> 1) & kLabelMask]));
+        KG_RETURN_IF_ERROR(
+            fn(trigram_of_[i], key_of(e), labels_[static_cast<uint32_t>((e >> 1) & kLabelMask)]));
       }
       std::vector<uint64_t>().swap(list);
     }
@@ -2668,9 +2687,7 @@ class TrigramPostings {
   std::vector<uint32_t> slots_;
   std::vector<TrigramId> trigram_of_;         // per list
   std::vector<std::vector<uint64_t>> lists_;  // per trigram (in first-seen order)
-  std::unordered_map<std::string, uint64_t> label_ids_;
-  std::vector<std::string> labels_;  // label-list id -> encoded label list
-  uint64_t last_label_ = 0;
+  LabelListIds labels_{size_t{1} << kLabelBits};
   size_t entries_ = 0;
 };
 
