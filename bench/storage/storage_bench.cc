@@ -229,23 +229,33 @@ Figures RunCodekg(const Graph& g, const Probes& probes, const Config& cfg) {
     // Each node's id is formatted once, as the SQLite side does (not once per edge endpoint).
     std::vector<std::string> ids(g.nodes.size());
     for (uint32_t n = 0; n < g.nodes.size(); ++n) ids[n] = NodeId(g, n);
+    // One batch object refilled for every file, as an efficient client would: its strings,
+    // label lists and property maps keep their allocations (Add() only reads the batch).
+    storage::FactBatch b;
+    b.language = "python";
     for (size_t f = 0; f + 1 < g.file_first_node.size(); ++f) {
-      storage::FactBatch b;
       b.path = "pkg/m" + std::to_string(f) + ".py";
-      b.language = "python";
+      b.nodes.resize(g.file_first_node[f + 1] - g.file_first_node[f]);
       for (uint32_t n = g.file_first_node[f]; n < g.file_first_node[f + 1]; ++n) {
-        storage::NodeFact nf;
+        storage::NodeFact& nf = b.nodes[n - g.file_first_node[f]];
         nf.id = ids[n];
-        nf.labels = {kKindLabel[g.nodes[n].kind]};
+        nf.labels.resize(1);
+        nf.labels[0] = kKindLabel[g.nodes[n].kind];
         nf.props["name"] = g.nodes[n].name;
         nf.props["start_line"] = static_cast<int64_t>(n - g.file_first_node[f] + 1);
-        b.nodes.push_back(std::move(nf));
       }
+      b.edges.resize(g.file_first_edge[f + 1] - g.file_first_edge[f]);
       for (uint32_t e = g.file_first_edge[f]; e < g.file_first_edge[f + 1]; ++e) {
         const GenEdge& ge = g.edges[e];
-        storage::EdgeFact ef{ids[ge.src], kTypeName[ge.type], ids[ge.dst], {}};
-        if (ge.line) ef.props["line"] = static_cast<int64_t>(ge.line);
-        b.edges.push_back(std::move(ef));
+        storage::EdgeFact& ef = b.edges[e - g.file_first_edge[f]];
+        ef.src_id = ids[ge.src];
+        ef.type = kTypeName[ge.type];
+        ef.dst_id = ids[ge.dst];
+        if (ge.line) {
+          ef.props["line"] = static_cast<int64_t>(ge.line);
+        } else {
+          ef.props.clear();
+        }
       }
       if (auto s = writer->Add(b); !s.ok()) Die(s.ToString());
     }
