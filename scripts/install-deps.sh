@@ -19,6 +19,7 @@ PKGS=(
   build-essential cmake ninja-build ccache pkg-config git curl ca-certificates
   librocksdb-dev libcpp-httplib-dev nlohmann-json3-dev libtree-sitter-dev libre2-dev
   tao-pegtl-dev libgtest-dev libsqlite3-dev libedit-dev python3 libtcmalloc-minimal4
+  libgoogle-perftools-dev
 )
 # What the tests and benchmarks add: real Python projects to score ingest on (Debian ships their
 # sources), pip to install the Python client, wrk for bench/http, Chromium for the explorer test.
