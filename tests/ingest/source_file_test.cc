@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -94,6 +95,24 @@ TEST(WalkTreeTest, ListsWantedFilesSortedAndSkipsExcludedFolders) {
             (std::vector<std::string>{"pkg/__init__.py", "pkg/a.py", "pkg/b.py", "z.py"}));
   EXPECT_TRUE(walk->skipped.empty());
   EXPECT_EQ(walk->root, std::filesystem::canonical(dir.path()));
+}
+
+TEST(WalkTreeTest, ListsEveryEntryOfAFolderLargerThanOneListingBuffer) {
+  // About 200 KiB of directory entries: the listing takes several getdents64 calls.
+  TempDir dir;
+  std::vector<std::string> want;
+  for (int i = 0; i < 4000; ++i) {
+    std::string name = "module_with_a_rather_long_name_" + std::to_string(i) + ".py";
+    dir.Write("big/" + name, "");
+    want.push_back("big/" + name);
+  }
+  dir.Write("big/sub/inner.py", "");
+  want.push_back("big/sub/inner.py");
+  std::sort(want.begin(), want.end());
+  auto walk = WalkTree(dir.path(), PyWalk());
+  ASSERT_TRUE(walk.ok()) << walk.status().ToString();
+  EXPECT_EQ(walk->files, want);
+  EXPECT_TRUE(walk->skipped.empty());
 }
 
 TEST(WalkTreeTest, RootErrors) {
