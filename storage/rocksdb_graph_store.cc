@@ -5304,6 +5304,9 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf cf, const std::shared_ptr<rocksdb::Cac
   // database-wide limit alone flushes the family with the oldest memtable, which let one busy
   // family -- file texts -- hold most of the budget and more).
   o.write_buffer_size = std::clamp<size_t>(write_buffer_bytes / 4, 256u << 10, 64u << 20);
+  // LZ4 rather than RocksDB's default Snappy: about the same size (+1% on Django), and faster
+  // to compress (a fresh load's SST files: -8% of Finish()'s merge time on Django) and to read.
+  o.compression = rocksdb::kLZ4Compression;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
   table.format_version = 5;
