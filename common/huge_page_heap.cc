@@ -33,8 +33,9 @@ constexpr size_t kRegion = size_t{64} << 20;
 
 size_t RoundUp(size_t n, size_t to) { return (n + to - 1) & ~(to - 1); }
 
-// Hands out memory from 2 MiB-aligned MADV_HUGEPAGE mappings, front to back; falls back to
-// tcmalloc's default allocator when a mapping fails. Thread-safe (tcmalloc calls it under its
+// Hands out memory from 2 MiB-aligned MADV_HUGEPAGE mappings, front to back (the tail of a
+// region too small for a request is left unused: address space only, never touched); falls back
+// to tcmalloc's default allocator when a mapping fails. Thread-safe (tcmalloc calls it under its
 // page-heap lock; the mutex makes that an assumption we do not rely on).
 class HugePageSysAllocator final : public SysAllocator {
  public:

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <memory>
 #include <system_error>
 #include <utility>
 
@@ -58,15 +59,16 @@ class Fd {
 // openat and a getdents64 per 64 KiB of entries (std::filesystem::directory_iterator also
 // stats the folder and sets descriptor flags, twice the system calls per folder, which showed
 // on trees of thousands of folders). Entries come with the type the listing gives (an lstat
-// only where the file system gives none); "." and ".." are left out. On failure, the errno.
-int ListFolder(int root_fd, const std::string& rel, std::vector<DirEntry>* out) {
+// only where the file system gives none); "." and ".." are left out. `buf` is scratch space
+// (kListingBytes, as operator new aligns it). On failure, the errno.
+constexpr size_t kListingBytes = 64u << 10;
+int ListFolder(int root_fd, const std::string& rel, char* buf, std::vector<DirEntry>* out) {
   out->clear();
   Fd fd(::openat(root_fd, rel.empty() ? "." : rel.c_str(),
                  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (fd.get() < 0) return errno;
-  alignas(8) static thread_local char buf[64 << 10];
   for (;;) {
-    ssize_t n = ::getdents64(fd.get(), buf, sizeof(buf));
+    ssize_t n = ::getdents64(fd.get(), buf, kListingBytes);
     if (n < 0) return errno;
     if (n == 0) return 0;
     for (ssize_t at = 0; at < n;) {
@@ -124,10 +126,11 @@ Result<WalkResult> WalkTree(const fs::path& root, const WalkOptions& options) {
   // Depth-first over relative folders ("" is the root); entries sorted for determinism.
   std::vector<std::string> stack = {""};
   std::vector<DirEntry> entries;
+  std::unique_ptr<char[]> listing(new char[kListingBytes]);
   while (!stack.empty()) {
     std::string rel_dir = std::move(stack.back());
     stack.pop_back();
-    if (int err = ListFolder(root_fd.get(), rel_dir, &entries); err != 0) {
+    if (int err = ListFolder(root_fd.get(), rel_dir, listing.get(), &entries); err != 0) {
       out.skipped.push_back({rel_dir.empty() ? "/" : rel_dir,
                              "cannot list folder: " + std::generic_category().message(err)});
       if (entries.empty()) continue;
