@@ -6,9 +6,11 @@
 //   codekg -jN  IngestPath(): walk, read, hash, extract (tags query), resolve, write every file's
 //               facts to a fresh RocksDB (sync_writes off), with N parse threads
 // Each mode runs in its own forked child (ctags: its own process), so peak RSS (wait4) belongs to
-// that mode alone. The best of --repeat runs is reported. Figures: files, MB of source, seconds,
-// MB/s, time ratio against raw-ts, CPU seconds (user + system, from wait4; steadier than wall
-// time on a shared machine) and their ratio, peak RSS, and for codekg the time of IngestPath alone
+// that mode alone. The best of --repeat runs is reported; the modes take turns, one run of each
+// per round, so that a burst of load on a shared machine slows one run of every mode. Figures:
+// files, MB of source, seconds, MB/s, time ratio against raw-ts, CPU seconds (user + system, from
+// wait4; steadier than wall time on a shared machine) and their ratio, peak RSS, and for codekg the
+// time of IngestPath alone
 // ("ingest s": without opening and closing RocksDB).
 //
 // Usage: ingest_bench [--repeat R] [--dir D] [--in-process] [--only MODE] [--threads N] [SOURCE...]
@@ -34,6 +36,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -227,22 +230,18 @@ Run RunCtags(const fs::path& tree) {
   return run;
 }
 
-template <typename Fn>
-Run Best(int repeat, Fn fn) {
-  Run best;
-  for (int i = 0; i < repeat; ++i) {
-    Run r = fn();
-    if (r.seconds < 0) return r;
-    if (best.seconds < 0 || r.seconds < best.seconds) {
-      Run kept = r;  // the fastest run's figures; RSS and CPU are the max / min over runs
-      kept.rss_mib = best.rss_mib;
-      kept.cpu_s = best.cpu_s;
-      best = kept;
-    }
-    if (r.cpu_s >= 0 && (best.cpu_s < 0 || r.cpu_s < best.cpu_s)) best.cpu_s = r.cpu_s;
-    best.rss_mib = std::max(best.rss_mib, r.rss_mib);
+// `best` with run `r` taken into account: the fastest run's figures, with CPU the least and RSS
+// the most over the runs; a failed run (seconds < 0) makes the result failed. `first`: `best`
+// holds no run yet.
+Run Better(const Run& best, const Run& r, bool first) {
+  if (r.seconds < 0) return r;
+  Run out = first || r.seconds < best.seconds ? r : best;
+  if (!first) {
+    out.cpu_s =
+        best.cpu_s < 0 ? r.cpu_s : (r.cpu_s < 0 ? best.cpu_s : std::min(best.cpu_s, r.cpu_s));
+    out.rss_mib = std::max(best.rss_mib, r.rss_mib);
   }
-  return best;
+  return out;
 }
 
 // --dump OUT: ingests the SOURCE folders (one thread, or --threads N) and writes every node (id,
@@ -421,8 +420,10 @@ int Main(int argc, char** argv) {
               files.files.size(), mb, repeat);
 
   struct Row {
+    Row(std::string n, std::function<Run()> f) : name(std::move(n)), once(std::move(f)) {}
     std::string name;
-    Run run;
+    std::function<Run()> once;  // one run of the mode
+    Run run;                    // the best so far
   };
   std::vector<Row> rows;
   auto wanted = [&only](const char* mode) {  // --only takes one mode or a comma-separated list
@@ -430,35 +431,43 @@ int Main(int argc, char** argv) {
            ("," + only + ",").find("," + std::string(mode) + ",") != std::string::npos;
   };
   if (wanted("raw")) {
-    rows.push_back({"raw tree-sitter (parse only)", Best(repeat, [&] {
+    rows.push_back({"raw tree-sitter (parse only)", [&] {
                       return InChild([&](uint64_t* n, double*) {
                         *n = files.files.size();
                         return RunRawTreeSitter(files);
                       });
-                    })});
+                    }});
   }
   if (wanted("ctags")) {
-    rows.push_back({"universal-ctags", Best(repeat, [&] {
+    rows.push_back({"universal-ctags", [&] {
                       Run r = RunCtags(tree);
                       r.files = files.files.size();
                       return r;
-                    })});
+                    }});
   }
   if (wanted("extract")) {
-    rows.push_back({"codekg extract only -j1", Best(repeat, [&] {
+    rows.push_back({"codekg extract only -j1", [&] {
                       return InChild([&](uint64_t* n, double*) {
                         *n = files.files.size();
                         return RunExtractOnly(files);
                       });
-                    })});
+                    }});
   }
   for (int threads : thread_counts) {
     if (!wanted("codekg")) break;
-    rows.push_back({"codekg ingest -j" + std::to_string(threads), Best(repeat, [&] {
+    rows.push_back({"codekg ingest -j" + std::to_string(threads), [&, threads] {
                       return InChild([&](uint64_t* n, double* inner) {
                         return RunCodekg(tree, dir / "db", threads, n, inner);
                       });
-                    })});
+                    }});
+  }
+  // Round by round, every mode once per round: a burst of load on a shared machine then slows
+  // one run of each mode rather than all the runs of one (which skewed the ratios).
+  for (int round = 0; round < repeat; ++round) {
+    for (Row& row : rows) {
+      if (round > 0 && row.run.seconds < 0) continue;  // failed
+      row.run = Better(row.run, row.once(), round == 0);
+    }
   }
   double raw = wanted("raw") ? rows[0].run.seconds : -1;
   double raw_cpu = wanted("raw") ? rows[0].run.cpu_s : -1;
