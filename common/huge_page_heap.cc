@@ -15,8 +15,8 @@
 // tcmalloc's default system allocator.
 
 #include <gperftools/malloc_extension.h>
-#include <sys/mman.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -24,10 +24,12 @@
 #include <mutex>
 #include <new>
 
+#include "common/system.h"
+
 namespace kg {
 namespace {
 
-constexpr size_t kHugePage = size_t{2} << 20;
+constexpr size_t kHugePage = kHugePageBytes;
 // Address space reserved at a time; only what tcmalloc hands out gets touched.
 constexpr size_t kRegion = size_t{64} << 20;
 
@@ -48,14 +50,14 @@ class HugePageSysAllocator final : public SysAllocator {
     }
     std::lock_guard<std::mutex> lock(mu_);
     if (alignment > kHugePage || size >= kRegion / 2) {  // a mapping of its own
-      void* p = Map(RoundUp(size, kHugePage), alignment > kHugePage ? alignment : kHugePage);
+      void* p = MapHugePageAligned(RoundUp(size, kHugePage), std::max(alignment, kHugePage));
       if (p == nullptr) return Fallback(size, actual_size, alignment);
       if (actual_size != nullptr) *actual_size = size;
       return p;
     }
     uintptr_t at = RoundUp(next_, alignment);
     if (next_ == 0 || at + size > end_) {
-      void* region = Map(kRegion, kHugePage);
+      void* region = MapHugePageAligned(kRegion);
       if (region == nullptr) return Fallback(size, actual_size, alignment);
       next_ = reinterpret_cast<uintptr_t>(region);
       end_ = next_ + kRegion;
@@ -69,21 +71,6 @@ class HugePageSysAllocator final : public SysAllocator {
  private:
   void* Fallback(size_t size, size_t* actual_size, size_t alignment) {
     return fallback_ != nullptr ? fallback_->Alloc(size, actual_size, alignment) : nullptr;
-  }
-
-  // `bytes` (a multiple of 2 MiB) of fresh memory aligned to `alignment` (>= 2 MiB, a power of
-  // two), marked MADV_HUGEPAGE; nullptr when the kernel refuses.
-  static void* Map(size_t bytes, size_t alignment) {
-    void* raw = mmap(nullptr, bytes + alignment, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (raw == MAP_FAILED) return nullptr;
-    const uintptr_t start = reinterpret_cast<uintptr_t>(raw);
-    const uintptr_t aligned = RoundUp(start, alignment);
-    const uintptr_t end = aligned + bytes, raw_end = start + bytes + alignment;
-    if (aligned > start) munmap(raw, aligned - start);
-    if (raw_end > end) munmap(reinterpret_cast<void*>(end), raw_end - end);
-    (void)madvise(reinterpret_cast<void*>(aligned), bytes, MADV_HUGEPAGE);  // a hint
-    return reinterpret_cast<void*>(aligned);
   }
 
   SysAllocator* const fallback_;

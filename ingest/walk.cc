@@ -11,6 +11,7 @@
 #include <system_error>
 #include <utility>
 
+#include "common/system.h"
 #include "ingest/source_file.h"
 
 namespace kg::ingest {
@@ -40,21 +41,6 @@ struct DirEntry {
   Type type;
 };
 
-// Closes a file descriptor when it goes out of scope.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 // Lists the folder `rel` ("" for the root itself) below the open root folder `root_fd`: one
 // openat and a getdents64 per 64 KiB of entries (std::filesystem::directory_iterator also
 // stats the folder and sets descriptor flags, twice the system calls per folder, which showed
@@ -64,8 +50,8 @@ class Fd {
 constexpr size_t kListingBytes = 64u << 10;
 int ListFolder(int root_fd, const std::string& rel, char* buf, std::vector<DirEntry>* out) {
   out->clear();
-  Fd fd(::openat(root_fd, rel.empty() ? "." : rel.c_str(),
-                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  UniqueFd fd(::openat(root_fd, rel.empty() ? "." : rel.c_str(),
+                       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (fd.get() < 0) return errno;
   for (;;) {
     ssize_t n = ::getdents64(fd.get(), buf, kListingBytes);
@@ -118,7 +104,7 @@ Result<WalkResult> WalkTree(const fs::path& root, const WalkOptions& options) {
            options.exclude_dirs.end();
   };
 
-  Fd root_fd(::open(out.root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd root_fd(::open(out.root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (root_fd.get() < 0) {
     return Status::IOError("cannot open '" + out.root.string() +
                            "': " + std::generic_category().message(errno));

@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/system.h"
+
 namespace kg::ingest {
 
 namespace fs = std::filesystem;
@@ -26,20 +28,6 @@ namespace {
 
 constexpr uint32_t kDirMask = IN_CLOSE_WRITE | IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_FROM |
                               IN_MOVED_TO | IN_DELETE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW;
-
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 }  // namespace
 
@@ -202,8 +190,8 @@ class Watcher::Impl {
   std::function<bool()> user_cancelled_;
   const int debounce_;
   const ReportFn on_report_;
-  Fd inotify_;
-  Fd stop_fd_;
+  UniqueFd inotify_;
+  UniqueFd stop_fd_;
   std::atomic<bool> stop_{false};
   std::map<int, std::string> dirs_;  // watch descriptor -> repository-relative folder
   std::vector<FileIssue> issues_;    // folders that could not be watched, for the next report

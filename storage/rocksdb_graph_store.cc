@@ -39,6 +39,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "common/system.h"
 #include "storage/graph_store.h"
 #include "storage/key_codec.h"
 #include "storage/test_hooks.h"
@@ -2005,21 +2006,11 @@ class SideTables {
 // resident size stays within 2 MiB of what is touched, as the buffers are filled in order.
 // Allocations below 2 MiB are plain operator new; larger ones are mmap'd (std::bad_alloc when
 // mmap fails, as operator new would throw) and unmapped when freed.
-constexpr size_t kHugePage = 2u << 20;
+constexpr size_t kHugePage = kHugePageBytes;
 void* AllocateLarge(size_t bytes) {
   if (bytes < kHugePage) return ::operator new(bytes);
-  const size_t rounded = (bytes + kHugePage - 1) & ~(kHugePage - 1);
-  // Over-map by one huge page and trim, so that the block starts on a 2 MiB boundary.
-  void* raw = mmap(nullptr, rounded + kHugePage, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (raw == MAP_FAILED) throw std::bad_alloc();
-  const uintptr_t start = reinterpret_cast<uintptr_t>(raw);
-  const uintptr_t aligned = (start + kHugePage - 1) & ~uintptr_t{kHugePage - 1};
-  if (aligned > start) munmap(raw, aligned - start);
-  const uintptr_t end = aligned + rounded, raw_end = start + rounded + kHugePage;
-  if (raw_end > end) munmap(reinterpret_cast<void*>(end), raw_end - end);
-  void* p = reinterpret_cast<void*>(aligned);
-  (void)madvise(p, rounded, MADV_HUGEPAGE);  // a hint: without THP, small pages as before
+  void* p = MapHugePageAligned((bytes + kHugePage - 1) & ~(kHugePage - 1));
+  if (p == nullptr) throw std::bad_alloc();
   return p;
 }
 void FreeLarge(void* p, size_t bytes) {
