@@ -123,7 +123,6 @@ Result<WalkResult> WalkTree(const fs::path& root, const WalkOptions& options) {
     }
     std::sort(entries.begin(), entries.end(),
               [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
-    const fs::path dir = rel_dir.empty() ? out.root : out.root / rel_dir;
     std::vector<std::string> subdirs;
     for (const DirEntry& entry : entries) {
       const std::string& name = entry.name;
@@ -138,6 +137,7 @@ Result<WalkResult> WalkTree(const fs::path& root, const WalkOptions& options) {
         continue;
       }
       if (is_symlink) {
+        const fs::path dir = rel_dir.empty() ? out.root : out.root / rel_dir;
         fs::path target = fs::canonical(dir / name, ec);
         if (ec == std::errc::too_many_symbolic_link_levels) {
           out.skipped.push_back({rel, "symlink loop (" + ec.message() + ")"});
