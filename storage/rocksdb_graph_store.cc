@@ -2914,10 +2914,14 @@ struct FreshGraph {
   FreshGraph(const std::string& run_dir, GraphId g) : runs(run_dir), indexer(run_dir + "-idx", g) {}
 
   static constexpr uint32_t kAbsent = std::numeric_limits<uint32_t>::max();
+  static constexpr uint32_t kNotKept = kAbsent - 1;
 
   NodeKey next_key = 1;
   IdTable ids;
-  // The stored record of each node (index = NodeKey): bytes in `arena`, or kAbsent.
+  // The stored record of each node (index = NodeKey): bytes in `arena`; kNotKept for a node a
+  // file owns (only what no file owns -- Directory, External and other shared nodes -- is
+  // upserted again by later batches of a load, which need the record to merge into; the rest
+  // would be a second copy of every record, the RunBuffer holding the first); or kAbsent.
   BlockArena arena;
   LargeVector<const char*> rec_data;
   LargeVector<uint32_t> rec_len;
@@ -2934,14 +2938,25 @@ struct FreshGraph {
   IndexWorker indexer;  // index entries, in_edges (last: its thread stops before the rest goes)
 
   bool Exists(NodeKey k) const { return k < rec_len.size() && rec_len[k] != kAbsent; }
+  bool HasRecord(NodeKey k) const { return Exists(k) && rec_len[k] != kNotKept; }
+  // REQUIRES: HasRecord(k).
   std::string_view Record(NodeKey k) const { return std::string_view(rec_data[k], rec_len[k]); }
   void SetRecord(NodeKey k, std::string_view rec) {
+    Grow(k);
+    rec_data[k] = arena.Append(rec);
+    rec_len[k] = static_cast<uint32_t>(rec.size());
+  }
+  // Node k exists, its record not kept here (a file owns it).
+  void SetOwned(NodeKey k) {
+    Grow(k);
+    rec_data[k] = nullptr;
+    rec_len[k] = kNotKept;
+  }
+  void Grow(NodeKey k) {
     if (k >= rec_len.size()) {
       rec_len.resize(k + 1 + k / 4, kAbsent);
       rec_data.resize(rec_len.size(), nullptr);
     }
-    rec_data[k] = arena.Append(rec);
-    rec_len[k] = static_cast<uint32_t>(rec.size());
   }
   // Stored edges of (src, type, dst); the next seq of the triple (seqs are dense: a fresh load
   // never deletes an edge).
@@ -3054,6 +3069,11 @@ class FactWriter {
     ops_.set_sink(&fresh->runs);
   }
   void CommitFresh();
+  // After Build() failed: whether it failed only because the batch upserts a node that a file
+  // of this fresh load owns, whose record the load does not keep in memory (FreshGraph). The
+  // caller then materializes the load and builds the batch again against RocksDB. (No ingest
+  // does this: a file's batch upserts only nodes no file owns.)
+  bool needs_stored_records() const { return needs_stored_records_; }
   // Undoes what a failed batch put into the fresh load's id table (the caller rolls back runs).
   void AbortFresh() {
     for (const auto& [id, hash] : fresh_new_ids_) fresh_->ids.Erase(id, hash);
@@ -3154,9 +3174,13 @@ class FactWriter {
   rocksdb::PinnableSlice pin_;
 
   FreshGraph* fresh_ = nullptr;
-  // Records this batch wrote: (key, end offset in fresh_record_bytes_), in order.
+  // Records this batch wrote that the fresh load keeps (no file owns the node): (key, end offset
+  // in fresh_record_bytes_), in order; and the nodes written that a file owns.
   std::vector<std::pair<NodeKey, size_t>> fresh_records_;
   std::string fresh_record_bytes_;
+  std::vector<NodeKey> fresh_owned_;
+  // Set when the batch needs the record of a node the fresh load did not keep (see LoadNode).
+  bool needs_stored_records_ = false;
   std::vector<Triple> fresh_edges_;  // edges this batch wrote
   std::string fresh_in_edges_;       // their in_edges records, an InEdgeBlob
   // Ids this batch added to fresh_->ids (with their hashes), for AbortFresh().
@@ -3551,6 +3575,11 @@ Result<std::optional<StoredNode>> FactWriter::LoadNode(NodeKey k) {
   std::string_view record;
   if (fresh_ != nullptr) {
     found = fresh_->Exists(k);
+    if (found && !fresh_->HasRecord(k)) {
+      needs_stored_records_ = true;
+      return Status::Internal("bulk load: the record of node " + std::to_string(k) +
+                              " is not kept in memory");
+    }
     if (found) record = fresh_->Record(k);
   } else {
     KG_RETURN_IF_ERROR(Get(Cf::kNodes, key_buf_, &pin_, &found));
@@ -3599,7 +3628,9 @@ void FactWriter::WriteNode(NodeKey k, std::string_view id, std::string_view owne
   val_buf_.clear();
   EncodeStoredNode(id, owner, labels, props, &val_buf_);
   ops_.Put(Cf::kNodes, key_buf_, val_buf_);
-  if (fresh_ != nullptr) {
+  if (fresh_ != nullptr && !owner.empty()) {
+    fresh_owned_.push_back(k);
+  } else if (fresh_ != nullptr) {
     fresh_record_bytes_.append(val_buf_);
     fresh_records_.emplace_back(k, fresh_record_bytes_.size());
   }
@@ -3982,6 +4013,7 @@ void FactWriter::CommitFresh() {
     fresh_->SetRecord(key, std::string_view(fresh_record_bytes_).substr(begin, end - begin));
     begin = end;
   }
+  for (NodeKey key : fresh_owned_) fresh_->SetOwned(key);
   for (const Triple& t : fresh_edges_) fresh_->AddEdge(t.src, t.type, t.dst);
   if (!path_.empty()) fresh_->paths.emplace(path_);
   fresh_->next_key = next_key_;
@@ -4253,49 +4285,15 @@ class RocksBulkWriter final : public BulkWriter {
       // fresh load holds and continue as a load into a non-empty graph.
       KG_RETURN_IF_ERROR(Materialize());
     }
-    FactWriter writer(store_, &store_->write_state_[g_], g_, batch.path, &batch);
-    std::optional<RunBuffer::Mark> mark;
-    if (fresh_) {
-      mark = fresh_->runs.GetMark();
-      writer.set_fresh(fresh_.get());
+    bool needs_stored_records = false;
+    Status s = AddOnce(batch, &needs_stored_records);
+    if (needs_stored_records) {
+      // The batch upserts a node a file of the fresh load owns, whose record the load does not
+      // keep in memory: store the load, and build the batch again against what is stored.
+      KG_RETURN_IF_ERROR(Materialize());
+      s = AddOnce(batch, &needs_stored_records);
     }
-    Status s = writer.Build(fresh_ ? nullptr : &side_);
-    if (!s.ok()) {
-      if (mark) {
-        fresh_->runs.Rollback(*mark);
-        writer.AbortFresh();
-      }
-      return batch.path.empty() ? s : s.WithContext("batch of '" + batch.path + "'");
-    }
-    PutPendingNames(writer.wb(), store_->cf(Cf::kMeta), *writer.pending());
-    Status written;
-    if (!fresh_) {
-      written =
-          FromRocks(store_->db_->Write(write_options_, writer.wb()), "bulk load: write batch");
-    } else if (writer.wb()->Count() > 0) {
-      // Only new label and type names: synced now, as the graph that uses them is durable the
-      // moment it is ingested.
-      rocksdb::WriteOptions names;
-      names.sync = true;
-      written = FromRocks(store_->db_->Write(names, writer.wb()), "bulk load: write names");
-    }
-    writer.Finished(written.ok());
-    if (!written.ok() && mark) {
-      fresh_->runs.Rollback(*mark);
-      writer.AbortFresh();
-    }
-    KG_RETURN_IF_ERROR(written);
-    store_->Publish(*writer.pending());
-    if (fresh_) {
-      writer.CommitFresh();
-      // Half the spill budget each: this buffer and the index thread's (IndexWorker).
-      if (fresh_->runs.bytes() > fresh_spill_bytes.load() / 2) {
-        KG_RETURN_IF_ERROR(fresh_->runs.Spill());
-      }
-    } else if (side_.bytes() > kSideBytes) {
-      KG_RETURN_IF_ERROR(side_.Ingest(store_->db_, store_->cfs_));
-    }
-    return Status::OK();
+    return s;
   }
 
   Status Finish() override {
@@ -4332,6 +4330,56 @@ class RocksBulkWriter final : public BulkWriter {
   }
 
  private:
+  // One attempt at Add(). Sets *needs_stored_records (and changes nothing) when a fresh load
+  // must be materialized before this batch (FactWriter::needs_stored_records).
+  Status AddOnce(const FactBatch& batch, bool* needs_stored_records) {
+    *needs_stored_records = false;
+    FactWriter writer(store_, &store_->write_state_[g_], g_, batch.path, &batch);
+    std::optional<RunBuffer::Mark> mark;
+    if (fresh_) {
+      mark = fresh_->runs.GetMark();
+      writer.set_fresh(fresh_.get());
+    }
+    Status s = writer.Build(fresh_ ? nullptr : &side_);
+    if (!s.ok()) {
+      if (mark) {
+        fresh_->runs.Rollback(*mark);
+        writer.AbortFresh();
+        *needs_stored_records = writer.needs_stored_records();
+      }
+      return batch.path.empty() ? s : s.WithContext("batch of '" + batch.path + "'");
+    }
+    PutPendingNames(writer.wb(), store_->cf(Cf::kMeta), *writer.pending());
+    Status written;
+    if (!fresh_) {
+      written =
+          FromRocks(store_->db_->Write(write_options_, writer.wb()), "bulk load: write batch");
+    } else if (writer.wb()->Count() > 0) {
+      // Only new label and type names: synced now, as the graph that uses them is durable the
+      // moment it is ingested.
+      rocksdb::WriteOptions names;
+      names.sync = true;
+      written = FromRocks(store_->db_->Write(names, writer.wb()), "bulk load: write names");
+    }
+    writer.Finished(written.ok());
+    if (!written.ok() && mark) {
+      fresh_->runs.Rollback(*mark);
+      writer.AbortFresh();
+    }
+    KG_RETURN_IF_ERROR(written);
+    store_->Publish(*writer.pending());
+    if (fresh_) {
+      writer.CommitFresh();
+      // Half the spill budget each: this buffer and the index thread's (IndexWorker).
+      if (fresh_->runs.bytes() > fresh_spill_bytes.load() / 2) {
+        KG_RETURN_IF_ERROR(fresh_->runs.Spill());
+      }
+    } else if (side_.bytes() > kSideBytes) {
+      KG_RETURN_IF_ERROR(side_.Ingest(store_->db_, store_->cfs_));
+    }
+    return Status::OK();
+  }
+
   static constexpr size_t kSideBytes = 128u << 20;  // buffered index bytes before an ingest
 
   // Ends the fresh load: merges each column family's runs into one SST file, with the dangling

@@ -1528,6 +1528,61 @@ TEST_F(GraphStoreTest, FreshBulkLoadEqualsApplyBatch) {
   }
 }
 
+// A fresh load keeps in memory only the records of nodes no file owns. A batch that upserts a
+// node a file of the load owns (as a shared fact), or claims it for another file (an error),
+// makes the load store what it holds and go on against RocksDB: the outcome is ApplyBatch's.
+TEST_F(GraphStoreTest, FreshBulkLoadUpsertingAnOwnedNodeEqualsApplyBatch) {
+  for (size_t spill : {size_t{1} << 30, size_t{2048}}) {
+    SCOPED_TRACE("spill bytes " + std::to_string(spill));
+    const size_t old = test_hooks::SetFreshLoadSpillBytes(spill);
+    const std::string one = "one" + std::to_string(spill), bulk = "bulk" + std::to_string(spill);
+    ASSERT_TRUE(store_->CreateGraph(one).ok());
+    ASSERT_TRUE(store_->CreateGraph(bulk).ok());
+    std::vector<FactBatch> batches;
+    for (int f = 0; f < 6; ++f) {  // files that own their functions
+      const std::string path = "pkg/o" + std::to_string(f) + ".py";
+      const std::string fn = "pkg.o" + std::to_string(f) + ".run";
+      batches.push_back(Batch(path,
+                              {N(path, {"File"}, {{"name", "o" + std::to_string(f) + ".py"}}),
+                               N(fn, {"Function"}, {{"name", "run"}, {"start_line", int64_t{f}}})},
+                              {E(path, "CONTAINS", fn), E(fn, "CALLS", "pkg.o0.run")}));
+    }
+    // A shared upsert of pkg.o1.run (owned by pkg/o1.py): a label and a property added.
+    batches.push_back(Batch("pkg/user.py",
+                            {N("pkg/user.py", {"File"}, {{"name", "user.py"}}),
+                             Shared("pkg.o1.run", {"Function", "Tested"}, {{"doc", "runs"}})},
+                            {E("pkg/user.py", "IMPORTS", "pkg.o1.run")}));
+    // Another file claiming pkg.o2.run: refused, as ApplyBatch refuses it.
+    const FactBatch thief = Batch("pkg/thief.py", {N("pkg.o2.run", {"Function"}, {{"name", "x"}})});
+    batches.push_back(Batch("pkg/after.py", {N("pkg/after.py", {"File"}, {{"name", "after.py"}})},
+                            {E("pkg/after.py", "CALLS", "pkg.o1.run")}));
+    for (const FactBatch& b : batches) Apply(one, b);
+    Status refused = store_->ApplyBatch(one, thief);
+    EXPECT_TRUE(refused.IsInvalidArgument()) << refused.ToString();
+    auto writer = store_->NewBulkWriter(bulk);
+    ASSERT_TRUE(writer.ok());
+    for (size_t i = 0; i < batches.size(); ++i) {
+      Status s = (*writer)->Add(batches[i]);
+      ASSERT_TRUE(s.ok()) << i << ": " << s.ToString();
+      if (i == 6) {  // just after the shared upsert
+        Status t = (*writer)->Add(thief);
+        EXPECT_TRUE(t.IsInvalidArgument()) << t.ToString();
+        EXPECT_NE(t.message().find("owned by file 'pkg/o2.py'"), std::string::npos) << t.message();
+      }
+    }
+    ASSERT_TRUE((*writer)->Finish().ok());
+    writer->reset();
+    test_hooks::SetFreshLoadSpillBytes(old);
+    auto a = Snap(one);
+    auto b = Snap(bulk);
+    ASSERT_TRUE(a && b);
+    const std::string want = DumpGraph(*store_, *a);
+    EXPECT_NE(want.find("Tested"), std::string::npos);
+    EXPECT_EQ(DumpGraph(*store_, *b), want);
+    ExpectConsistent(bulk);
+  }
+}
+
 // A fresh load rewrites only the record of a re-upserted node whose labels and indexed
 // properties stay the same, and removes and re-puts its entries when they change: each upsert
 // below is unchanged, adds a plain property, renames, moves lines, or adds a label.
