@@ -298,18 +298,18 @@ class Snapshot {
 // batch (same validation and errors, same resulting graph: the same NodeKeys, seqs, index
 // entries and counts), but is much cheaper. Two modes, chosen by NewBulkWriter:
 //  - Fresh load (the graph is empty: no node key ever allocated and no file stored). Add() reads
-//    nothing from RocksDB: the writer keeps the graph's ids, node records and edge endpoints in
-//    memory and buffers every key it writes, spilling sorted runs to a temporary folder inside
-//    the database folder (memory stays bounded: about 100 bytes per node and 20 per edge, plus
-//    four 64 MiB buffers: the label and property index entries are made by a second thread into
-//    buffers of their own; of each pair, one fills while a background thread sorts and spills
-//    the other). Finish() merges the runs into one sorted SST file per column family,
-//    sets every dangling flag and count from the final node set, and ingests all files in one
-//    atomic step (a small load: one synced WriteBatch, as atomic). Readers see the graph empty
+//    nothing from RocksDB: the writer keeps the graph's ids, the records of nodes no file owns
+//    and edge endpoints in memory and buffers every key it writes, spilling sorted runs to a
+//    temporary folder inside the database folder (memory stays bounded: about 100 bytes per node
+//    and 20 per edge, plus four 64 MiB buffers: the label and property index entries are made by a
+//    second thread into buffers of their own; of each pair, one fills while a background thread
+//    sorts and spills the other). Finish() merges the runs into one sorted SST file per column
+//    family, sets every dangling flag and count from the final node set, and ingests all files in
+//    one atomic step (a small load: one synced WriteBatch, as atomic). Readers see the graph empty
 //    until then. A crash or kill before Finish() returns leaves the graph EMPTY (as it was;
 //    leftover run files are deleted at the next Open), never partial. If a batch replaces a file
-//    added earlier in the same load, the writer first stores what it holds (as Finish() would) and
-//    continues in the general mode.
+//    added earlier in the same load, or upserts a node owned by a file of the load, the writer
+//    first stores what it holds (as Finish() would) and continues in the general mode.
 //  - General (the graph has content): facts skip the write-ahead log and the indexes and file
 //    texts are written as sorted files; nothing is durable until Finish() returns OK: a crash
 //    before it may leave any part of what was added since the writer was made (never older
