@@ -8,7 +8,7 @@
 //             with the whole frontier (keys only: sorted, deduplicated seeks on one out_edges
 //             iterator, no edge properties decoded); SQLite: the start's key by id, then one
 //             recursive CTE (an index probe of edges(src,type,dst) per frontier row)
-//   warm-up   every probe runs twice per engine; only the second pass is measured
+//   warm-up   each set of probes runs twice in a row per engine; the second run is measured
 //   lookup    point lookup of nodes by (label, name), p50/p99 (us), reading each match's id and
 //             start_line (codekg: ScanLabelName, then one GetNodeValues projection; SQLite:
 //             SELECT key, id, start_line via the (label, name) index)
@@ -166,6 +166,27 @@ double TimeUs(F&& f) {
   return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
 }
 
+// The latencies of probe(n) over `starts`, and the sum of what the calls return, from the second
+// of two runs in a row: the first warms the caches for it (each set of probes would otherwise
+// find its blocks or pages evicted by the set measured before it).
+struct Timed {
+  Lat lat;
+  uint64_t total = 0;
+};
+template <typename F>
+Timed TimeWarm(const std::vector<uint32_t>& starts, F&& probe) {
+  Timed t;
+  for (int run = 0; run < 2; ++run) {
+    t = Timed{};
+    for (uint32_t n : starts) {
+      uint64_t got = 0;
+      t.lat.us.push_back(TimeUs([&] { got = probe(n); }));
+      t.total += got;
+    }
+  }
+  return t;
+}
+
 // CPU seconds (user + system, all threads) of this process so far: steadier than wall time on
 // a shared machine.
 double CpuSeconds() {
@@ -285,77 +306,64 @@ Figures RunCodekg(const Graph& g, const Probes& probes, const Config& cfg) {
   for (const char* l : kKindLabel) label_ids.push_back(store->LabelIdFor(l).value());
   schema::EdgeTypeId calls = store->EdgeTypeIdFor("CALLS").value();
 
-  // Pass 0 warms the caches (RocksDB's block cache starts empty after an ingest; SQLite's page
-  // cache holds what the load wrote); pass 1 is measured.
-  for (int pass = 0; pass < 2; ++pass) {
-    Lat lookup;
+  // Every set of probes is timed warm (TimeWarm): RocksDB's block cache starts empty after an
+  // ingest, SQLite's page cache holds what the load wrote.
+  std::vector<storage::NodeKey> keys;
+  std::vector<std::optional<storage::NodeRecord>> recs;
+  std::vector<std::optional<std::vector<Value>>> projected;
+  const std::vector<std::string> columns = {"id", "start_line"};  // as SQLite's SELECT
+  Timed lookup = TimeWarm(probes.lookup_nodes, [&](uint32_t n) {
+    auto c = snap->ScanLabelName(label_ids[g.nodes[n].kind], g.nodes[n].name);
+    storage::NodeKey k;
+    keys.clear();
+    while (c->Next(&k)) keys.push_back(k);
+    if (!snap->GetNodeValues(keys, columns, &projected).ok()) Die("GetNodeValues failed");
     uint64_t found = 0;
-    std::vector<storage::NodeKey> keys;
-    std::vector<std::optional<storage::NodeRecord>> recs;
-    std::vector<std::optional<std::vector<Value>>> projected;
-    const std::vector<std::string> columns = {"id", "start_line"};  // as SQLite's SELECT
-    for (uint32_t n : probes.lookup_nodes) {
-      lookup.us.push_back(TimeUs([&] {
-        auto c = snap->ScanLabelName(label_ids[g.nodes[n].kind], g.nodes[n].name);
-        storage::NodeKey k;
-        keys.clear();
-        while (c->Next(&k)) keys.push_back(k);
-        if (!snap->GetNodeValues(keys, columns, &projected).ok()) Die("GetNodeValues failed");
-        for (const auto& row : projected) found += row.has_value();
-      }));
-    }
-    out["lookup_p50_us"] = lookup.P(0.5);
-    out["lookup_p99_us"] = lookup.P(0.99);
-    out["lookup_rows"] = static_cast<double>(found);
+    for (const auto& row : projected) found += row.has_value();
+    return found;
+  });
+  out["lookup_p50_us"] = lookup.lat.P(0.5);
+  out["lookup_p99_us"] = lookup.lat.P(0.99);
+  out["lookup_rows"] = static_cast<double>(lookup.total);
 
-    // The nodes reached from generated node `n` over exactly `hops` CALLS edges (with repeats).
-    // One ExpandNeighbors call per level: the whole frontier at once.
-    std::vector<size_t> offsets;
-    auto Walk = [&](uint32_t n, int hops) {
-      auto start = snap->FindNode(NodeId(g, n));
-      if (!start.ok() || !start.value()) Die("start node missing");
-      std::vector<storage::NodeKey> frontier{*start.value()}, next;
-      for (int h = 0; h < hops; ++h) {
-        if (!snap->ExpandNeighbors(frontier, storage::Direction::kOut, calls, &next, &offsets)
-                 .ok()) {
-          Die("ExpandNeighbors failed");
-        }
-        frontier.swap(next);
+  // The nodes reached from generated node `n` over exactly `hops` CALLS edges (with repeats).
+  // One ExpandNeighbors call per level: the whole frontier at once.
+  std::vector<size_t> offsets;
+  auto Walk = [&](uint32_t n, int hops) {
+    auto start = snap->FindNode(NodeId(g, n));
+    if (!start.ok() || !start.value()) Die("start node missing");
+    std::vector<storage::NodeKey> frontier{*start.value()}, next;
+    for (int h = 0; h < hops; ++h) {
+      if (!snap->ExpandNeighbors(frontier, storage::Direction::kOut, calls, &next, &offsets).ok()) {
+        Die("ExpandNeighbors failed");
       }
-      return frontier;
-    };
-    for (int hops = 1; hops <= 3; ++hops) {
-      Lat lat;
-      uint64_t paths = 0;
-      for (uint32_t n : probes.hop_starts) {
-        lat.us.push_back(TimeUs([&] {
-          std::vector<storage::NodeKey> frontier = Walk(n, hops);
-          paths += frontier.size();
-        }));
-      }
-      std::string h = "hop" + std::to_string(hops);
-      out[h + "_p50_us"] = lat.P(0.5);
-      out[h + "_p99_us"] = lat.P(0.99);
-      out[h + "_paths"] = static_cast<double>(paths);
+      frontier.swap(next);
     }
-    // The same hops, then the name of every node reached (one batched read of the records).
-    for (int hops = 1; hops <= 3; ++hops) {
-      Lat lat;
+    return frontier;
+  };
+  for (int hops = 1; hops <= 3; ++hops) {
+    Timed t = TimeWarm(probes.hop_starts,
+                       [&](uint32_t n) { return static_cast<uint64_t>(Walk(n, hops).size()); });
+    std::string h = "hop" + std::to_string(hops);
+    out[h + "_p50_us"] = t.lat.P(0.5);
+    out[h + "_p99_us"] = t.lat.P(0.99);
+    out[h + "_paths"] = static_cast<double>(t.total);
+  }
+  // The same hops, then the name of every node reached (one batched read of the records).
+  for (int hops = 1; hops <= 3; ++hops) {
+    Timed t = TimeWarm(probes.hop_starts, [&](uint32_t n) {
+      std::vector<storage::NodeKey> frontier = Walk(n, hops);
+      if (!snap->GetNodes(frontier, &recs).ok()) Die("GetNodes failed");
       uint64_t name_bytes = 0;
-      for (uint32_t n : probes.hop_starts) {
-        lat.us.push_back(TimeUs([&] {
-          std::vector<storage::NodeKey> frontier = Walk(n, hops);
-          if (!snap->GetNodes(frontier, &recs).ok()) Die("GetNodes failed");
-          for (const auto& rec : recs) {
-            if (rec) name_bytes += rec->props.at("name").as_string().size();
-          }
-        }));
+      for (const auto& rec : recs) {
+        if (rec) name_bytes += rec->props.at("name").as_string().size();
       }
-      std::string h = "hop" + std::to_string(hops) + "n";
-      out[h + "_p50_us"] = lat.P(0.5);
-      out[h + "_p99_us"] = lat.P(0.99);
-      out[h + "_name_bytes"] = static_cast<double>(name_bytes);
-    }
+      return name_bytes;
+    });
+    std::string h = "hop" + std::to_string(hops) + "n";
+    out[h + "_p50_us"] = t.lat.P(0.5);
+    out[h + "_p99_us"] = t.lat.P(0.99);
+    out[h + "_name_bytes"] = static_cast<double>(t.total);
   }
   snap.reset();
   store.reset();
@@ -369,26 +377,10 @@ Figures RunCodekg(const Graph& g, const Probes& probes, const Config& cfg) {
   snap_or = store->GetSnapshot("bench");
   if (!snap_or.ok()) Die(snap_or.status().ToString());
   snap = std::move(snap_or).value();
-  for (int pass = 0; pass < 2; ++pass) {
-    std::vector<size_t> offsets;
-    for (int hops = 1; hops <= 3; ++hops) {
-      Lat lat;
-      for (uint32_t n : probes.hop_starts) {
-        lat.us.push_back(TimeUs([&] {
-          auto start = snap->FindNode(NodeId(g, n));
-          if (!start.ok() || !start.value()) Die("start node missing");
-          std::vector<storage::NodeKey> frontier{*start.value()}, next;
-          for (int h = 0; h < hops; ++h) {
-            if (!snap->ExpandNeighbors(frontier, storage::Direction::kOut, calls, &next, &offsets)
-                     .ok()) {
-              Die("ExpandNeighbors failed");
-            }
-            frontier.swap(next);
-          }
-        }));
-      }
-      out["hop" + std::to_string(hops) + "_p50_us_rocks"] = lat.P(0.5);
-    }
+  for (int hops = 1; hops <= 3; ++hops) {  // Walk() reads through the new snapshot
+    Timed t = TimeWarm(probes.hop_starts,
+                       [&](uint32_t n) { return static_cast<uint64_t>(Walk(n, hops).size()); });
+    out["hop" + std::to_string(hops) + "_p50_us_rocks"] = t.lat.P(0.5);
   }
   snap.reset();
   store.reset();
@@ -464,74 +456,66 @@ Figures RunSqlite(const Graph& g, const Probes& probes, const Config& cfg) {
   out["load_edges_per_s"] = g.edges.size() / (load_us / 1e6);
   out["load_edges_per_cpu_s"] = g.edges.size() / out["load_cpu_s"];
 
-  for (int pass = 0; pass < 2; ++pass) {  // pass 0 warms the caches, as for codekg
-    Lat lookup;
+  sqlite3_stmt* q = Prepare(db, "SELECT key, id, start_line FROM nodes WHERE label=? AND name=?");
+  Timed lookup = TimeWarm(probes.lookup_nodes, [&](uint32_t n) {  // warm, as for codekg
+    sqlite3_bind_int(q, 1, g.nodes[n].kind);
+    sqlite3_bind_text(q, 2, g.nodes[n].name.data(), static_cast<int>(g.nodes[n].name.size()),
+                      SQLITE_STATIC);
     uint64_t found = 0;
-    sqlite3_stmt* q = Prepare(db, "SELECT key, id, start_line FROM nodes WHERE label=? AND name=?");
-    for (uint32_t n : probes.lookup_nodes) {
-      lookup.us.push_back(TimeUs([&] {
-        sqlite3_bind_int(q, 1, g.nodes[n].kind);
-        sqlite3_bind_text(q, 2, g.nodes[n].name.data(), static_cast<int>(g.nodes[n].name.size()),
-                          SQLITE_STATIC);
-        while (sqlite3_step(q) == SQLITE_ROW) ++found;
-        sqlite3_reset(q);
-      }));
-    }
-    sqlite3_finalize(q);
-    out["lookup_p50_us"] = lookup.P(0.5);
-    out["lookup_p99_us"] = lookup.P(0.99);
-    out["lookup_rows"] = static_cast<double>(found);
+    while (sqlite3_step(q) == SQLITE_ROW) ++found;
+    sqlite3_reset(q);
+    return found;
+  });
+  sqlite3_finalize(q);
+  out["lookup_p50_us"] = lookup.lat.P(0.5);
+  out["lookup_p99_us"] = lookup.lat.P(0.99);
+  out["lookup_rows"] = static_cast<double>(lookup.total);
 
-    sqlite3_stmt* key_of = Prepare(db, "SELECT key FROM nodes WHERE id=?");
-    sqlite3_stmt* hop = Prepare(db,
-                                "WITH RECURSIVE r(n, d) AS (SELECT ?1, 0 UNION ALL "
-                                "SELECT e.dst, r.d + 1 FROM r JOIN edges e ON e.src = r.n AND "
-                                "e.type = ?2 WHERE r.d < ?3) SELECT count(*) FROM r WHERE d = ?3");
-    // Runs `stmt` (?1 start key, ?2 edge type, ?3 hops) from every probe start for 1..3 hops;
-    // `row` reads each result row and returns what it adds to the total.
-    auto measure_hops = [&](sqlite3_stmt* stmt, const std::string& suffix, const char* total_name,
-                            auto row) {
-      for (int hops = 1; hops <= 3; ++hops) {
-        Lat lat;
+  sqlite3_stmt* key_of = Prepare(db, "SELECT key FROM nodes WHERE id=?");
+  sqlite3_stmt* hop = Prepare(db,
+                              "WITH RECURSIVE r(n, d) AS (SELECT ?1, 0 UNION ALL "
+                              "SELECT e.dst, r.d + 1 FROM r JOIN edges e ON e.src = r.n AND "
+                              "e.type = ?2 WHERE r.d < ?3) SELECT count(*) FROM r WHERE d = ?3");
+  // Runs `stmt` (?1 start key, ?2 edge type, ?3 hops) from every probe start for 1..3 hops;
+  // `row` reads each result row and returns what it adds to the total.
+  auto measure_hops = [&](sqlite3_stmt* stmt, const std::string& suffix, const char* total_name,
+                          auto row) {
+    for (int hops = 1; hops <= 3; ++hops) {
+      Timed t = TimeWarm(probes.hop_starts, [&](uint32_t n) {
+        std::string id = NodeId(g, n);
+        sqlite3_bind_text(key_of, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
+        if (sqlite3_step(key_of) != SQLITE_ROW) Die("start node missing in sqlite");
+        int64_t key = sqlite3_column_int64(key_of, 0);
+        sqlite3_reset(key_of);
+        sqlite3_bind_int64(stmt, 1, key);
+        sqlite3_bind_int(stmt, 2, kCalls);
+        sqlite3_bind_int(stmt, 3, hops);
         uint64_t total = 0;
-        for (uint32_t n : probes.hop_starts) {
-          lat.us.push_back(TimeUs([&] {
-            std::string id = NodeId(g, n);
-            sqlite3_bind_text(key_of, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
-            if (sqlite3_step(key_of) != SQLITE_ROW) Die("start node missing in sqlite");
-            int64_t key = sqlite3_column_int64(key_of, 0);
-            sqlite3_reset(key_of);
-            sqlite3_bind_int64(stmt, 1, key);
-            sqlite3_bind_int(stmt, 2, kCalls);
-            sqlite3_bind_int(stmt, 3, hops);
-            int rc;
-            while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) total += row(stmt);
-            if (rc != SQLITE_DONE) Die(sqlite3_errmsg(db));
-            sqlite3_reset(stmt);
-          }));
-        }
-        std::string h = "hop" + std::to_string(hops) + suffix;
-        out[h + "_p50_us"] = lat.P(0.5);
-        out[h + "_p99_us"] = lat.P(0.99);
-        out[h + "_" + total_name] = static_cast<double>(total);
-      }
-    };
-    measure_hops(hop, "", "paths", [](sqlite3_stmt* st) {
-      return static_cast<uint64_t>(sqlite3_column_int64(st, 0));
-    });
-    sqlite3_stmt* hop_names =
-        Prepare(db,
-                "WITH RECURSIVE r(n, d) AS (SELECT ?1, 0 UNION ALL "
-                "SELECT e.dst, r.d + 1 FROM r JOIN edges e ON e.src = r.n AND "
-                "e.type = ?2 WHERE r.d < ?3) SELECT n.name FROM r JOIN nodes n ON n.key = r.n "
-                "WHERE r.d = ?3");
-    measure_hops(hop_names, "n", "name_bytes", [](sqlite3_stmt* st) {
-      return static_cast<uint64_t>(sqlite3_column_bytes(st, 0));
-    });
-    sqlite3_finalize(hop_names);
-    sqlite3_finalize(key_of);
-    sqlite3_finalize(hop);
-  }
+        int rc;
+        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) total += row(stmt);
+        if (rc != SQLITE_DONE) Die(sqlite3_errmsg(db));
+        sqlite3_reset(stmt);
+        return total;
+      });
+      std::string h = "hop" + std::to_string(hops) + suffix;
+      out[h + "_p50_us"] = t.lat.P(0.5);
+      out[h + "_p99_us"] = t.lat.P(0.99);
+      out[h + "_" + total_name] = static_cast<double>(t.total);
+    }
+  };
+  measure_hops(hop, "", "paths",
+               [](sqlite3_stmt* st) { return static_cast<uint64_t>(sqlite3_column_int64(st, 0)); });
+  sqlite3_stmt* hop_names =
+      Prepare(db,
+              "WITH RECURSIVE r(n, d) AS (SELECT ?1, 0 UNION ALL "
+              "SELECT e.dst, r.d + 1 FROM r JOIN edges e ON e.src = r.n AND "
+              "e.type = ?2 WHERE r.d < ?3) SELECT n.name FROM r JOIN nodes n ON n.key = r.n "
+              "WHERE r.d = ?3");
+  measure_hops(hop_names, "n", "name_bytes",
+               [](sqlite3_stmt* st) { return static_cast<uint64_t>(sqlite3_column_bytes(st, 0)); });
+  sqlite3_finalize(hop_names);
+  sqlite3_finalize(key_of);
+  sqlite3_finalize(hop);
   sqlite3_close(db);
   out["disk_mb"] = (DirBytes(file) + DirBytes(file.string() + "-wal")) / 1048576.0;
   return out;
