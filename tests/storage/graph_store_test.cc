@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <random>
 #include <set>
@@ -153,6 +154,21 @@ class GraphStoreTest : public ::testing::Test {
 
   // Recomputes every statistic by scanning and checks it against the stored counts; checks that
   // every node is found through each of its labels and names, and that in- and out-edges agree.
+  // Runs body(one, bulk) on two new graphs twice: with a fresh load held in memory, and spilling
+  // runs every `small_spill` bytes; the spill setting is restored afterwards.
+  void ForEachSpillSetting(
+      size_t small_spill, const std::function<void(const std::string&, const std::string&)>& body) {
+    for (size_t spill : {size_t{1} << 30, small_spill}) {
+      SCOPED_TRACE("spill bytes " + std::to_string(spill));
+      const size_t old = test_hooks::SetFreshLoadSpillBytes(spill);
+      const std::string one = "one" + std::to_string(spill), bulk = "bulk" + std::to_string(spill);
+      ASSERT_TRUE(store_->CreateGraph(one).ok());
+      ASSERT_TRUE(store_->CreateGraph(bulk).ok());
+      body(one, bulk);
+      test_hooks::SetFreshLoadSpillBytes(old);
+    }
+  }
+
   void ExpectConsistent(std::string_view graph) {
     SCOPED_TRACE("consistency of graph " + std::string(graph));
     auto s = Snap(graph);
@@ -1532,12 +1548,7 @@ TEST_F(GraphStoreTest, FreshBulkLoadEqualsApplyBatch) {
 // node a file of the load owns (as a shared fact), or claims it for another file (an error),
 // makes the load store what it holds and go on against RocksDB: the outcome is ApplyBatch's.
 TEST_F(GraphStoreTest, FreshBulkLoadUpsertingAnOwnedNodeEqualsApplyBatch) {
-  for (size_t spill : {size_t{1} << 30, size_t{2048}}) {
-    SCOPED_TRACE("spill bytes " + std::to_string(spill));
-    const size_t old = test_hooks::SetFreshLoadSpillBytes(spill);
-    const std::string one = "one" + std::to_string(spill), bulk = "bulk" + std::to_string(spill);
-    ASSERT_TRUE(store_->CreateGraph(one).ok());
-    ASSERT_TRUE(store_->CreateGraph(bulk).ok());
+  ForEachSpillSetting(2048, [&](const std::string& one, const std::string& bulk) {
     std::vector<FactBatch> batches;
     for (int f = 0; f < 6; ++f) {  // files that own their functions
       const std::string path = "pkg/o" + std::to_string(f) + ".py";
@@ -1572,7 +1583,6 @@ TEST_F(GraphStoreTest, FreshBulkLoadUpsertingAnOwnedNodeEqualsApplyBatch) {
     }
     ASSERT_TRUE((*writer)->Finish().ok());
     writer->reset();
-    test_hooks::SetFreshLoadSpillBytes(old);
     auto a = Snap(one);
     auto b = Snap(bulk);
     ASSERT_TRUE(a && b);
@@ -1580,19 +1590,14 @@ TEST_F(GraphStoreTest, FreshBulkLoadUpsertingAnOwnedNodeEqualsApplyBatch) {
     EXPECT_NE(want.find("Tested"), std::string::npos);
     EXPECT_EQ(DumpGraph(*store_, *b), want);
     ExpectConsistent(bulk);
-  }
+  });
 }
 
 // A fresh load rewrites only the record of a re-upserted node whose labels and indexed
 // properties stay the same, and removes and re-puts its entries when they change: each upsert
 // below is unchanged, adds a plain property, renames, moves lines, or adds a label.
 TEST_F(GraphStoreTest, FreshBulkLoadReupsertsSharedNodesLikeApplyBatch) {
-  for (size_t spill : {size_t{1} << 30, size_t{2048}}) {
-    SCOPED_TRACE("spill bytes " + std::to_string(spill));
-    const size_t old = test_hooks::SetFreshLoadSpillBytes(spill);
-    const std::string one = "one" + std::to_string(spill), bulk = "bulk" + std::to_string(spill);
-    ASSERT_TRUE(store_->CreateGraph(one).ok());
-    ASSERT_TRUE(store_->CreateGraph(bulk).ok());
+  ForEachSpillSetting(2048, [&](const std::string& one, const std::string& bulk) {
     const std::vector<Properties> props = {
         {{"name", "shared_thing"}, {"path", "lib/x.py"}, {"start_line", int64_t{3}}},
         {{"name", "shared_thing"}, {"path", "lib/x.py"}, {"start_line", int64_t{3}}},
@@ -1615,7 +1620,6 @@ TEST_F(GraphStoreTest, FreshBulkLoadReupsertsSharedNodesLikeApplyBatch) {
     }
     for (const FactBatch& b : batches) Apply(one, b);
     ASSERT_TRUE(store_->BulkLoad(bulk, batches).ok());
-    test_hooks::SetFreshLoadSpillBytes(old);
     auto a = Snap(one);
     auto b = Snap(bulk);
     ASSERT_TRUE(a && b);
@@ -1631,7 +1635,7 @@ TEST_F(GraphStoreTest, FreshBulkLoadReupsertsSharedNodesLikeApplyBatch) {
     EXPECT_TRUE(IdsOf(*b, b->ScanNameTrigrams({"shared"})).empty());
     EXPECT_EQ(IdsOf(*b, b->ScanAtLine("lib/y.py", 8)), IdsOf(*a, a->ScanAtLine("lib/y.py", 8)));
     EXPECT_EQ(IdsOf(*b, b->ScanAtLine("lib/y.py", 8)).size(), 1u);
-  }
+  });
 }
 
 // Spilled runs larger than the merge's read buffer (256 KiB): operations that straddle a buffer
