@@ -404,7 +404,9 @@ int Main(int argc, char** argv) {
     fs::create_directories(to);
     for (const auto& e : fs::recursive_directory_iterator(s)) {
       if (e.path().string().find("__pycache__") != std::string::npos) continue;
-      fs::path rel = fs::relative(e.path(), s);
+      // (Lexical: the iterator's paths all start with `s`; fs::relative would readlink every
+      // component of both paths for every entry.)
+      fs::path rel = e.path().lexically_relative(s);
       if (e.is_directory()) fs::create_directories(to / rel);
       if (e.is_regular_file() && e.path().extension() == ".py") fs::copy_file(e.path(), to / rel);
     }
