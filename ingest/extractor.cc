@@ -773,9 +773,8 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
   std::unordered_map<const void*, Scope> scope_of;
   // The ancestors of `node`, innermost first, into `chain`. ts_node_parent descends from the root
   // at every call (tree-sitter 0.20), so walking up costs one descent per level; this is one
-  // descent, by a cursor going to the child that holds the node's first byte. False (chain
-  // unusable) when that descent misses the node, as it can for an empty node at the end of its
-  // parent: the caller then walks up.
+  // descent, by a cursor going to the child that holds the node's first byte. When that descent
+  // misses the node (as it can for an empty node at the end of its parent), the walk up is used.
   struct Descent {  // a cursor per thread, reused (freed with the thread)
     TSTreeCursor cursor;
     explicit Descent(TSNode at) : cursor(ts_tree_cursor_new(at)) {}
@@ -790,39 +789,35 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
     const uint32_t start = ts_node_start_byte(node);
     for (;;) {
       TSNode at = ts_tree_cursor_current_node(&descent);
-      if (ts_node_eq(at, node)) break;
+      if (ts_node_eq(at, node)) {
+        std::reverse(chain.begin(), chain.end());
+        return;
+      }
       chain.push_back(at);
-      if (ts_tree_cursor_goto_first_child_for_byte(&descent, start) < 0) return false;
+      if (ts_tree_cursor_goto_first_child_for_byte(&descent, start) < 0) break;
     }
-    std::reverse(chain.begin(), chain.end());
-    return true;
+    chain.clear();
+    for (TSNode up = ts_node_parent(node); !ts_node_is_null(up); up = ts_node_parent(up)) {
+      chain.push_back(up);
+    }
   };
   // The enclosing definition of `node` and the qualified path prefix its name goes under
   // (the nearest enclosing scope's path, else the definition's, else "").
   auto place = [&](TSNode node, int* parent, std::string* prefix) {
     *parent = -1;
     prefix->clear();
-    auto enclosing_is = [&](TSNode up) {
+    ancestors(node);
+    for (TSNode up : chain) {
       if (auto it = index_of.find(up.id); it != index_of.end()) {
         *parent = it->second;
         *prefix = facts.definitions[it->second].qualified_path;
-        return true;
+        return;
       }
       if (auto it = scope_of.find(up.id); it != scope_of.end()) {
         *prefix = it->second.qualified_path;
         *parent = it->second.parent;
-        return true;
+        return;
       }
-      return false;
-    };
-    if (ancestors(node)) {
-      for (TSNode up : chain) {
-        if (enclosing_is(up)) return;
-      }
-      return;
-    }
-    for (TSNode up = ts_node_parent(node); !ts_node_is_null(up); up = ts_node_parent(up)) {
-      if (enclosing_is(up)) return;
     }
   };
   // qualified_path -> occurrences so far; the keys view into facts.definitions (reserved above:
