@@ -221,8 +221,9 @@ class Resolver {
   // Function (`value.lower()` in `def lower(value)` is not a call of that function).
   // C++/Rust callees are read as dotted names first (`ns::f`, `Type::new`, `this->m`, `f<T>` ->
   // ns.f, Type.new, this.m, f). Unresolved callees are External nodes named as written
-  // ("self.x.save", "len", "missing::x"). Bases of
-  // classes in files not parsed in this run are not followed.
+  // ("self.x.save", "len", "missing::x"), except through an expression receiver: the names after
+  // it ("(...).format" for `"{}".format`, "(...).save" for `super().save`). Bases of classes in
+  // files not parsed in this run are not followed.
   CallTarget ResolveCall(const FileFacts& facts, const CallFact& call);
 
   // The repository definitions named in a type annotation written in `facts`' file inside

@@ -244,6 +244,46 @@ def make(kind: str = "c"):
                    }));
 }
 
+// An unresolved call through an expression receiver is an External named by what follows the
+// expression, shared by every such call; callees that are names stay as written.
+TEST(ResolverTest, CallsThroughExpressionsNameTheirMethod) {
+  MiniRepo r(std::map<std::string, std::string>{{"app.py", R"py(import os
+def run(rows, handlers, p):
+    "a {}".format(1)
+    """SELECT * FROM t
+       WHERE x = {}""".format(2)
+    super().save()
+    super(Model, self).save(force=True)
+    rows[0].strip().lower()
+    handlers[0]()
+    make()()
+    os.path.join("a", "b")
+    p.x.y()
+    f"{p}".encode()
+)py"}});
+  const FileFacts& f = r.facts("app.py");
+  std::map<std::string, std::string> target_of;  // callee as written -> External name
+  for (const CallFact& call : f.calls) {
+    CallTarget t = r.resolver().ResolveCall(f, call);
+    EXPECT_EQ(t.target.kind, Target::Kind::kExternal) << call.callee;
+    EXPECT_EQ(t.target.id, "external:" + t.target.dotted) << call.callee;
+    target_of[call.callee] = t.target.dotted;
+  }
+  // (Callees are written without whitespace; calls of subscripts and calls are not recorded.)
+  EXPECT_EQ(target_of.at("\"a{}\".format"), "(...).format");
+  EXPECT_EQ(target_of.at("\"\"\"SELECT*FROMtWHEREx={}\"\"\".format"), "(...).format");
+  EXPECT_EQ(target_of.at("super().save"), "(...).save");
+  EXPECT_EQ(target_of.at("super(Model,self).save"), "(...).save");
+  EXPECT_EQ(target_of.at("rows[0].strip().lower"), "(...).lower");
+  EXPECT_EQ(target_of.at("rows[0].strip"), "(...).strip");
+  EXPECT_EQ(target_of.at("make"), "make");
+  EXPECT_EQ(target_of.at("super"), "super");
+  EXPECT_EQ(target_of.at("os.path.join"), "os.path.join");
+  EXPECT_EQ(target_of.at("p.x.y"), "p.x.y");
+  EXPECT_EQ(target_of.at("f\"{p}\".encode"), "(...).encode");
+  EXPECT_EQ(target_of.size(), 11u);
+}
+
 TEST(BatchBuilderTest, TreeBatch) {
   storage::FactBatch t = BuildTreeBatch("repo", {"a.py", "x/y/z.py", "x/w.py"});
   EXPECT_EQ(t.path, "/");
