@@ -22,14 +22,14 @@ std::vector<std::string> SplitDots(std::string_view s) {
   }
 }
 
-// SplitDots as views into `s`.
-std::vector<std::string_view> SplitDotViews(std::string_view s) {
-  std::vector<std::string_view> out;
+// SplitDots as views into `s`, into *out (cleared first).
+void SplitDotViews(std::string_view s, std::vector<std::string_view>* out) {
+  out->clear();
   size_t start = 0;
   while (true) {
     size_t pos = s.find('.', start);
-    out.push_back(s.substr(start, pos == std::string_view::npos ? pos : pos - start));
-    if (pos == std::string_view::npos) return out;
+    out->push_back(s.substr(start, pos == std::string_view::npos ? pos : pos - start));
+    if (pos == std::string_view::npos) return;
     start = pos + 1;
   }
 }
@@ -680,14 +680,33 @@ CallTarget Resolver::ResolveCall(const FileFacts& facts, const CallFact& call) {
   return out;
 }
 
+const Resolver::CallBindings& Resolver::CallBindingsOf(std::string_view path) {
+  const std::vector<ImportBinding>& bindings = symbols_.Bindings(path);
+  if (call_bindings_.of == &bindings) return call_bindings_;
+  call_bindings_.of = &bindings;
+  call_bindings_.last.clear();
+  call_bindings_.wildcards.clear();
+  for (const ImportBinding& b : bindings) {
+    if (b.name == "*") call_bindings_.wildcards.push_back(&b.target);
+    call_bindings_.last[b.name] = &b;
+  }
+  return call_bindings_;
+}
+
 CallTarget Resolver::ResolveCallTarget(const FileFacts& facts, const CallFact& call) {
   CallTarget out;  // an empty target id: unresolved (ResolveCall makes it External)
-  const std::string callee = DottedCallee(call.callee);
+  std::string dotted;  // the callee read as a dotted name, when written otherwise
+  std::string_view callee = call.callee;
+  if (callee.find_first_of(":-<") != std::string_view::npos) {
+    dotted = DottedCallee(callee);
+    callee = dotted;
+  }
   if (!IsDottedName(callee) || call.caller < 0 ||
       call.caller >= static_cast<int>(facts.definitions.size())) {
     return out;
   }
-  const std::vector<std::string_view> parts = SplitDotViews(callee);  // views into `callee`
+  SplitDotViews(callee, &callee_parts_);  // views into `callee`
+  const std::vector<std::string_view>& parts = callee_parts_;
   const Definition& caller = facts.definitions[call.caller];
   const languages::Language* language = languages::LanguageByName(facts.language);
   auto found = [&](std::string id, std::string resolution) {
@@ -802,14 +821,10 @@ CallTarget Resolver::ResolveCallTarget(const FileFacts& facts, const CallFact& c
   // Imports, then wildcard imports. (The cached bindings stay in place while resolving.)
   std::string_view tail =
       parts.size() > 1 ? std::string_view(callee).substr(parts[0].size() + 1) : std::string_view();
-  std::vector<const std::string*> wildcards;
-  const ImportBinding* bound = nullptr;  // the last binding of the name wins
-  for (const ImportBinding& b : symbols_.Bindings(facts.path)) {
-    if (b.name == "*") wildcards.push_back(&b.target);
-    if (b.name == parts[0]) bound = &b;
-  }
-  if (bound != nullptr) {
-    Target t = Resolve(tail.empty() ? bound->target : bound->target + "." + std::string(tail), 0);
+  const CallBindings& bindings = CallBindingsOf(facts.path);
+  if (auto bound = bindings.last.find(parts[0]); bound != bindings.last.end()) {
+    const std::string& target = bound->second->target;
+    Target t = Resolve(tail.empty() ? target : target + "." + std::string(tail), 0);
     if (t.kind == Target::Kind::kDefinition) {
       out.target = std::move(t);
       out.resolution = "import";
@@ -818,8 +833,8 @@ CallTarget Resolver::ResolveCallTarget(const FileFacts& facts, const CallFact& c
     }
     return out;
   }
-  for (const std::string* w : wildcards) {
-    Target via = Resolve(*w + "." + callee, 0);
+  for (const std::string* w : bindings.wildcards) {
+    Target via = Resolve(*w + "." + std::string(callee), 0);
     if (via.kind == Target::Kind::kDefinition) {
       out.target = std::move(via);
       out.resolution = "import";

@@ -299,7 +299,18 @@ class Resolver {
     }
   };
 
+  // The import bindings of the file whose calls ResolveCallTarget resolves: the last binding of
+  // each name, and the wildcard imports in order (rebuilt when the file changes).
+  struct CallBindings {
+    const std::vector<ImportBinding>* of = nullptr;  // RepoSymbols::Bindings(path), stable
+    std::unordered_map<std::string_view, const ImportBinding*> last;
+    std::vector<const std::string*> wildcards;
+  };
+  const CallBindings& CallBindingsOf(std::string_view path);
+
   RepoSymbols& symbols_;
+  CallBindings call_bindings_;
+  std::vector<std::string_view> callee_parts_;  // ResolveCallTarget's, reused
   StringHashMap<Target> memo_;  // absolute lookups (depth 0)
   std::unordered_map<InFileKey, Target, InFileKeyHash, InFileKeyEq> in_file_memo_;
 };
