@@ -325,18 +325,19 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
     return it != by_scope.end() && it->second.count(name) > 0;
   };
   for (const AccessFact& a : facts.accesses) {
-    if (a.access == "global") globals[a.scope].insert(a.name);
+    if (a.access == AccessFact::Kind::kGlobal) globals[a.scope].insert(a.name);
   }
   for (const AccessFact& a : facts.accesses) {
-    if (a.access == "write" && !holds(globals, a.scope, a.name)) locals[a.scope].insert(a.name);
+    if (a.access == AccessFact::Kind::kWrite && !holds(globals, a.scope, a.name))
+      locals[a.scope].insert(a.name);
   }
   // (function index, target id, access) of the edges made; the views point into `facts` and the
   // node-stable caches below.
-  std::set<std::tuple<int, std::string_view, std::string_view>> uses;
+  std::set<std::tuple<int, std::string_view, AccessFact::Kind>> uses;
   auto add_use = [&](const AccessFact& a, const std::string& to) {
     if (!uses.emplace(a.scope, to, a.access).second) return;
     Properties props;
-    props["access"] = a.access;
+    props["access"] = AccessName(a.access);
     props["line"] = a.line;
     batch.edges.push_back({facts.definitions[a.scope].id, "USES", to, std::move(props)});
   };
@@ -353,7 +354,7 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
   std::unordered_map<int, std::unordered_map<std::string_view, std::optional<std::string>>>
       field_of;
   for (const AccessFact& a : facts.accesses) {
-    if (a.access == "global") continue;
+    if (a.access == AccessFact::Kind::kGlobal) continue;
     const Definition& fn = facts.definitions[a.scope];
     if (a.name.starts_with("self.")) {  // an instance attribute: a Field of the method's class
       if (fn.label != "Method" || fn.parent < 0) continue;
@@ -370,7 +371,7 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
       if (cached->second) add_use(a, *cached->second);
       continue;
     }
-    if (a.access != "read" || variables.count(a.name) || own.count(a.name) ||
+    if (a.access != AccessFact::Kind::kRead || variables.count(a.name) || own.count(a.name) ||
         !imported.count(a.name) || holds(locals, a.scope, a.name) ||
         std::find(fn.params.begin(), fn.params.end(), a.name) != fn.params.end()) {
       continue;
@@ -386,11 +387,11 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
   }
   for (const AccessFact& a : facts.accesses) {
     auto var = variables.find(a.name);
-    if (a.access == "global" || var == variables.end()) continue;
+    if (a.access == AccessFact::Kind::kGlobal || var == variables.end()) continue;
     const Definition& fn = facts.definitions[a.scope];
     bool is_global = holds(globals, a.scope, a.name);
-    if (a.access == "write" && !is_global) continue;
-    if (a.access == "read" && !is_global &&
+    if (a.access == AccessFact::Kind::kWrite && !is_global) continue;
+    if (a.access == AccessFact::Kind::kRead && !is_global &&
         (holds(locals, a.scope, a.name) ||
          std::find(fn.params.begin(), fn.params.end(), a.name) != fn.params.end())) {
       continue;

@@ -1027,11 +1027,17 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
     access.scope = scope;
     access.name = Compact(NodeText(node, text));
     Role role = static_cast<Role>(key.second);
-    access.access = role == Role::kRead || role == Role::kMemberRead
-                        ? "read"
-                        : (role == Role::kWrite || role == Role::kMemberWrite ? "write" : "global");
+    access.access =
+        role == Role::kRead || role == Role::kMemberRead
+            ? AccessFact::Kind::kRead
+            : (role == Role::kWrite || role == Role::kMemberWrite ? AccessFact::Kind::kWrite
+                                                                  : AccessFact::Kind::kGlobal);
+    if (access.access == AccessFact::Kind::kRead) {  // a parameter is a local: never a USES
+      const std::vector<std::string>& params = facts.definitions[scope].params;
+      if (std::find(params.begin(), params.end(), access.name) != params.end()) continue;
+    }
     seen_key.assign(reinterpret_cast<const char*>(&scope), sizeof(scope));
-    seen_key += access.access[0];
+    seen_key += static_cast<char>(access.access);
     seen_key += access.name;
     if (!seen.insert(seen_key).second) continue;
     access.line = static_cast<int>(ts_node_start_point(node).row) + 1;

@@ -87,11 +87,25 @@ struct CallFact {
 // A name read, bound or declared global inside a function or method; or an instance attribute
 // (`self.x`) read or assigned in one.
 struct AccessFact {
-  int scope = -1;      // index of the enclosing Function/Method in FileFacts::definitions
-  std::string name;    // e.g. "REGISTRY", or "self.items" for an instance attribute
-  std::string access;  // "read", "write" or "global"
-  int line = 0;        // 1-based
+  enum class Kind : uint8_t { kRead, kWrite, kGlobal };
+  int scope = -1;  // index of the enclosing Function/Method in FileFacts::definitions
+  Kind access = Kind::kRead;
+  int line = 0;      // 1-based
+  std::string name;  // e.g. "REGISTRY", or "self.items" for an instance attribute
 };
+
+// "read", "write" or "global" (the `access` property of USES edges).
+inline const char* AccessName(AccessFact::Kind kind) {
+  switch (kind) {
+    case AccessFact::Kind::kRead:
+      return "read";
+    case AccessFact::Kind::kWrite:
+      return "write";
+    case AccessFact::Kind::kGlobal:
+      return "global";
+  }
+  return "read";
+}
 
 // A type declared to implement an interface outside its class body: Rust `impl Trait for Type`
 // (a match with @reference.implements and @method.receiver and no definition).
@@ -117,7 +131,8 @@ struct FileFacts {
                                         // binding; never sharing a definition's id
   std::vector<CallFact> calls;          // in source order; only calls inside functions
   std::vector<AccessFact> accesses;     // in source order; only inside functions; only the
-                                        // first of each (scope, name, access)
+                                        // first of each (scope, name, access); no reads of
+                                        // the function's own parameters (locals, never USES)
   std::vector<ReceiverImplementsFact> receiver_implements;  // in source order
   std::optional<TextPosition> syntax_error;  // the first syntax error; facts are partial then
   std::string syntax_error_detail;           // e.g. "missing ':'" or "unexpected 'x'"
