@@ -69,8 +69,9 @@ enum class Cf : uint8_t {
   //     Signed fields as u64 with the sign bit flipped; end_line also bit-inverted so that a
   //     backward scan yields the latest start first and, among equal starts, the smallest end.
   kLineIndex = 16,
-  // cf: name_trigrams: (graph u32, trigram 3 bytes, nodekey u64) -> labels (u16 each). Every
-  //     distinct 3-byte window of ToLowerAscii(name).
+  // cf: name_trigrams: (graph u32, trigram 3 bytes, bucket nodekey u64) -> posting block (the
+  //     entries of the bucket's nodes: value_codec.h). Every distinct 3-byte window of
+  //     ToLowerAscii(name). Written by merges (format version 3).
   kNameTrigrams = 17,
 };
 inline constexpr size_t kNumCfs = 18;
@@ -82,7 +83,7 @@ std::string_view CfName(Cf cf);
 
 // The layout version written to meta at create and checked at open. Bump it on any incompatible
 // change to this file or value_codec.h; a database with another version is refused (Corruption).
-inline constexpr uint32_t kFormatVersion = 2;
+inline constexpr uint32_t kFormatVersion = 3;
 
 // First byte of every `meta` key. DO NOT CHANGE.
 enum class MetaTag : uint8_t {
@@ -210,7 +211,7 @@ void EncodeLineIndexKey(std::string* out, GraphId graph, std::string_view path, 
 bool DecodeLineIndexTail(std::string_view tail, int64_t* start, int64_t* end, NodeKey* node);
 void AppendI64(std::string* out, int64_t v);  // sign bit flipped, big-endian
 
-// name_trigrams: (graph, trigram, nodekey); prefix (graph, trigram).
+// name_trigrams: (graph, trigram, nodekey of the block's bucket); prefix (graph, trigram).
 using TrigramId = uint32_t;  // the 3 bytes, big-endian, in the low 24 bits
 void EncodeTrigramKey(std::string* out, GraphId graph, TrigramId t, NodeKey node);
 void EncodeTrigramPrefix(std::string* out, GraphId graph, TrigramId t);

@@ -8,6 +8,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/iterator.h>
+#include <rocksdb/merge_operator.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice.h>
 #include <rocksdb/sst_file_writer.h>
@@ -175,12 +176,14 @@ struct IndexedFields {
 };
 
 // Calls emit(cf, key, value, del) for every label and property index entry of node k (label
-// index, label_name, label_name_ci, qname, qname_rev, path_index, line_index, name_trigrams):
-// puts, or deletes when !put; and count(kind, id, delta) for its label and trigram counts.
-// `key_buf` is scratch (each key is a view of it, valid during the emit call).
-// `trigram(t, labels_value)` is called for each trigram entry instead of `emit` when given
-// (a fresh load's index thread collects them in TrigramPostings); labels_value is empty for a
-// delete.
+// index, label_name, label_name_ci, qname, qname_rev, path_index, line_index): puts, or deletes
+// when !put; for name_trigrams, emit(kNameTrigrams, block key, item, false) with the put or
+// delete item of the node in its posting block, to be merged into the block (see
+// MergeTrigramBlock; the items of one block key are applied in the order emitted); and
+// count(kind, id, delta) for its label and trigram counts. `key_buf` is scratch (each key is a
+// view of it, valid during the emit call). `trigram(t, labels_value)` is called for each trigram
+// entry instead of `emit` when given (a fresh load's index thread collects them in
+// TrigramPostings); labels_value is empty for a delete.
 template <typename Emit, typename Count, typename Trigram = std::nullptr_t>
 void IndexEntries(GraphId g, NodeKey k, const IndexedFields& f, bool put, std::string* key_buf,
                   Emit&& emit, Count&& count, Trigram&& trigram = nullptr) {
@@ -206,11 +209,15 @@ void IndexEntries(GraphId g, NodeKey k, const IndexedFields& f, bool put, std::s
     }
   }
   if (f.name != nullptr) {
+    std::string item;
+    if constexpr (std::is_same_v<std::decay_t<Trigram>, std::nullptr_t>) {
+      AppendTrigramItem(&item, put, k - TrigramBucketOf(k), labels_value);
+    }
     for (TrigramId t : TrigramsOf(*f.name)) {
       if constexpr (std::is_same_v<std::decay_t<Trigram>, std::nullptr_t>) {
         key_buf->clear();
-        EncodeTrigramKey(key_buf, g, t, k);
-        out(Cf::kNameTrigrams, labels_value);
+        EncodeTrigramKey(key_buf, g, t, TrigramBucketOf(k));
+        emit(Cf::kNameTrigrams, *key_buf, item, false);
       } else {
         trigram(t, std::string_view(labels_value));
       }
@@ -561,14 +568,16 @@ class AtLineCursor final : public NodeCursor {
 };
 
 // Intersection of trigram posting lists (leapfrog join over NodeKey order). The first list is
-// the shortest (by the exact trigram counts); the others are probed with seeks.
+// the shortest (by the exact trigram counts); the others are probed with seeks. A list is read a
+// posting block at a time (FORMAT.md "name_trigrams"): a seek lands on the block of the node
+// key's bucket and continues inside the decoded block.
 class TrigramCursor final : public NodeCursor {
  public:
   TrigramCursor(std::shared_ptr<const ReadContext> ctx, GraphId g, std::vector<TrigramId> trigrams,
                 std::optional<LabelId> label)
       : ctx_(std::move(ctx)), g_(g), trigrams_(std::move(trigrams)), label_(label) {}
   ~TrigramCursor() override {
-    for (auto& it : its_) ctx_->ReturnIterator(Cf::kNameTrigrams, std::move(it));
+    for (auto& l : lists_) ctx_->ReturnIterator(Cf::kNameTrigrams, std::move(l.it));
   }
 
   bool Next(NodeKey* key) override {
@@ -579,13 +588,13 @@ class TrigramCursor final : public NodeCursor {
       if (done_) return false;
       Seek(0, 0);
     } else {
-      its_[0]->it->Next();
+      Advance(0);
     }
     while (true) {
       NodeKey cand = 0;
       if (!At(0, &cand)) return false;
       bool all = true;
-      for (size_t i = 1; i < its_.size(); ++i) {
+      for (size_t i = 1; i < lists_.size(); ++i) {
         Seek(i, cand);
         NodeKey k = 0;
         if (!At(i, &k)) return false;
@@ -596,16 +605,25 @@ class TrigramCursor final : public NodeCursor {
         }
       }
       if (!all) continue;
-      if (!label_ || LabelListHas(ToView(its_[0]->it->value()), *label_)) {
+      const List& first = lists_[0];
+      if (!label_ || LabelListHas(first.entries[first.pos].labels, *label_)) {
         *key = cand;
         return true;
       }
-      its_[0]->it->Next();
+      Advance(0);
     }
   }
   Status status() const override { return status_; }
 
  private:
+  struct List {
+    std::string prefix;  // (graph, trigram)
+    std::unique_ptr<BoundedIterator> it;
+    NodeKey base = 0;                  // of the block at `it`, decoded into `entries`
+    std::vector<TrigramItem> entries;  // views into it's value
+    size_t pos = 0;                    // the current entry; entries.size() when none
+  };
+
   Status Open() {
     // Shortest posting list first; an empty one means no result at all.
     std::vector<std::pair<uint64_t, TrigramId>> sized;
@@ -619,37 +637,71 @@ class TrigramCursor final : public NodeCursor {
     }
     std::sort(sized.begin(), sized.end());
     for (const auto& [n, t] : sized) {
-      std::string prefix;
-      EncodeTrigramPrefix(&prefix, g_, t);
-      auto it = ctx_->TakeIterator(Cf::kNameTrigrams);
-      it->upper = PrefixSuccessor(prefix);  // never empty: the prefix starts with a graph id
-      it->upper_slice = rocksdb::Slice(it->upper);
-      prefixes_.push_back(std::move(prefix));
-      its_.push_back(std::move(it));
+      List& l = lists_.emplace_back();
+      EncodeTrigramPrefix(&l.prefix, g_, t);
+      l.it = ctx_->TakeIterator(Cf::kNameTrigrams);
+      l.it->upper = PrefixSuccessor(l.prefix);  // never empty: the prefix starts with a graph id
+      l.it->upper_slice = rocksdb::Slice(l.it->upper);
     }
     return Status::OK();
   }
-  void Seek(size_t i, NodeKey from) {
-    seek_buf_ = prefixes_[i];
-    AppendU64(&seek_buf_, from);
-    its_[i]->it->Seek(ToSlice(seek_buf_));
+  // Decodes blocks from the iterator's position on until one has an entry (a block whose
+  // entries were all deleted has none); entries.size() == pos == 0 at the end of the list.
+  void Load(List& l) {
+    l.entries.clear();
+    l.pos = 0;
+    for (rocksdb::Iterator* it = l.it->it.get(); it->Valid(); it->Next()) {
+      if (!DecodeTrailingNodeKey(ToView(it->key()), &l.base) ||
+          !DecodeTrigramItems(ToView(it->value()), &l.entries) ||
+          std::any_of(l.entries.begin(), l.entries.end(),
+                      [](const TrigramItem& e) { return !e.put; })) {
+        Fail(Status::Corruption("malformed name_trigrams block"));
+        l.entries.clear();
+        return;
+      }
+      if (!l.entries.empty()) return;
+    }
   }
-  // The NodeKey at iterator i; false (and the cursor done) at its end or on error.
+  // Moves list i to its first entry with a node key >= from.
+  void Seek(size_t i, NodeKey from) {
+    List& l = lists_[i];
+    const NodeKey base = TrigramBucketOf(from);
+    if (l.pos >= l.entries.size() || l.base != base) {  // another block
+      seek_buf_ = l.prefix;
+      AppendU64(&seek_buf_, base);
+      l.it->it->Seek(ToSlice(seek_buf_));
+      Load(l);
+      if (l.entries.empty() || l.base != base) return;  // a later block: all keys > from
+    }
+    auto at = std::lower_bound(
+        l.entries.begin() + static_cast<std::ptrdiff_t>(l.pos), l.entries.end(), from - base,
+        [](const TrigramItem& e, uint64_t offset) { return e.offset < offset; });
+    l.pos = static_cast<size_t>(at - l.entries.begin());
+    if (l.pos == l.entries.size()) {  // past this block: the next one's keys are all > from
+      l.it->it->Next();
+      Load(l);
+    }
+  }
+  void Advance(size_t i) {
+    List& l = lists_[i];
+    if (++l.pos < l.entries.size()) return;
+    l.it->it->Next();
+    Load(l);
+  }
+  // The NodeKey at list i; false (and the cursor done) at its end or on error.
   bool At(size_t i, NodeKey* key) {
-    rocksdb::Iterator* it = its_[i]->it.get();
-    if (!it->Valid()) {
-      Fail(FromRocks(it->status(), "scan name_trigrams"));
+    const List& l = lists_[i];
+    if (l.pos >= l.entries.size()) {
+      Fail(FromRocks(l.it->it->status(), "scan name_trigrams"));
       done_ = true;
       return false;
     }
-    if (!DecodeTrailingNodeKey(ToView(it->key()), key)) {
-      return Fail(Status::Corruption("malformed name_trigrams key"));
-    }
+    *key = l.base + l.entries[l.pos].offset;
     return true;
   }
   bool Fail(const Status& s) {
     if (s.ok()) return true;
-    status_ = s;
+    if (status_.ok()) status_ = s;
     done_ = true;
     return false;
   }
@@ -658,8 +710,7 @@ class TrigramCursor final : public NodeCursor {
   GraphId g_;
   std::vector<TrigramId> trigrams_;
   std::optional<LabelId> label_;
-  std::vector<std::string> prefixes_;
-  std::vector<std::unique_ptr<BoundedIterator>> its_;
+  std::vector<List> lists_;
   std::string seek_buf_;
   bool started_ = false;
   bool done_ = false;
@@ -1942,7 +1993,8 @@ struct GraphWriteState {
 // overwrites keep their meaning). The rest of a bulk load goes through the normal write path.
 class SideTables {
  public:
-  static bool Takes(Cf c) { return IndexCf(c) || c == Cf::kFileTexts; }
+  // (name_trigrams' merges go into the batch: SST files would carry merge operands.)
+  static bool Takes(Cf c) { return (IndexCf(c) && c != Cf::kNameTrigrams) || c == Cf::kFileTexts; }
   void Add(Cf c, std::string_view key, std::string_view value, bool del) {
     auto& entries = per_cf_[static_cast<size_t>(c)];
     entries.push_back(Entry{std::string(key), std::string(value), order_++, del});
@@ -2614,8 +2666,8 @@ class TrigramPostings {
     ++entries_;
     return Status::OK();
   }
-  // Bytes the entries take in name_trigrams (15-byte key, label-list value), about.
-  size_t bytes() const { return entries_ * 17; }
+  // Bytes the entries take in name_trigrams' posting blocks (kind, offset, label list), about.
+  size_t bytes() const { return entries_ * 6; }
 
   // Calls fn(t, node key, labels) for every entry that is put at the end, in key order; stops at
   // and returns fn's first error. Sorts the lists in place (call once).
@@ -3005,6 +3057,17 @@ class SortedOps {
         int cmp = key(a).compare(key(b));
         return cmp != 0 ? cmp < 0 : a.order < b.order;
       });
+      if (static_cast<Cf>(c) == Cf::kNameTrigrams) {  // item lists: all merged, in order
+        std::string operand;
+        for (size_t i = 0; i < p.ops.size(); ++i) {
+          const Op& op = p.ops[i];
+          operand.append(p.arena.data() + op.val_off, op.val_len);
+          if (i + 1 < p.ops.size() && key(p.ops[i + 1]) == key(op)) continue;
+          wb->Merge(cfs[c], rocksdb::Slice(p.arena.data() + op.key_off, op.key_len), operand);
+          operand.clear();
+        }
+        continue;
+      }
       for (size_t i = 0; i < p.ops.size(); ++i) {
         const Op& op = p.ops[i];
         if (i + 1 < p.ops.size() && key(p.ops[i + 1]) == key(op)) continue;  // a later op wins
@@ -4476,15 +4539,32 @@ class RocksBulkWriter final : public BulkWriter {
         ++run_n;
       };
       Status st = sst(c, arg, [&](const Put& put, bool* any) {
-        if (c == Cf::kNameTrigrams) {
-          std::string key;
-          return trigrams.ForEach([&](TrigramId t, NodeKey k, std::string_view labels) {
-            count_id(t);
-            *any = true;
+        if (c == Cf::kNameTrigrams) {  // one posting block per (trigram, bucket), in key order
+          std::string key, block;
+          TrigramId block_t = 0;
+          NodeKey block_base = 0;
+          auto put_block = [&]() -> Status {
+            if (block.empty()) return Status::OK();
             key.clear();
-            EncodeTrigramKey(&key, g_, t, k);
-            return put(key, labels);
-          });
+            EncodeTrigramKey(&key, g_, block_t, block_base);
+            Status s = put(key, block);
+            block.clear();
+            return s;
+          };
+          KG_RETURN_IF_ERROR(
+              trigrams.ForEach([&](TrigramId t, NodeKey k, std::string_view labels) -> Status {
+                count_id(t);
+                *any = true;
+                const NodeKey base = TrigramBucketOf(k);
+                if (t != block_t || base != block_base) {
+                  KG_RETURN_IF_ERROR(put_block());
+                  block_t = t;
+                  block_base = base;
+                }
+                AppendTrigramItem(&block, true, k - base, labels);
+                return Status::OK();
+              }));
+          return put_block();
         }
         RunBuffer& runs = IndexThreadCf(c) ? index_runs : f.runs;
         return runs.Merge(c, [&](std::string_view key, char* value, size_t value_len) -> Status {
@@ -4913,27 +4993,64 @@ class GraphChecker {
       return DecodeTrailingNodeKey(key, &k) ? std::to_string(k) : std::string("?");
     };
     PrefixIterator it(ctx_, c, graph_prefix_);
+    // The stored entries in key order: the column family's entries, or for name_trigrams the
+    // entries of its posting blocks as (graph, trigram, node key) -> label list.
+    std::vector<Entry> expanded;
+    size_t next = 0;
+    auto advance = [&]() -> bool {
+      if (c != Cf::kNameTrigrams) return it.Advance();
+      if (++next < expanded.size()) return true;
+      expanded.clear();
+      next = 0;
+      std::vector<TrigramItem> items;
+      while (expanded.empty() && it.Advance()) {  // the next block with entries
+        std::string_view key = it.key();
+        NodeKey base = 0;
+        items.clear();
+        if (key.size() != 15 || !DecodeTrailingNodeKey(key, &base) ||
+            TrigramBucketOf(base) != base || !DecodeTrigramItems(it.value(), &items)) {
+          Problem(cf_name + ": malformed posting block");
+          continue;
+        }
+        for (const TrigramItem& item : items) {
+          std::string k(key.substr(0, 7));
+          AppendU64(&k, base + item.offset);
+          if (!item.put || (!expanded.empty() && k <= expanded.back().key)) {
+            Problem(cf_name + ": malformed posting block");
+            continue;
+          }
+          expanded.push_back(Entry{std::move(k), std::string(item.labels)});
+        }
+      }
+      return !expanded.empty();
+    };
+    auto stored_key = [&]() -> std::string_view {
+      return c == Cf::kNameTrigrams ? std::string_view(expanded[next].key) : it.key();
+    };
+    auto stored_value = [&]() -> std::string_view {
+      return c == Cf::kNameTrigrams ? std::string_view(expanded[next].value) : it.value();
+    };
     size_t i = 0;
-    bool more = it.Advance();
+    bool more = advance();
     while (more || i < want.size()) {
-      int cmp = !more ? 1 : i == want.size() ? -1 : it.key().compare(want[i].key);
+      int cmp = !more ? 1 : i == want.size() ? -1 : stored_key().compare(want[i].key);
       if (cmp < 0) {
         NodeKey k = 0;
-        bool missing = DecodeTrailingNodeKey(it.key(), &k) && !Exists(k);
+        bool missing = DecodeTrailingNodeKey(stored_key(), &k) && !Exists(k);
         Problem(cf_name + ": stray entry for " + (missing ? "missing " : "") + "node " +
-                node_of(it.key()));
+                node_of(stored_key()));
         ++report_->index_entries;
-        more = it.Advance();
+        more = advance();
       } else if (cmp > 0) {
         Problem(cf_name + ": no entry for node " + node_of(want[i].key));
         ++i;
       } else {
-        if (it.value() != want[i].value) {
+        if (stored_value() != want[i].value) {
           Problem(cf_name + ": wrong value (label list) for node " + node_of(want[i].key));
         }
         ++report_->index_entries;
         ++i;
-        more = it.Advance();
+        more = advance();
       }
     }
     return it.status();
@@ -5222,7 +5339,11 @@ Result<uint64_t> RocksGraphStore::CountGraphKeys(GraphId g) {
       EncodeGraphPrefix(&prefix, g);
     }
     PrefixIterator it(ctx, static_cast<Cf>(i), prefix);
-    while (it.Advance()) ++n;
+    while (it.Advance()) {
+      // A posting block whose entries were all removed holds nothing (no writer reads the index
+      // to delete it; see FORMAT.md "name_trigrams").
+      n += !(static_cast<Cf>(i) == Cf::kNameTrigrams && it.value().empty());
+    }
     KG_RETURN_IF_ERROR(it.status());
   }
   return n;
@@ -5336,9 +5457,33 @@ Status RefuseOlderFormat(const std::string& dir, const std::vector<std::string>&
                             "this one)");
 }
 
+// name_trigrams' merge operator: writers add and remove a node's entries of a posting block by
+// merging item lists into it (no writer reads the index), and RocksDB applies them in order
+// when the block is read or compacted (MergeTrigramBlock). Operands combine by concatenation.
+class TrigramBlockMerge final : public rocksdb::MergeOperator {
+ public:
+  bool FullMergeV2(const MergeOperationInput& in, MergeOperationOutput* out) const override {
+    std::string_view existing;
+    if (in.existing_value != nullptr) existing = ToView(*in.existing_value);
+    std::vector<std::string_view> operands;
+    operands.reserve(in.operand_list.size());
+    for (const rocksdb::Slice& op : in.operand_list) operands.push_back(ToView(op));
+    return MergeTrigramBlock(in.existing_value != nullptr ? &existing : nullptr, operands,
+                             &out->new_value);
+  }
+  bool PartialMergeMulti(const rocksdb::Slice& /*key*/, const std::deque<rocksdb::Slice>& operands,
+                         std::string* new_value, rocksdb::Logger* /*logger*/) const override {
+    new_value->clear();
+    for (const rocksdb::Slice& op : operands) new_value->append(op.data(), op.size());
+    return true;
+  }
+  const char* Name() const override { return "codekg.TrigramBlockMerge"; }
+};
+
 rocksdb::ColumnFamilyOptions CfOptions(Cf cf, const std::shared_ptr<rocksdb::Cache>& cache,
                                        size_t write_buffer_bytes) {
   rocksdb::ColumnFamilyOptions o;
+  if (cf == Cf::kNameTrigrams) o.merge_operator = std::make_shared<TrigramBlockMerge>();
   // Each column family flushes its own memtable at a quarter of the whole budget (RocksDB's
   // database-wide limit alone flushes the family with the oldest memtable, which let one busy
   // family -- file texts -- hold most of the budget and more).

@@ -16,7 +16,8 @@
 namespace kg::storage::test_hooks {
 
 // The number of keys of graph `graph` currently visible in every column family: all
-// graph-prefixed keys plus the graph's counters in meta (not its name entry). 0 after DropGraph.
+// graph-prefixed keys plus the graph's counters in meta (not its name entry), except
+// name_trigrams' empty posting blocks. 0 after DropGraph.
 // REQUIRES: `store` was returned by GraphStore::Open.
 Result<uint64_t> CountGraphKeys(GraphStore& store, GraphId graph);
 

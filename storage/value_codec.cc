@@ -1,5 +1,6 @@
 #include "storage/value_codec.h"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -405,6 +406,60 @@ Status DecodeManifest(std::string_view in, Manifest* out) {
   }
   if (!in.empty()) return Status::Corruption("trailing bytes after file manifest");
   return Status::OK();
+}
+
+void AppendTrigramItem(std::string* out, bool put, uint64_t offset, std::string_view labels) {
+  out->push_back(static_cast<char>(put ? 1 : 0));
+  PutVarint64(out, offset);
+  if (put) PutLengthPrefixed(out, labels);
+}
+
+bool DecodeTrigramItems(std::string_view block, std::vector<TrigramItem>* out) {
+  while (!block.empty()) {
+    TrigramItem item;
+    const uint8_t kind = static_cast<uint8_t>(block[0]);
+    block.remove_prefix(1);
+    if (kind > 1 || !GetVarint64(&block, &item.offset) ||
+        item.offset >= (uint64_t{1} << kTrigramBucketBits)) {
+      return false;
+    }
+    item.put = kind == 1;
+    if (item.put && !GetLengthPrefixed(&block, &item.labels)) return false;
+    out->push_back(item);
+  }
+  return true;
+}
+
+bool MergeTrigramBlock(const std::string_view* existing,
+                       const std::vector<std::string_view>& operands, std::string* out) {
+  std::vector<TrigramItem> entries;  // puts by increasing offset
+  if (existing != nullptr && !DecodeTrigramItems(*existing, &entries)) return false;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (!entries[i].put || (i > 0 && entries[i].offset <= entries[i - 1].offset)) return false;
+  }
+  std::vector<TrigramItem> items;
+  for (std::string_view operand : operands) {
+    items.clear();
+    if (!DecodeTrigramItems(operand, &items)) return false;
+    for (const TrigramItem& item : items) {
+      auto at =
+          std::lower_bound(entries.begin(), entries.end(), item.offset,
+                           [](const TrigramItem& e, uint64_t offset) { return e.offset < offset; });
+      const bool found = at != entries.end() && at->offset == item.offset;
+      if (item.put) {
+        if (found) {
+          *at = item;
+        } else {
+          entries.insert(at, item);
+        }
+      } else if (found) {
+        entries.erase(at);
+      }
+    }
+  }
+  out->clear();
+  for (const TrigramItem& e : entries) AppendTrigramItem(out, true, e.offset, e.labels);
+  return true;
 }
 
 }  // namespace kg::storage

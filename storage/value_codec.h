@@ -121,4 +121,30 @@ struct Manifest {
 void EncodeManifest(const Manifest& m, std::string* out);
 Status DecodeManifest(std::string_view in, Manifest* out);
 
+// name_trigrams posting blocks (FORMAT.md "name_trigrams"). The block of (trigram, base) holds
+// the trigram's entries for the node keys [base, base + 2^kTrigramBucketBits); base is a node key
+// with those low bits zero. A block value, and every merge operand written to one, is a list of
+// items: u8 kind (1 put, 0 delete), varint (node key - base), and for a put the node's label list
+// (varint byte length, then EncodeLabelList's bytes). A stored block (its operands merged) holds
+// only puts, one per node key, in increasing node-key order.
+inline constexpr int kTrigramBucketBits = 10;
+inline constexpr NodeKey TrigramBucketOf(NodeKey k) {
+  return k & ~((NodeKey{1} << kTrigramBucketBits) - 1);
+}
+struct TrigramItem {
+  uint64_t offset = 0;  // node key - base
+  bool put = false;
+  std::string_view labels;  // a put's label list (a view into the block)
+};
+void AppendTrigramItem(std::string* out, bool put, uint64_t offset, std::string_view labels);
+// Appends the items of `block` to *out, in order; false when it is malformed (an offset beyond
+// the bucket, a truncated item, an unknown kind).
+bool DecodeTrigramItems(std::string_view block, std::vector<TrigramItem>* out);
+// The stored block that results from applying `operands` (item lists, oldest first) to
+// `existing` (a stored block; null when the key had none): one put per node key, the last item
+// of each node key wins and deletes drop it. False when an input is malformed. The result may be
+// empty (every entry deleted), which readers treat as no block.
+bool MergeTrigramBlock(const std::string_view* existing,
+                       const std::vector<std::string_view>& operands, std::string* out);
+
 }  // namespace kg::storage

@@ -9,6 +9,7 @@
 #include "storage/graph_store.h"
 #include "storage/key_codec.h"
 #include "storage/test_hooks.h"
+#include "storage/value_codec.h"
 #include "tests/storage/store_fixture.h"
 #include "tests/storage/temp_dir.h"
 
@@ -108,7 +109,7 @@ TEST_F(FsckTest, EachIndexIsChecked) {
   EncodeLineIndexKey(&k, g_, "a.py", 1, 1, f_);
   cases.push_back({"line_index", k, "line_index: no entry for node"});
   k.clear();
-  EncodeTrigramKey(&k, g_, TrigramsOf("fet")[0], f_);
+  EncodeTrigramKey(&k, g_, TrigramsOf("fet")[0], TrigramBucketOf(f_));  // f_'s posting block
   cases.push_back({"name_trigrams", k, "name_trigrams: no entry for node"});
   k.clear();
   EncodeLabelIndexKey(&k, g_, static_cast<LabelId>(schema::Label::kFunction), f_);

@@ -248,5 +248,72 @@ TEST(ValueCodecTest, FileRecordAndManifestRoundTrip) {
   }
 }
 
+// The offsets and label lists of a stored block, as "offset:labels" strings.
+std::vector<std::string> BlockEntries(std::string_view block) {
+  std::vector<TrigramItem> items;
+  EXPECT_TRUE(DecodeTrigramItems(block, &items));
+  std::vector<std::string> out;
+  for (const TrigramItem& i : items) {
+    EXPECT_TRUE(i.put);
+    out.push_back(std::to_string(i.offset) + ":" + std::string(i.labels));
+  }
+  return out;
+}
+
+TEST(ValueCodecTest, TrigramBlockMergeAppliesItemsInOrder) {
+  std::string existing;
+  AppendTrigramItem(&existing, true, 3, "L3");
+  AppendTrigramItem(&existing, true, 700, "L700");
+  std::string a, b;
+  AppendTrigramItem(&a, true, 5, "L5");       // a new entry between two
+  AppendTrigramItem(&a, false, 700, "");      // removed
+  AppendTrigramItem(&a, true, 1, "L1");       // before the first
+  AppendTrigramItem(&b, true, 3, "L3b");      // relabelled: the last item wins
+  AppendTrigramItem(&b, false, 999, "");      // removing an absent entry changes nothing
+  AppendTrigramItem(&b, true, 1023, "Lmax");  // the bucket's last key
+  std::string_view ev = existing;
+  std::string out;
+  ASSERT_TRUE(MergeTrigramBlock(&ev, {a, b}, &out));
+  EXPECT_EQ(BlockEntries(out), (std::vector<std::string>{"1:L1", "3:L3b", "5:L5", "1023:Lmax"}));
+  // Operands alone (no stored block), and their concatenation (a partial merge) as one operand.
+  std::string without;
+  ASSERT_TRUE(MergeTrigramBlock(nullptr, {a, b}, &without));
+  EXPECT_EQ(BlockEntries(without),
+            (std::vector<std::string>{"1:L1", "3:L3b", "5:L5", "1023:Lmax"}));
+  std::string joined;
+  ASSERT_TRUE(MergeTrigramBlock(nullptr, {a + b}, &joined));
+  EXPECT_EQ(joined, without);
+  // Deleting every entry leaves an empty block.
+  std::string del;
+  for (uint64_t o : {1, 3, 5, 1023}) AppendTrigramItem(&del, false, o, "");
+  std::string_view ov = out;
+  std::string empty = "x";
+  ASSERT_TRUE(MergeTrigramBlock(&ov, {del}, &empty));
+  EXPECT_TRUE(empty.empty());
+}
+
+TEST(ValueCodecTest, MalformedTrigramBlocksAreRejected) {
+  std::string ok;
+  AppendTrigramItem(&ok, true, 2, "L");
+  std::string out;
+  for (const std::string& bad : {std::string("\x02\x01", 2),          // unknown kind
+                                 std::string("\x01\x80\x08\x00", 4),  // offset 1024: beyond
+                                 ok.substr(0, ok.size() - 1),         // truncated labels
+                                 std::string("\x01", 1)}) {           // no offset
+    std::vector<TrigramItem> items;
+    EXPECT_FALSE(DecodeTrigramItems(bad, &items));
+    EXPECT_FALSE(MergeTrigramBlock(nullptr, {bad}, &out));
+    std::string_view view = bad;
+    EXPECT_FALSE(MergeTrigramBlock(&view, {ok}, &out));
+  }
+  // A stored block must hold puts in increasing order, once each.
+  std::string unsorted;
+  AppendTrigramItem(&unsorted, true, 9, "L");
+  AppendTrigramItem(&unsorted, true, 4, "L");
+  std::string_view view = unsorted;
+  EXPECT_FALSE(MergeTrigramBlock(&view, {}, &out));
+  EXPECT_TRUE(MergeTrigramBlock(nullptr, {unsorted}, &out));  // as an operand it is fine
+}
+
 }  // namespace
 }  // namespace kg::storage
