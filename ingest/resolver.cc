@@ -694,7 +694,7 @@ const Resolver::CallBindings& Resolver::CallBindingsOf(std::string_view path) {
 }
 
 CallTarget Resolver::ResolveCallTarget(const FileFacts& facts, const CallFact& call) {
-  CallTarget out;  // an empty target id: unresolved (ResolveCall makes it External)
+  CallTarget out;      // an empty target id: unresolved (ResolveCall makes it External)
   std::string dotted;  // the callee read as a dotted name, when written otherwise
   std::string_view callee = call.callee;
   if (callee.find_first_of(":-<") != std::string_view::npos) {

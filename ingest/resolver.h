@@ -311,7 +311,7 @@ class Resolver {
   RepoSymbols& symbols_;
   CallBindings call_bindings_;
   std::vector<std::string_view> callee_parts_;  // ResolveCallTarget's, reused
-  StringHashMap<Target> memo_;  // absolute lookups (depth 0)
+  StringHashMap<Target> memo_;                  // absolute lookups (depth 0)
   std::unordered_map<InFileKey, Target, InFileKeyHash, InFileKeyEq> in_file_memo_;
 };
 
