@@ -682,8 +682,9 @@ CallTarget Resolver::ResolveCall(const FileFacts& facts, const CallFact& call) {
 
 const Resolver::CallBindings& Resolver::CallBindingsOf(std::string_view path) {
   const std::vector<ImportBinding>& bindings = symbols_.Bindings(path);
-  if (call_bindings_.of == &bindings) return call_bindings_;
+  if (call_bindings_.of == &bindings && call_bindings_.path == path) return call_bindings_;
   call_bindings_.of = &bindings;
+  call_bindings_.path = path;
   call_bindings_.last.clear();
   call_bindings_.wildcards.clear();
   for (const ImportBinding& b : bindings) {

@@ -302,7 +302,8 @@ class Resolver {
   // The import bindings of the file whose calls ResolveCallTarget resolves: the last binding of
   // each name, and the wildcard imports in order (rebuilt when the file changes).
   struct CallBindings {
-    const std::vector<ImportBinding>* of = nullptr;  // RepoSymbols::Bindings(path), stable
+    std::string path;
+    const std::vector<ImportBinding>* of = nullptr;  // RepoSymbols::Bindings(path)
     std::unordered_map<std::string_view, const ImportBinding*> last;
     std::vector<const std::string*> wildcards;
   };
