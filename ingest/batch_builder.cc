@@ -224,13 +224,8 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
     if (d.label != "Method" || d.parent < 0) continue;
     const Definition& cls = facts.definitions[d.parent];
     if (cls.label != "Class") continue;
-    for (const std::string& base : cls.bases) {
-      Target t = resolver.ResolveInFile(facts, cls.parent, base);
-      if (t.kind != Target::Kind::kDefinition || t.id == cls.id) continue;
-      if (auto overridden = resolver.FindMember(t.id, d.name)) {
-        batch.edges.push_back({d.id, "OVERRIDES", *overridden, {}});
-        break;
-      }
+    if (auto overridden = resolver.FindInBases(facts, cls, d.name)) {
+      batch.edges.push_back({d.id, "OVERRIDES", *overridden, {}});
     }
   }
 

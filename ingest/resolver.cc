@@ -694,20 +694,19 @@ const Resolver::CallBindings& Resolver::CallBindingsOf(std::string_view path) {
   return call_bindings_;
 }
 
+std::optional<std::string> Resolver::FindInBases(const FileFacts& facts, const Definition& cls,
+                                                 std::string_view name) {
+  for (const std::string& base : cls.bases) {
+    Target t = ResolveInFile(facts, cls.parent, base);
+    if (t.kind != Target::Kind::kDefinition || t.id == cls.id) continue;
+    if (auto id = FindMember(t.id, name)) return id;
+  }
+  return std::nullopt;
+}
+
 CallTarget Resolver::ResolveCallTarget(const FileFacts& facts, const CallFact& call) {
-  CallTarget out;      // an empty target id: unresolved (ResolveCall makes it External)
-  std::string dotted;  // the callee read as a dotted name, when written otherwise
-  std::string_view callee = call.callee;
-  if (callee.find_first_of(":-<") != std::string_view::npos) {
-    dotted = DottedCallee(callee);
-    callee = dotted;
-  }
-  if (!IsDottedName(callee) || call.caller < 0 ||
-      call.caller >= static_cast<int>(facts.definitions.size())) {
-    return out;
-  }
-  SplitDotViews(callee, &callee_parts_);  // views into `callee`
-  const std::vector<std::string_view>& parts = callee_parts_;
+  CallTarget out;  // an empty target id: unresolved (ResolveCall makes it External)
+  if (call.caller < 0 || call.caller >= static_cast<int>(facts.definitions.size())) return out;
   const Definition& caller = facts.definitions[call.caller];
   const languages::Language* language = languages::LanguageByName(facts.language);
   auto found = [&](std::string id, std::string resolution) {
@@ -717,6 +716,34 @@ CallTarget Resolver::ResolveCallTarget(const FileFacts& facts, const CallFact& c
     out.resolution = std::move(resolution);
     return out;
   };
+  // super().m() in a method: m on the bases of the method's class, or of the class named in
+  // super(C, self); else unresolved.
+  if (auto super_call =
+          language != nullptr ? language->ParseSuperCall(call.callee) : std::nullopt) {
+    if (caller.label != "Method" || caller.parent < 0) return out;
+    const FileFacts* cls_facts = &facts;
+    const Definition* cls = &facts.definitions[caller.parent];
+    if (cls->label != "Class") return out;
+    if (!super_call->from_class.empty() && super_call->from_class != cls->name) {
+      Target named = ResolveInFile(facts, caller.parent, super_call->from_class);
+      cls = named.kind == Target::Kind::kDefinition ? ParsedDefinition(named.id) : nullptr;
+      cls_facts = cls != nullptr ? symbols_.Parsed(PathOfId(named.id)) : nullptr;
+      if (cls_facts == nullptr || cls->label != "Class") return out;
+    }
+    if (auto id = FindInBases(*cls_facts, *cls, super_call->member)) {
+      return found(std::move(*id), "super");
+    }
+    return out;
+  }
+  std::string dotted;  // the callee read as a dotted name, when written otherwise
+  std::string_view callee = call.callee;
+  if (callee.find_first_of(":-<") != std::string_view::npos) {
+    dotted = DottedCallee(callee);
+    callee = dotted;
+  }
+  if (!IsDottedName(callee)) return out;
+  SplitDotViews(callee, &callee_parts_);  // views into `callee`
+  const std::vector<std::string_view>& parts = callee_parts_;
   // Nothing resolved the call: exactly one candidate of the repository with its name. Through a
   // receiver of unknown type (`value.lower()`), the candidates are the Methods of that name and
   // the Functions in a scope the receiver names (`geo::helper`), never a module-level Function.

@@ -178,7 +178,9 @@ struct CallTarget {
   Target target;
   // "exact": a definition of the same file named at module level; "scope": an enclosing
   // function's nested definition, or `self.m` / `cls.m` found on the caller's class or its bases
-  // in the repository; "import": through the file's imports; "name": nothing above resolved it,
+  // in the repository; "super": `super().m` (Language::ParseSuperCall) found on the bases of the
+  // caller's class (or of the class named in `super(C, self)`); "import": through the file's
+  // imports; "name": nothing above resolved it,
   // but exactly one candidate of the repository has the called name (the last part of `x.foo`;
   // through a receiver only Methods, or Functions of a scope the receiver names: ResolveCall);
   // "" when unresolved (External).
@@ -237,6 +239,11 @@ class Resolver {
   // (including methods attached to it by a receiver in other files of its module) and then,
   // depth-first, its base classes in the repository (up to 8 levels); nullopt if none.
   std::optional<std::string> FindMember(std::string_view class_id, std::string_view name);
+  // The member `name` of the first base class of `cls` (a Class of `facts`), in base order,
+  // that has one (FindMember on each base, the class itself skipped): what `name` overrides, and
+  // what a call through `super()` reaches; nullopt if none.
+  std::optional<std::string> FindInBases(const FileFacts& facts, const Definition& cls,
+                                         std::string_view name);
 
   // The Class a method with a receiver (Definition::receiver) belongs to: the Class whose
   // qualified path is the method's qualified path without its last part, in the method's own

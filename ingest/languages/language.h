@@ -122,6 +122,19 @@ class Language {
   // Default: "this".
   virtual bool IsSelfName(std::string_view name) const { return name == "this"; }
 
+  // A call through the parent-class proxy of a method: for a callee as written (whitespace
+  // removed) such as Python's `super().save` or `super(Child,self).save`, the called member
+  // ("save") and the class whose bases are searched, as written ("Child"; empty for the
+  // method's own class); nullopt for any other callee. Default: nullopt.
+  struct SuperCall {
+    std::string_view member;
+    std::string_view from_class;
+  };
+  virtual std::optional<SuperCall> ParseSuperCall(std::string_view callee) const {
+    (void)callee;
+    return std::nullopt;
+  }
+
   // Whether naming a module names the class its file declares under the module's last name
   // (Java: `import a.b.C;` -> class C of module a.b.C). Default: false.
   virtual bool ModuleNamesItsClass() const { return false; }

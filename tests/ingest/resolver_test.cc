@@ -284,6 +284,54 @@ def run(rows, handlers, p):
   EXPECT_EQ(target_of.size(), 11u);
 }
 
+// `super().m()` and `super(C, self).m()` in a method resolve to m on the bases of the method's
+// class (of C for the two-argument form), depth-first in base order, across files.
+TEST(ResolverTest, SuperCallsResolveOnTheBases) {
+  MiniRepo r({{"pkg/__init__.py", ""},
+              {"pkg/base.py", R"py(class Base:
+    def save(self): pass
+    def delete(self): pass
+class Mixin:
+    def clean(self): pass
+)py"},
+              {"pkg/models.py", R"py(from .base import Base, Mixin
+class Child(Mixin, Base):
+    def save(self):
+        super().save()
+        super(Child, self).delete()
+        super().clean()
+        super().missing()
+        super(Base, self).save()
+class GrandChild(Child):
+    def save(self):
+        super().save()
+        super(Child, self).save()
+def helper():
+    super().save()
+)py"}});
+  const FileFacts& f = r.facts("pkg/models.py");
+  std::vector<std::string> got;
+  for (const CallFact& call : f.calls) {
+    CallTarget t = r.resolver().ResolveCall(f, call);
+    if (call.callee == "super") {  // the call of super() itself: the builtin
+      EXPECT_EQ(t.target.id, "external:super");
+      continue;
+    }
+    got.push_back(f.definitions[call.caller].qualified_path + " " + call.callee + " -> " +
+                  t.target.id + " " + t.resolution);
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "Child.save super().save -> pkg/base.py:Base.save super",
+                     "Child.save super(Child,self).delete -> pkg/base.py:Base.delete super",
+                     "Child.save super().clean -> pkg/base.py:Mixin.clean super",
+                     "Child.save super().missing -> external:(...).missing ",
+                     "Child.save super(Base,self).save -> external:(...).save ",
+                     "GrandChild.save super().save -> pkg/models.py:Child.save super",
+                     "GrandChild.save super(Child,self).save -> pkg/base.py:Base.save super",
+                     "helper super().save -> external:(...).save ",
+                 }));
+}
+
 TEST(BatchBuilderTest, TreeBatch) {
   storage::FactBatch t = BuildTreeBatch("repo", {"a.py", "x/y/z.py", "x/w.py"});
   EXPECT_EQ(t.path, "/");

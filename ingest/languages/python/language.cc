@@ -311,6 +311,25 @@ class PythonLanguage final : public Language {
 
   bool IsSelfName(std::string_view name) const override { return name == "self" || name == "cls"; }
 
+  // `super().m` and `super(C,self).m` (the two-argument form searches the bases of C).
+  std::optional<SuperCall> ParseSuperCall(std::string_view callee) const override {
+    if (!callee.starts_with("super(")) return std::nullopt;
+    const size_t close = callee.find(')');
+    if (close == std::string_view::npos || callee.substr(close + 1, 1) != ".") return std::nullopt;
+    SuperCall call;
+    call.member = callee.substr(close + 2);
+    std::string_view args = callee.substr(6, close - 6);  // "" or "C,self"
+    if (!args.empty()) {
+      const size_t comma = args.find(',');
+      if (comma == std::string_view::npos) return std::nullopt;  // super(C): unbound
+      call.from_class = args.substr(0, comma);
+    }
+    if (call.member.empty() || call.member.find_first_of(".()[]") != std::string_view::npos) {
+      return std::nullopt;
+    }
+    return call;
+  }
+
   bool ResolvesBareCallsByName() const override { return false; }
 };
 
