@@ -134,6 +134,16 @@ class Language {
     (void)callee;
     return std::nullopt;
   }
+  // ParseSuperCall for languages that write it `super.m` (Java, JavaScript, TypeScript).
+  static std::optional<SuperCall> ParseSuperDotCall(std::string_view callee) {
+    if (!callee.starts_with("super.")) return std::nullopt;
+    SuperCall call;
+    call.member = callee.substr(6);
+    if (call.member.empty() || call.member.find_first_of(".()[]") != std::string_view::npos) {
+      return std::nullopt;
+    }
+    return call;
+  }
 
   // Whether naming a module names the class its file declares under the module's last name
   // (Java: `import a.b.C;` -> class C of module a.b.C). Default: false.

@@ -189,6 +189,27 @@ TEST_F(LanguagesE2ETest, CppAndRustCallsThroughPathsAndArrowsResolve) {
             (std::vector<std::string>{"CALLS -> rs/src/lib.rs:parse resolution='exact'"}));
 }
 
+// `super.m()` (Java, JavaScript) calls m of the superclass, however many classes have an m.
+TEST_F(LanguagesE2ETest, SuperCallsReachTheSuperclassMethod) {
+  repo_.Write("src/com/acme/Shapes.java",
+              "package com.acme;\n"
+              "class Base { void save() {} void delete() {} }\n"
+              "class Child extends Base { void save() { super.save(); super.delete(); } }\n"
+              "class Other extends Base { void save() {} }\n");
+  repo_.Write("lib/shapes.js",
+              "class Base { save() {} }\n"
+              "class Child extends Base { save() { super.save(); super.gone(); } }\n"
+              "class Other extends Base { save() {} }\n");
+  Ingest();
+  EXPECT_EQ(
+      Out("src/com/acme/Shapes.java:Child.save", "CALLS", {"resolution"}),
+      (std::vector<std::string>{"CALLS -> src/com/acme/Shapes.java:Base.delete resolution='super'",
+                                "CALLS -> src/com/acme/Shapes.java:Base.save resolution='super'"}));
+  EXPECT_EQ(Out("lib/shapes.js:Child.save", "CALLS", {"resolution"}),
+            (std::vector<std::string>{"CALLS -> external:super.gone resolution='none'",
+                                      "CALLS -> lib/shapes.js:Base.save resolution='super'"}));
+}
+
 TEST_F(LanguagesE2ETest, RustImplTraitForTypeIsImplementsOfTheTypesClass) {
   repo_.Write("rs/src/lib.rs",
               "pub trait Shape { fn area(&self) -> i32; }\n"

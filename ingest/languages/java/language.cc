@@ -47,6 +47,10 @@ class JavaLanguage final : public Language {
   }
   bool CallsSiblingsUnqualified() const override { return true; }
 
+  std::optional<SuperCall> ParseSuperCall(std::string_view callee) const override {
+    return ParseSuperDotCall(callee);  // super.m()
+  }
+
   // Maven/Gradle layout (src/test/...) and JUnit naming (FooTest, FooTests, TestFoo).
   bool IsTest(std::string_view kind, std::string_view name, std::string_view path) const override {
     bool test_file = path.find("src/test/") != std::string_view::npos ||

@@ -38,6 +38,10 @@ class JavaScriptLanguage final : public Language {
                                                          ".cjs", ".ts",  ".tsx"};
     return script::ImportFile(written, importer, exists, kProbe);
   }
+  std::optional<SuperCall> ParseSuperCall(std::string_view callee) const override {
+    return ParseSuperDotCall(callee);  // super.m()
+  }
+
   bool IsTest(std::string_view kind, std::string_view, std::string_view path) const override {
     (void)kind;
     return script::IsTestPath(path);

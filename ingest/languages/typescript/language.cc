@@ -40,6 +40,10 @@ class TypeScriptLanguage final : public Language {
     static const std::vector<std::string_view> kProbe = {".ts", ".tsx", ".d.ts", ".js", ".jsx"};
     return script::ImportFile(written, importer, exists, kProbe);
   }
+  std::optional<SuperCall> ParseSuperCall(std::string_view callee) const override {
+    return ParseSuperDotCall(callee);  // super.m()
+  }
+
   bool IsTest(std::string_view kind, std::string_view, std::string_view path) const override {
     (void)kind;
     return script::IsTestPath(path);
