@@ -426,6 +426,14 @@ int Main(int argc, char** argv) {
     std::string name;
     std::function<Run()> once;  // one run of the mode
     Run run;                    // the best so far
+    std::vector<double> all;    // seconds of every run
+    // The median of the runs' seconds (the mean of the middle two for an even count).
+    double Median() const {
+      std::vector<double> s = all;
+      std::sort(s.begin(), s.end());
+      if (s.empty()) return -1;
+      return s.size() % 2 == 1 ? s[s.size() / 2] : (s[s.size() / 2 - 1] + s[s.size() / 2]) / 2;
+    }
   };
   std::vector<Row> rows;
   auto wanted = [&only](const char* mode) {  // --only takes one mode or a comma-separated list
@@ -468,13 +476,18 @@ int Main(int argc, char** argv) {
   for (int round = 0; round < repeat; ++round) {
     for (Row& row : rows) {
       if (round > 0 && row.run.seconds < 0) continue;  // failed
-      row.run = Better(row.run, row.once(), round == 0);
+      const Run r = row.once();
+      if (r.seconds >= 0) row.all.push_back(r.seconds);
+      row.run = Better(row.run, r, round == 0);
     }
   }
   double raw = wanted("raw") ? rows[0].run.seconds : -1;
   double raw_cpu = wanted("raw") ? rows[0].run.cpu_s : -1;
-  std::printf("%-30s %6s %7s %9s %8s %9s %8s %9s %9s %10s\n", "mode", "files", "MB", "seconds",
-              "MB/s", "x raw-ts", "cpu s", "cpu x raw", "rss MiB", "ingest s");
+  double raw_median = wanted("raw") ? rows[0].Median() : -1;
+  // "med x raw": the median run against raw's median run (the best runs alone flatter a mode
+  // whose runs vary more, as ingest's write phase does on a shared machine).
+  std::printf("%-30s %6s %7s %9s %8s %9s %9s %8s %9s %9s %10s\n", "mode", "files", "MB", "seconds",
+              "MB/s", "x raw-ts", "med x raw", "cpu s", "cpu x raw", "rss MiB", "ingest s");
   int rc = 0;
   for (const Row& r : rows) {
     if (r.run.seconds < 0) {
@@ -482,10 +495,11 @@ int Main(int argc, char** argv) {
       rc = 1;
       continue;
     }
-    std::printf("%-30s %6llu %7.2f %9.3f %8.2f %9.2f %8.3f %9.2f %9.1f", r.name.c_str(),
+    std::printf("%-30s %6llu %7.2f %9.3f %8.2f %9.2f %9.2f %8.3f %9.2f %9.1f", r.name.c_str(),
                 static_cast<unsigned long long>(r.run.files), mb, r.run.seconds, mb / r.run.seconds,
-                raw > 0 ? r.run.seconds / raw : 0.0, r.run.cpu_s,
-                raw_cpu > 0 && r.run.cpu_s >= 0 ? r.run.cpu_s / raw_cpu : 0.0, r.run.rss_mib);
+                raw > 0 ? r.run.seconds / raw : 0.0, raw_median > 0 ? r.Median() / raw_median : 0.0,
+                r.run.cpu_s, raw_cpu > 0 && r.run.cpu_s >= 0 ? r.run.cpu_s / raw_cpu : 0.0,
+                r.run.rss_mib);
     if (r.run.inner_s >= 0) {
       std::printf(" %10.3f", r.run.inner_s);
     }
