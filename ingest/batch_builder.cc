@@ -306,8 +306,9 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
   }
 
   // USES: a function reads a module variable of its file it does not bind locally (parameters
-  // and names bound without `global` are locals), or writes one it declares `global`. (Names are
-  // views into `facts`; a file has many accesses, so the sets are hashed.)
+  // and names bound without `global` are locals; the extractor leaves out reads of parameters),
+  // or writes one it declares `global`. (Names are views into `facts`; a file has many
+  // accesses, so the sets are hashed.)
   std::unordered_map<std::string_view, const Member*> variables;
   for (const Member& m : facts.members) {
     if (m.owner < 0) variables.emplace(m.name, &m);
@@ -367,8 +368,7 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
       continue;
     }
     if (a.access != AccessFact::Kind::kRead || variables.count(a.name) || own.count(a.name) ||
-        !imported.count(a.name) || holds(locals, a.scope, a.name) ||
-        std::find(fn.params.begin(), fn.params.end(), a.name) != fn.params.end()) {
+        !imported.count(a.name) || holds(locals, a.scope, a.name)) {
       continue;
     }
     auto cached = imported_variable.find(a.name);
@@ -383,12 +383,9 @@ storage::FactBatch BuildFileBatch(const FileFacts& facts, FileContent content,
   for (const AccessFact& a : facts.accesses) {
     auto var = variables.find(a.name);
     if (a.access == AccessFact::Kind::kGlobal || var == variables.end()) continue;
-    const Definition& fn = facts.definitions[a.scope];
     bool is_global = holds(globals, a.scope, a.name);
     if (a.access == AccessFact::Kind::kWrite && !is_global) continue;
-    if (a.access == AccessFact::Kind::kRead && !is_global &&
-        (holds(locals, a.scope, a.name) ||
-         std::find(fn.params.begin(), fn.params.end(), a.name) != fn.params.end())) {
+    if (a.access == AccessFact::Kind::kRead && !is_global && holds(locals, a.scope, a.name)) {
       continue;
     }
     add_use(a, var->second->id);
