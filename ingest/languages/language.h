@@ -136,13 +136,13 @@ class Language {
   }
   // ParseSuperCall for languages that write it `super.m` (Java, JavaScript, TypeScript).
   static std::optional<SuperCall> ParseSuperDotCall(std::string_view callee) {
-    if (!callee.starts_with("super.")) return std::nullopt;
-    SuperCall call;
-    call.member = callee.substr(6);
-    if (call.member.empty() || call.member.find_first_of(".()[]") != std::string_view::npos) {
-      return std::nullopt;
-    }
-    return call;
+    if (!callee.starts_with("super.") || !IsSuperMember(callee.substr(6))) return std::nullopt;
+    return SuperCall{callee.substr(6), {}};
+  }
+  // Whether `member`, what follows a super proxy and its dot, is one member name (not `a.b`,
+  // not a call or subscript of the member).
+  static bool IsSuperMember(std::string_view member) {
+    return !member.empty() && member.find_first_of(".()[]") == std::string_view::npos;
   }
 
   // Whether naming a module names the class its file declares under the module's last name

@@ -324,9 +324,7 @@ class PythonLanguage final : public Language {
       if (comma == std::string_view::npos) return std::nullopt;  // super(C): unbound
       call.from_class = args.substr(0, comma);
     }
-    if (call.member.empty() || call.member.find_first_of(".()[]") != std::string_view::npos) {
-      return std::nullopt;
-    }
+    if (!IsSuperMember(call.member)) return std::nullopt;
     return call;
   }
 
