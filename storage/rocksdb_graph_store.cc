@@ -258,10 +258,6 @@ bool IndexCf(Cf c) {
   }
 }
 
-// The column families a fresh load's index thread buffers (IndexWorker): the index entries
-// and the in_edges records.
-bool IndexThreadCf(Cf c) { return IndexCf(c) || c == Cf::kInEdges; }
-
 // IndexedFields with their own copies of the strings: what a fresh load's index thread needs.
 struct IndexTask {
   NodeKey key = 0;
@@ -2352,6 +2348,8 @@ class RunBuffer {
   bool spilled() const {
     return std::any_of(runs_.begin(), runs_.end(), [](const auto& r) { return !r.empty(); });
   }
+  // Whether operations of column family `c` were spilled to run files.
+  bool Spilled(Cf c) const { return !runs_[static_cast<size_t>(c)].empty(); }
   void RemoveFiles() {
     (void)WaitForSpill();  // its files go too
     std::error_code ec;
@@ -2608,37 +2606,6 @@ class RunBuffer {
   size_t bytes_ = 0;
 };
 
-// The edges of a fresh load's batch for the index thread, which writes their in_edges records:
-// per edge src u64, dst u64, seq u32, type u16 (native order; never stored), then the value's
-// length u32 and bytes (the out_edges record's).
-struct InEdgeBlob {
-  static void Append(std::string* blob, const EdgeId& e, std::string_view value) {
-    const uint32_t len = static_cast<uint32_t>(value.size());
-    char head[26];
-    std::memcpy(head, &e.src, 8);
-    std::memcpy(head + 8, &e.dst, 8);
-    std::memcpy(head + 16, &e.seq, 4);
-    std::memcpy(head + 20, &e.type, 2);
-    std::memcpy(head + 22, &len, 4);
-    blob->append(head, sizeof(head));
-    blob->append(value);
-  }
-  template <typename Fn>
-  static void ForEach(std::string_view blob, Fn fn) {
-    while (blob.size() >= 26) {
-      EdgeId e;
-      uint32_t len = 0;
-      std::memcpy(&e.src, blob.data(), 8);
-      std::memcpy(&e.dst, blob.data() + 8, 8);
-      std::memcpy(&e.seq, blob.data() + 16, 4);
-      std::memcpy(&e.type, blob.data() + 20, 2);
-      std::memcpy(&len, blob.data() + 22, 4);
-      fn(e, blob.substr(26, len));
-      blob.remove_prefix(26 + std::min<size_t>(len, blob.size() - 26));
-    }
-  }
-};
-
 // A fresh load's name_trigrams entries (one per distinct 3-byte window of each node's name:
 // the most numerous entries of a load), kept compactly instead of as RunBuffer operations: per
 // trigram, a list of 8-byte entries (node key, label-list id, delete flag) in the order they were
@@ -2736,10 +2703,9 @@ class TrigramPostings {
 
 // A fresh load's second thread while batches are added: makes the label and property index
 // entries of the nodes written (IndexEntries; these families outnumber the rest, with one
-// trigram entry per distinct 3-byte window of each name), and the in_edges records of the
-// edges written, into a RunBuffer of its own (the IndexThreadCf families), in the order the
-// batches committed, while the adding thread goes on with the next batch. Only committed
-// batches' work is pushed, so nothing here is ever rolled back.
+// trigram entry per distinct 3-byte window of each name) into a RunBuffer of its own (the
+// IndexCf families), in the order the batches committed, while the adding thread goes on with
+// the next batch. Only committed batches' work is pushed, so nothing here is ever rolled back.
 class IndexWorker {
  public:
   IndexWorker(std::string dir, GraphId g) : runs_(std::move(dir)), g_(g) {}
@@ -2747,20 +2713,17 @@ class IndexWorker {
   IndexWorker(const IndexWorker&) = delete;
   IndexWorker& operator=(const IndexWorker&) = delete;
 
-  // Queues the index entries of one committed batch, and its edges' in_edges records (an
-  // InEdgeBlob: the thread encodes and buffers them, which takes that share of a load off the
-  // writing thread). Batches are handed over a few thousand entries at a time (one wake-up of
-  // the thread each, not one per batch); waits while too many are queued.
+  // Queues the index entries of one committed batch's nodes. Batches are handed over a few
+  // thousand nodes at a time (one wake-up of the thread each, not one per batch); waits while
+  // too many are queued.
   // REQUIRES: calls from one thread, which also calls Finish().
-  void Push(std::vector<IndexTask>&& tasks, std::string&& in_edges, size_t edge_count) {
-    if (pending_.tasks.empty()) {
-      pending_.tasks = std::move(tasks);
+  void Push(std::vector<IndexTask>&& tasks) {
+    if (pending_.empty()) {
+      pending_ = std::move(tasks);
     } else {
-      std::move(tasks.begin(), tasks.end(), std::back_inserter(pending_.tasks));
+      std::move(tasks.begin(), tasks.end(), std::back_inserter(pending_));
     }
-    pending_.in_edges.append(in_edges);
-    pending_.edge_count += edge_count;
-    if (pending_.tasks.size() + pending_.edge_count >= kHandOver) HandOver();
+    if (pending_.size() >= kHandOver) HandOver();
   }
   // Waits until every queued entry is in runs() and stops the thread; returns the first error
   // (a failed spill). runs() is then the caller's.
@@ -2773,16 +2736,14 @@ class IndexWorker {
   TrigramPostings& trigrams() { return trigrams_; }
 
  private:
-  static constexpr size_t kMaxQueued = 1u << 17;  // nodes and edges
-  static constexpr size_t kHandOver = 1u << 12;   // nodes and edges
-  struct Work {
-    std::vector<IndexTask> tasks;
-    std::string in_edges;  // InEdgeBlob
-    size_t edge_count = 0;
-  };
+  // (Nodes only: a Django load's batches average 3.6 edges per node, which these limits counted
+  // too before in_edges left this thread.)
+  static constexpr size_t kMaxQueued = 1u << 15;  // nodes
+  static constexpr size_t kHandOver = 1u << 10;   // nodes
+  using Work = std::vector<IndexTask>;
 
   void HandOver() {
-    const size_t n = pending_.tasks.size() + pending_.edge_count;
+    const size_t n = pending_.size();
     if (n == 0) return;
     std::unique_lock<std::mutex> lock(mu_);
     if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
@@ -2813,7 +2774,7 @@ class IndexWorker {
         queue_.pop_front();
       }
       if (status_.ok()) {
-        for (const IndexTask& t : work.tasks) {
+        for (const IndexTask& t : work) {
           IndexEntries(
               g_, t.key, t.Fields(), t.put, &key_buf,
               [&](Cf c, std::string_view key, std::string_view value, bool del) {
@@ -2824,16 +2785,11 @@ class IndexWorker {
                 if (status_.ok()) status_ = trigrams_.Add(tri, t.key, labels, !t.put);
               });
         }
-        InEdgeBlob::ForEach(work.in_edges, [&](const EdgeId& e, std::string_view value) {
-          key_buf.clear();
-          EncodeInEdgeKey(&key_buf, g_, e);
-          runs_.Add(Cf::kInEdges, key_buf, value, false);
-        });
         if (runs_.bytes() > fresh_spill_bytes.load() / 2) status_ = runs_.Spill();
       }
       {
         std::lock_guard<std::mutex> lock(mu_);
-        queued_ -= work.tasks.size() + work.edge_count;
+        queued_ -= work.size();
       }
       room_.notify_one();
     }
@@ -2847,7 +2803,7 @@ class IndexWorker {
   std::condition_variable work_, room_;
   Work pending_;            // what Push() gathered since the last hand-over; the caller's
   std::deque<Work> queue_;  // guarded by mu_
-  size_t queued_ = 0;       // tasks and edges in queue_; guarded by mu_
+  size_t queued_ = 0;       // tasks in queue_; guarded by mu_
   bool stop_ = false;       // guarded by mu_
   std::thread thread_;
 };
@@ -2986,8 +2942,8 @@ struct FreshGraph {
   };
   LargeVector<OutEdge> edges;
   LargeVector<uint32_t> last_edge;  // per NodeKey: index + 1 of its latest out-edge, or 0
-  RunBuffer runs;                   // every operation but the index thread's (IndexThreadCf)
-  IndexWorker indexer;  // index entries, in_edges (last: its thread stops before the rest goes)
+  RunBuffer runs;       // every operation but the index thread's (IndexCf) and in_edges (derived)
+  IndexWorker indexer;  // index entries (last: its thread stops before the rest goes)
 
   bool Exists(NodeKey k) const { return k < rec_len.size() && rec_len[k] != kAbsent; }
   bool HasRecord(NodeKey k) const { return Exists(k) && rec_len[k] != kNotKept; }
@@ -3093,7 +3049,11 @@ class SortedOps {
   };
 
   void Add(Cf cf, std::string_view key, std::string_view value, bool del) {
-    if (sink_ != nullptr) return sink_->Add(cf, key, value, del);
+    if (sink_ != nullptr) {
+      // A fresh load derives in_edges from its final out_edges when it is materialized.
+      if (cf != Cf::kInEdges) sink_->Add(cf, key, value, del);
+      return;
+    }
     PerCf& p = per_cf_[static_cast<size_t>(cf)];
     Op op{p.arena.size(), key.size(), p.arena.size() + key.size(), value.size(), order_++, del};
     p.arena.append(key);
@@ -3245,7 +3205,6 @@ class FactWriter {
   // Set when the batch needs the record of a node the fresh load did not keep (see LoadNode).
   bool needs_stored_records_ = false;
   std::vector<Triple> fresh_edges_;  // edges this batch wrote
-  std::string fresh_in_edges_;       // their in_edges records, an InEdgeBlob
   // Ids this batch added to fresh_->ids (with their hashes), for AbortFresh().
   std::vector<std::pair<std::string_view, uint64_t>> fresh_new_ids_;
   std::vector<NodeKey> edge_keys_;      // fresh load: source and target key of each batch edge
@@ -3851,9 +3810,7 @@ Status FactWriter::WriteEdges() {
     key_buf_.clear();
     EncodeOutEdgeKey(&key_buf_, g_, e);
     ops_.Put(Cf::kOutEdges, key_buf_, val_buf_);
-    if (fresh_ != nullptr) {  // the index thread writes it, at CommitFresh()
-      InEdgeBlob::Append(&fresh_in_edges_, e, val_buf_);
-    } else {
+    if (fresh_ == nullptr) {  // a fresh load derives in_edges when it is materialized
       key_buf_.clear();
       EncodeInEdgeKey(&key_buf_, g_, e);
       ops_.Put(Cf::kInEdges, key_buf_, val_buf_);
@@ -4080,7 +4037,7 @@ void FactWriter::CommitFresh() {
   for (const Triple& t : fresh_edges_) fresh_->AddEdge(t.src, t.type, t.dst);
   if (!path_.empty()) fresh_->paths.emplace(path_);
   fresh_->next_key = next_key_;
-  fresh_->indexer.Push(std::move(index_tasks_), std::move(fresh_in_edges_), fresh_edges_.size());
+  fresh_->indexer.Push(std::move(index_tasks_));
 }
 
 // ---- RocksGraphStore ----
@@ -4502,6 +4459,34 @@ class RocksBulkWriter final : public BulkWriter {
       arg->options.move_files = true;
       return Status::OK();
     };
+    // in_edges mirror the final out_edges (key dst, type, src, seq; the same value): collected
+    // while out_edges is merged, then sorted and written by the same thread. A value stays where
+    // the merge found it (an operation's bytes, kept until the runs go) unless out_edges was
+    // spilled: a run file's read buffer moves on, so it is copied.
+    struct InEdge {
+      EdgeId edge;
+      const char* value;
+      uint32_t len;
+    };
+    std::vector<InEdge> in_edges;
+    BlockArena in_edge_values;
+    const bool out_edges_spilled = f.runs.Spilled(Cf::kOutEdges);
+    auto write_in_edges = [&](rocksdb::IngestExternalFileArg* arg) {
+      std::sort(in_edges.begin(), in_edges.end(), [](const InEdge& x, const InEdge& y) {
+        return std::tie(x.edge.dst, x.edge.type, x.edge.src, x.edge.seq) <
+               std::tie(y.edge.dst, y.edge.type, y.edge.src, y.edge.seq);
+      });
+      return sst(Cf::kInEdges, arg, [&](const Put& put, bool* any) -> Status {
+        std::string key;
+        for (const InEdge& e : in_edges) {
+          key.clear();
+          EncodeInEdgeKey(&key, g_, e.edge);
+          KG_RETURN_IF_ERROR(put(key, std::string_view(e.value, e.len)));
+          *any = true;
+        }
+        return Status::OK();
+      });
+    };
     auto merge_cf = [&](Cf c, Counts* counts, rocksdb::IngestExternalFileArg* arg) {
       // Keys arrive sorted, so a label's or a trigram's entries are adjacent: counted in a run
       // (`run_id`, `run_n`) that goes to the map when the id changes. Edge types are small
@@ -4566,7 +4551,7 @@ class RocksBulkWriter final : public BulkWriter {
               }));
           return put_block();
         }
-        RunBuffer& runs = IndexThreadCf(c) ? index_runs : f.runs;
+        RunBuffer& runs = IndexCf(c) ? index_runs : f.runs;
         return runs.Merge(c, [&](std::string_view key, char* value, size_t value_len) -> Status {
           switch (c) {
             case Cf::kNodes:
@@ -4577,22 +4562,22 @@ class RocksBulkWriter final : public BulkWriter {
               if (key.size() < 6) return Status::Corruption("bulk load: short label key");
               count_id(uint32_t{static_cast<uint8_t>(key[4])} << 8 | static_cast<uint8_t>(key[5]));
               break;
-            case Cf::kOutEdges:
-            case Cf::kInEdges: {
+            case Cf::kOutEdges: {
               GraphId g = 0;
-              NodeKey a = 0, b = 0;
-              EdgeTypeId type = 0;
-              uint32_t seq = 0;
-              if (!DecodeEdgeKey(key, &g, &a, &type, &b, &seq) || value_len == 0) {
+              EdgeId e;
+              if (!DecodeEdgeKey(key, &g, &e.src, &e.type, &e.dst, &e.seq) || value_len == 0) {
                 return Status::Corruption("bulk load: malformed edge");
               }
-              const bool visible = f.Exists(a) && f.Exists(b);
+              const bool visible = f.Exists(e.src) && f.Exists(e.dst);
               value[0] = static_cast<char>(visible ? 0 : kEdgeDangling);
-              if (visible && c == Cf::kOutEdges) {
+              if (visible) {
                 ++total;
-                if (type >= per_type.size()) per_type.resize(size_t{type} + 1, 0);
-                ++per_type[type];
+                if (e.type >= per_type.size()) per_type.resize(size_t{e.type} + 1, 0);
+                ++per_type[e.type];
               }
+              const std::string_view v(value, value_len);
+              in_edges.push_back(InEdge{e, out_edges_spilled ? in_edge_values.Append(v) : value,
+                                        static_cast<uint32_t>(value_len)});
               break;
             }
             default:
@@ -4613,20 +4598,24 @@ class RocksBulkWriter final : public BulkWriter {
       return st;
     };
     // The column families of the graph's data, merged by two threads, the longest merges first
-    // so that the threads end together (on Django: edges ~25 ms each, trigram blocks ~20,
-    // nodes ~15, file texts ~13, the name indexes 5-10 each).
-    std::vector<Cf> todo = {Cf::kInEdges,       Cf::kOutEdges,  Cf::kNameTrigrams,
-                            Cf::kNodes,         Cf::kFileTexts, Cf::kLabelNameCi,
-                            Cf::kIds,           Cf::kLabelName, Cf::kQualifiedNameRev,
-                            Cf::kQualifiedName, Cf::kPathIndex, Cf::kLineIndex,
-                            Cf::kLabelIndex,    Cf::kFileFacts, Cf::kFiles};
+    // so that the threads end together (on Django: out_edges then in_edges ~40 ms, trigram
+    // blocks ~20, nodes ~15, file texts ~13, the name indexes 5-10 each).
+    std::vector<Cf> todo = {
+        Cf::kOutEdges,      Cf::kNameTrigrams, Cf::kNodes,     Cf::kFileTexts,
+        Cf::kLabelNameCi,   Cf::kIds,          Cf::kLabelName, Cf::kQualifiedNameRev,
+        Cf::kQualifiedName, Cf::kPathIndex,    Cf::kLineIndex, Cf::kLabelIndex,
+        Cf::kFileFacts,     Cf::kFiles};
     std::vector<Counts> counts_of(todo.size());
-    std::vector<rocksdb::IngestExternalFileArg> args(todo.size() + 2);
+    // One file per family of `todo`, then in_edges, counts and meta.
+    std::vector<rocksdb::IngestExternalFileArg> args(todo.size() + 3);
     std::vector<Status> status_of(todo.size());
     std::atomic<size_t> next{0};
     auto work = [&] {
       for (size_t i; (i = next.fetch_add(1)) < todo.size();) {
         status_of[i] = merge_cf(todo[i], &counts_of[i], &args[i]);
+        if (todo[i] == Cf::kOutEdges && status_of[i].ok()) {
+          status_of[i] = write_in_edges(&args[todo.size()]);
+        }
       }
     };
     if (small) {
@@ -4642,7 +4631,7 @@ class RocksBulkWriter final : public BulkWriter {
       for (const auto& [k, n] : part) counts[k] += n;
     }
     KG_RETURN_IF_ERROR(
-        sst(Cf::kCounts, &args[todo.size()], [&](const Put& put, bool* any) -> Status {
+        sst(Cf::kCounts, &args[todo.size() + 1], [&](const Put& put, bool* any) -> Status {
           std::vector<std::pair<std::string, uint64_t>> sorted;
           for (const auto& [k, n] : counts) {
             std::string key;
@@ -4660,7 +4649,7 @@ class RocksBulkWriter final : public BulkWriter {
           return Status::OK();
         }));
     KG_RETURN_IF_ERROR(
-        sst(Cf::kMeta, &args[todo.size() + 1], [&](const Put& put, bool* any) -> Status {
+        sst(Cf::kMeta, &args[todo.size() + 2], [&](const Put& put, bool* any) -> Status {
           if (f.next_key == 1) return Status::OK();
           std::string key;
           EncodeMetaGraphCounterKey(&key, g_, GraphCounter::kNextNodeKey);
