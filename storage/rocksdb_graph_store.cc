@@ -4469,6 +4469,7 @@ class RocksBulkWriter final : public BulkWriter {
       uint32_t len;
     };
     std::vector<InEdge> in_edges;
+    in_edges.reserve(f.edges.size());  // every edge the load stored (it deletes none)
     BlockArena in_edge_values;
     const bool out_edges_spilled = f.runs.Spilled(Cf::kOutEdges);
     auto write_in_edges = [&](rocksdb::IngestExternalFileArg* arg) {
