@@ -352,29 +352,6 @@ struct TreeDeleter {
 struct ParserDeleter {
   void operator()(TSParser* p) const { ts_parser_delete(p); }
 };
-struct CursorDeleter {
-  void operator()(TSQueryCursor* c) const { ts_query_cursor_delete(c); }
-};
-
-std::string QueryErrorName(TSQueryError error) {
-  switch (error) {
-    case TSQueryErrorSyntax:
-      return "syntax error";
-    case TSQueryErrorNodeType:
-      return "unknown node type";
-    case TSQueryErrorField:
-      return "unknown field";
-    case TSQueryErrorCapture:
-      return "unknown capture";
-    case TSQueryErrorStructure:
-      return "impossible pattern structure";
-    case TSQueryErrorLanguage:
-      return "incompatible language version";
-    case TSQueryErrorNone:
-      break;
-  }
-  return "error";
-}
 
 // Whether the match satisfies the text predicates of its pattern (#eq?, #not-eq?).
 bool PredicatesHold(const std::vector<Extractor::Predicate>& predicates, const TSQueryMatch& match,
@@ -403,107 +380,87 @@ struct Extractor::Roles {
   std::vector<CaptureRole> by_capture;
 };
 
-Extractor::Extractor(const languages::Language& language, TSQuery* query,
+Extractor::Extractor(const languages::Language& language, std::unique_ptr<QueryMatcher> matcher,
                      std::vector<std::vector<Predicate>> predicates)
-    : language_(language), query_(query), predicates_(std::move(predicates)) {
+    : language_(language), matcher_(std::move(matcher)), predicates_(std::move(predicates)) {
   auto roles = std::make_unique<Roles>();
-  for (uint32_t i = 0; i < ts_query_capture_count(query_); ++i) {
-    uint32_t len = 0;
-    const char* name = ts_query_capture_name_for_id(query_, i, &len);
-    roles->by_capture.push_back(*ParseCaptureName(std::string_view(name, len)));  // Create checked
+  for (const std::string& name : matcher_->capture_names()) {
+    roles->by_capture.push_back(*ParseCaptureName(name));  // Create checked
+    if (name == "module.name") declares_modules_ = true;
   }
   roles_ = std::move(roles);
 }
 
-Extractor::~Extractor() { ts_query_delete(query_); }
+Extractor::~Extractor() = default;
 
 Result<std::unique_ptr<Extractor>> Extractor::Create(const languages::Language& language) {
   // tags.scm and edges.scm are compiled as one query, so each file is walked once.
   std::string source(language.tags_query());
-  size_t tags_size = source.size() + 1;
+  const size_t tags_size = source.size() + 1;
   if (!language.edges_query().empty()) {
     source += "\n";
     source += language.edges_query();
   }
-  uint32_t error_offset = 0;
-  TSQueryError error = TSQueryErrorNone;
-  TSQuery* query = ts_query_new(language.grammar(), source.data(),
-                                static_cast<uint32_t>(source.size()), &error_offset, &error);
-  if (query == nullptr) {
-    // The position inside the file the error is in (tags.scm or edges.scm).
-    bool in_edges = error_offset >= tags_size;
-    size_t base = in_edges ? tags_size : 0;
-    TextPosition pos;
-    pos.offset = error_offset - base;
-    pos.line = 1;
+  // Positions (and the file named) are those inside tags.scm or edges.scm.
+  auto where = [&](size_t offset, TextPosition* pos) {
+    const bool in_edges = offset >= tags_size;
+    const size_t base = in_edges ? tags_size : 0;
+    pos->offset = static_cast<int64_t>(offset - base);
+    pos->line = 1;
     size_t line_start = base;
-    for (size_t i = base; i < error_offset && i < source.size(); ++i) {
+    for (size_t i = base; i < offset && i < source.size(); ++i) {
       if (source[i] == '\n') {
-        ++pos.line;
+        ++pos->line;
         line_start = i + 1;
       }
     }
-    pos.column = static_cast<int>(error_offset - line_start) + 1;
-    return Status::SyntaxError(std::string(language.name()) +
-                                   (in_edges ? " edges query: " : " tags query: ") +
-                                   QueryErrorName(error),
-                               pos);
+    pos->column = static_cast<int>(offset - line_start) + 1;
+    return std::string(language.name()) + (in_edges ? " edges query: " : " tags query: ");
+  };
+  Result<std::unique_ptr<QueryMatcher>> compiled =
+      QueryMatcher::Compile(language.grammar(), source);
+  if (!compiled.ok()) {
+    const Status& error = compiled.status();
+    TextPosition pos;
+    size_t offset = error.position() ? static_cast<size_t>(error.position()->offset) : 0;
+    std::string prefix = where(offset, &pos);
+    return Status::SyntaxError(prefix + error.message(), pos);
   }
-  for (uint32_t i = 0; i < ts_query_capture_count(query); ++i) {
-    uint32_t len = 0;
-    const char* name = ts_query_capture_name_for_id(query, i, &len);
-    if (!ParseCaptureName(std::string_view(name, len))) {
-      Status error = Status::InvalidArgument(
-          std::string(language.name()) + " tags query: capture @" + std::string(name, len) +
-          " is not in the vocabulary (ingest/languages/CAPTURES.md)");
-      ts_query_delete(query);  // owns `name`
-      return error;
+  std::unique_ptr<QueryMatcher> matcher = std::move(compiled).value();
+  for (const std::string& name : matcher->capture_names()) {
+    if (!ParseCaptureName(name)) {
+      return Status::InvalidArgument(std::string(language.name()) + " tags query: capture @" +
+                                     name +
+                                     " is not in the vocabulary (ingest/languages/CAPTURES.md)");
     }
   }
   // Text predicates, per pattern: only (#eq? @a "text"|@b) and (#not-eq? ...) are known.
-  std::vector<std::vector<Predicate>> predicates(ts_query_pattern_count(query));
-  for (uint32_t pattern = 0; pattern < ts_query_pattern_count(query); ++pattern) {
-    uint32_t count = 0;
-    const TSQueryPredicateStep* steps = ts_query_predicates_for_pattern(query, pattern, &count);
-    for (uint32_t i = 0; i < count;) {
-      uint32_t end = i;
-      while (end < count && steps[end].type != TSQueryPredicateStepTypeDone) ++end;
-      std::string op;
-      if (steps[i].type == TSQueryPredicateStepTypeString) {
-        uint32_t len = 0;
-        const char* v = ts_query_string_value_for_id(query, steps[i].value_id, &len);
-        op.assign(v, len);
-      }
-      bool ok = (op == "eq?" || op == "not-eq?") && end - i == 3 &&
-                steps[i + 1].type == TSQueryPredicateStepTypeCapture;
-      if (!ok) {
-        ts_query_delete(query);
-        return Status::InvalidArgument(std::string(language.name()) +
-                                       " tags query: unsupported predicate #" + op +
-                                       " (only #eq? and #not-eq? with two arguments)");
+  std::vector<std::vector<Predicate>> predicates(matcher->pattern_count());
+  for (uint32_t pattern = 0; pattern < matcher->pattern_count(); ++pattern) {
+    for (const QueryMatcher::Predicate& written : matcher->predicates(pattern)) {
+      const std::string& op = written.name;
+      if ((op != "eq?" && op != "not-eq?") || written.args.size() != 2 ||
+          !written.args[0].is_capture) {
+        TextPosition pos;
+        std::string prefix = where(written.offset, &pos);
+        return Status::SyntaxError(prefix + "unsupported predicate #" + op +
+                                       " (only #eq? and #not-eq? with a capture "
+                                       "and a capture or text)",
+                                   pos);
       }
       Predicate p;
       p.negate = op == "not-eq?";
-      p.capture = steps[i + 1].value_id;
-      if (steps[i + 2].type == TSQueryPredicateStepTypeCapture) {
-        p.other_capture = steps[i + 2].value_id;
+      p.capture = written.args[0].capture;
+      if (written.args[1].is_capture) {
+        p.other_capture = written.args[1].capture;
       } else {
-        uint32_t len = 0;
-        const char* v = ts_query_string_value_for_id(query, steps[i + 2].value_id, &len);
-        p.value.assign(v, len);
+        p.value = written.args[1].text;
       }
       predicates[pattern].push_back(std::move(p));
-      i = end + 1;
     }
   }
-  auto extractor =
-      std::unique_ptr<Extractor>(new Extractor(language, query, std::move(predicates)));
-  for (uint32_t i = 0; i < ts_query_capture_count(query); ++i) {
-    uint32_t len = 0;
-    const char* name = ts_query_capture_name_for_id(query, i, &len);
-    if (std::string_view(name, len) == "module.name") extractor->declares_modules_ = true;
-  }
-  return extractor;
+  return std::unique_ptr<Extractor>(
+      new Extractor(language, std::move(matcher), std::move(predicates)));
 }
 
 Result<const Extractor*> Extractor::ForLanguage(const languages::Language& language) {
@@ -533,10 +490,10 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
   std::string prepared;  // Language::PrepareSource: same offsets, what the grammar cannot parse
   text = language_.PrepareSource(text, &prepared);  // blanked
 
-  // One parser and one query cursor per thread, reused: a fresh parser starts with empty
+  // One parser and one matcher scratch per thread, reused: a fresh parser starts with empty
   // allocation pools (subtrees, stack), which costs a parse many more mallocs.
   thread_local std::unique_ptr<TSParser, ParserDeleter> parser(ts_parser_new());
-  thread_local std::unique_ptr<TSQueryCursor, CursorDeleter> cursor(ts_query_cursor_new());
+  thread_local auto scratch = QueryMatcher::NewScratch();
   if (ts_parser_language(parser.get()) != language_.grammar() &&
       !ts_parser_set_language(parser.get(), language_.grammar())) {
     return Status::Internal("tree-sitter rejected the " + std::string(language_.name()) +
@@ -580,9 +537,7 @@ Result<FileFacts> Extractor::Extract(std::string_view path, std::string_view tex
   thread_local FirstByKey<std::pair<uint32_t, int>, TSNode> accesses;  // by (start byte, role)
   accesses.clear();
 
-  ts_query_cursor_exec(cursor.get(), query_, root);
-  TSQueryMatch match;
-  while (ts_query_cursor_next_match(cursor.get(), &match)) {
+  for (const TSQueryMatch& match : matcher_->Match(root, *scratch)) {
     if (!predicates_[match.pattern_index].empty() &&
         !PredicatesHold(predicates_[match.pattern_index], match, text)) {
       continue;

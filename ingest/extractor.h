@@ -1,12 +1,13 @@
 #pragma once
 // Extractor: the generic, language-independent fact extractor.
 //
-// It parses a file with the language's tree-sitter grammar, runs the language's tags query and
-// maps captures (vocabulary: ingest/languages/CAPTURES.md) to FileFacts. It knows no language:
-// everything language-specific comes from the query and the Language hooks.
+// It parses a file with the language's tree-sitter grammar, matches the language's tags query
+// (codekg's QueryMatcher, which returns what tree-sitter's query cursor would) and maps captures
+// (vocabulary: ingest/languages/CAPTURES.md) to FileFacts. It knows no language: everything
+// language-specific comes from the query and the Language hooks.
 //
 // Thread-safety: after Create(), an Extractor is immutable; Extract() may run on many threads at
-// once (each thread reuses its own parser and query cursor).
+// once (each thread reuses its own parser and matcher scratch).
 
 #include <cstdint>
 #include <memory>
@@ -18,18 +19,17 @@
 #include "common/result.h"
 #include "ingest/facts.h"
 #include "ingest/languages/language.h"
-
-struct TSQuery;
+#include "ingest/query_matcher.h"
 
 namespace kg::ingest {
 
 class Extractor {
  public:
   // Compiles the language's tags query and edges query (as one query). Errors: InvalidArgument when
-  // the query does not compile (message names the problem, position points into the .scm text) or
-  // uses a capture name outside the vocabulary, or a predicate other than (#eq? @capture
-  // "text"|@capture) and
-  // (#not-eq? ...). `language` must outlive the Extractor.
+  // the query does not compile (message names tags.scm or edges.scm and the problem, position
+  // points into that file), uses a capture name outside the vocabulary, or a predicate other
+  // than (#eq? @capture "text"|@capture) and (#not-eq? ...). `language` must outlive the
+  // Extractor.
   static Result<std::unique_ptr<Extractor>> Create(const languages::Language& language);
 
   // The process-wide Extractor of `language`: compiled by the first call, then shared (never
@@ -64,11 +64,11 @@ class Extractor {
  private:
   struct Roles;  // the capture roles, by capture id (extractor.cc)
 
-  Extractor(const languages::Language& language, TSQuery* query,
+  Extractor(const languages::Language& language, std::unique_ptr<QueryMatcher> matcher,
             std::vector<std::vector<Predicate>> predicates);
 
   const languages::Language& language_;
-  TSQuery* query_;                                  // owned; immutable after creation
+  std::unique_ptr<QueryMatcher> matcher_;           // immutable after creation
   std::vector<std::vector<Predicate>> predicates_;  // by pattern index
   std::unique_ptr<const Roles> roles_;
   bool declares_modules_ = false;
