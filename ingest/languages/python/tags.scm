@@ -19,8 +19,7 @@
 (function_definition
   return_type: (_) @return_type) @definition.function
 
-; (One pattern per kind of parameter: one pattern with an alternation of the six cost the query
-; cursor 1.6 times as much on Django.)
+; (One pattern per kind of parameter.)
 (function_definition
   parameters: (parameters (identifier) @param)) @definition.function
 (function_definition
@@ -56,7 +55,7 @@
 
 ; ---- Docstrings: a string that is the first statement of a body (comments may precede it:
 ; tree-sitter-python puts the comments before a body's first statement outside its block, so the
-; block needs no `(comment)*`, which made each of these two patterns cost ts_query_new ~4 ms) ----
+; block needs no `(comment)*`) ----
 (class_definition
   body: (block . (expression_statement . (string) @doc .))) @definition.class
 

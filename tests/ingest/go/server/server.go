@@ -65,5 +65,9 @@ const (
     _ = 0
 )
 
+const Low, High = 1, 9
+//    ^ definition.variable Low
+//         ^ definition.variable High
+
 func New() *Server { return &Server{} }
 //   ^ definition.function New
