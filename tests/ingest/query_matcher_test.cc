@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <tree_sitter/api.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -144,6 +145,16 @@ TEST(QueryMatcher, MatchesLikeTreeSittersCursorOnEveryLanguageQuery) {
           dump != nullptr && f.string().find(dump) != std::string::npos) {
         for (const auto& w : want) std::fprintf(stderr, "TS  %s\n", w.c_str());
         for (const auto& g : got) std::fprintf(stderr, "OWN %s\n", g.c_str());
+      }
+      // The one deliberate difference (CAPTURES.md): this annotated source has `const Low, High`,
+      // whose second name tree-sitter's cursor misses. Checked to still differ by that one match.
+      if (f.filename() == "server.go") {
+        std::string high = "@name=identifier[68:12-";
+        auto extra = std::find_if(got.begin(), got.end(), [&](const std::string& m) {
+          return m.find(high) != std::string::npos;
+        });
+        ASSERT_NE(extra, got.end()) << "server.go's `const Low, High` moved: update this check";
+        got.erase(extra);
       }
       size_t i = 0;
       while (i < want.size() && i < got.size() && want[i] == got[i]) ++i;
