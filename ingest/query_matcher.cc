@@ -60,6 +60,10 @@ struct QueryMatcher::Impl {
   std::vector<Pattern> patterns;
   std::vector<std::string> capture_names;
   std::vector<std::vector<uint16_t>> by_symbol;  // symbol -> patterns that can start there
+  // symbol -> whether a pattern may check the field of a child of such a node (the others'
+  // children are listed without asking the cursor for their field); index `symbols` stands
+  // for every symbol at once.
+  std::vector<bool> child_fields;
 };
 
 class QueryMatcher::Scratch {
@@ -672,6 +676,33 @@ Result<std::unique_ptr<QueryMatcher>> QueryMatcher::Compile(const TSLanguage* gr
       if (starts) impl->by_symbol[s].push_back(static_cast<uint16_t>(p));
     }
   }
+  // Which parents' children need their field: those of a node element with a child element
+  // that names a field (directly or as an alternation); any parent for a field on a pattern's
+  // first nodes, or below a wildcard.
+  impl->child_fields.assign(symbols + 1, false);
+  auto mark_children = [&](const Element& parent, bool any_parent) {
+    for (uint32_t k : parent.children) {
+      const Element& kid = impl->elements[k];
+      bool field = kid.field != 0;
+      for (uint32_t a : kid.alternatives) field = field || impl->elements[a].field != 0;
+      if (!field) continue;
+      if (any_parent || parent.kind != Element::Kind::kNode) {
+        impl->child_fields[symbols] = true;
+      } else if (parent.symbol < symbols) {
+        impl->child_fields[parent.symbol] = true;
+      }
+    }
+  };
+  for (const Element& el : impl->elements) mark_children(el, false);
+  for (const Pattern& p : impl->patterns) {
+    for (uint32_t e : p.top) {
+      const Element& el = impl->elements[e];
+      bool field = el.field != 0;
+      for (uint32_t a : el.alternatives) field = field || impl->elements[a].field != 0;
+      if (field) impl->child_fields[symbols] = true;
+    }
+  }
+  if (impl->child_fields[symbols]) impl->child_fields.assign(symbols + 1, true);
   return std::unique_ptr<QueryMatcher>(new QueryMatcher(std::move(impl)));
 }
 
@@ -694,19 +725,22 @@ const std::vector<TSQueryMatch>& QueryMatcher::Match(TSNode root, Scratch& s) co
   top.named = ts_node_is_named(root);
   nodes.push_back(top);
   TSTreeCursor& c = s.cursor;
+  const size_t symbols = impl_->child_fields.size() - 1;
   for (uint32_t i = 0; i < nodes.size(); ++i) {
     if (ts_node_child_count(nodes[i].node) == 0) continue;
     ts_tree_cursor_reset(&c, nodes[i].node);
     if (!ts_tree_cursor_goto_first_child(&c)) continue;
     const uint32_t begin = static_cast<uint32_t>(nodes.size());
     const uint32_t depth = nodes[i].depth + 1;
+    const TSSymbol parent_symbol = nodes[i].symbol;
+    const bool fields = impl_->child_fields[std::min<size_t>(parent_symbol, symbols)];
     do {
       Scratch::Node kid;
       kid.node = ts_tree_cursor_current_node(&c);
       kid.parent = i;
       kid.depth = depth;
       kid.symbol = ts_node_symbol(kid.node);
-      kid.field = ts_tree_cursor_current_field_id(&c);
+      kid.field = fields ? ts_tree_cursor_current_field_id(&c) : 0;
       kid.named = ts_node_is_named(kid.node);
       nodes.push_back(kid);
     } while (ts_tree_cursor_goto_next_sibling(&c));
@@ -726,6 +760,8 @@ const std::vector<TSQueryMatch>& QueryMatcher::Match(TSNode root, Scratch& s) co
     return std::tie(a.end_start, a.end_depth, a.end_end, a.root_depth, a.pattern, a.seq) <
            std::tie(b.end_start, b.end_depth, b.end_end, b.root_depth, b.pattern, b.seq);
   });
+  // The node table of an unusually large file is not kept for the next (a few MiB is).
+  if (nodes.capacity() > (size_t{1} << 18)) std::vector<Scratch::Node>().swap(nodes);
   s.out.reserve(s.recs.size());
   for (const Scratch::Rec& r : s.recs) {
     s.out.push_back(
