@@ -64,6 +64,12 @@ struct QueryMatcher::Impl {
   // children are listed without asking the cursor for their field); index `symbols` stands
   // for every symbol at once.
   std::vector<bool> child_fields;
+  // Anonymous leaves (punctuation, keywords) are left out of a file's node table unless a
+  // pattern names their symbol (`anon_used`, by symbol) or may see every child of their parent:
+  // a `_` wildcard, or a quantifier, whose repetitions must be adjacent siblings (`anon_all`, by
+  // parent symbol, index `symbols` for any parent). Nothing else looks at them: anchors skip
+  // anonymous nodes.
+  std::vector<bool> anon_used, anon_all;
 };
 
 class QueryMatcher::Scratch {
@@ -703,6 +709,30 @@ Result<std::unique_ptr<QueryMatcher>> QueryMatcher::Compile(const TSLanguage* gr
     }
   }
   if (impl->child_fields[symbols]) impl->child_fields.assign(symbols + 1, true);
+
+  impl->anon_used.assign(symbols, false);
+  impl->anon_all.assign(symbols + 1, false);
+  for (const Element& el : impl->elements) {
+    if (el.kind == Element::Kind::kNode && el.symbol < symbols &&
+        ts_language_symbol_type(grammar, el.symbol) != TSSymbolTypeRegular) {
+      impl->anon_used[el.symbol] = true;
+    }
+    if (el.kind == Element::Kind::kWildcardAny) impl->anon_all[symbols] = true;
+    for (uint32_t k : el.children) {
+      if (impl->elements[k].quant == Quant::kOne) continue;
+      if (el.kind == Element::Kind::kNode && el.symbol < symbols) {
+        impl->anon_all[el.symbol] = true;
+      } else {
+        impl->anon_all[symbols] = true;
+      }
+    }
+  }
+  for (const Pattern& p : impl->patterns) {
+    for (uint32_t e : p.top) {
+      if (impl->elements[e].quant != Quant::kOne) impl->anon_all[symbols] = true;
+    }
+  }
+  if (impl->anon_all[symbols]) impl->anon_all.assign(symbols + 1, true);
   return std::unique_ptr<QueryMatcher>(new QueryMatcher(std::move(impl)));
 }
 
@@ -734,14 +764,19 @@ const std::vector<TSQueryMatch>& QueryMatcher::Match(TSNode root, Scratch& s) co
     const uint32_t depth = nodes[i].depth + 1;
     const TSSymbol parent_symbol = nodes[i].symbol;
     const bool fields = impl_->child_fields[std::min<size_t>(parent_symbol, symbols)];
+    const bool all_anonymous = impl_->anon_all[std::min<size_t>(parent_symbol, symbols)];
     do {
       Scratch::Node kid;
       kid.node = ts_tree_cursor_current_node(&c);
+      kid.symbol = ts_node_symbol(kid.node);
+      kid.named = ts_node_is_named(kid.node);
+      if (!kid.named && !all_anonymous && !(kid.symbol < symbols && impl_->anon_used[kid.symbol]) &&
+          ts_node_child_count(kid.node) == 0) {
+        continue;  // an anonymous leaf no pattern can see
+      }
       kid.parent = i;
       kid.depth = depth;
-      kid.symbol = ts_node_symbol(kid.node);
       kid.field = fields ? ts_tree_cursor_current_field_id(&c) : 0;
-      kid.named = ts_node_is_named(kid.node);
       nodes.push_back(kid);
     } while (ts_tree_cursor_goto_next_sibling(&c));
     nodes[i].kids_begin = begin;
