@@ -344,6 +344,13 @@ int Accuracy(std::vector<fs::path> sources) {
   return rc;
 }
 
+// The median of `v` (the mean of the middle two for an even count); -1 when empty.
+double MedianOf(std::vector<double> v) {
+  if (v.empty()) return -1;
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 == 1 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
 int Main(int argc, char** argv) {
   int repeat = 3;
   fs::path dir;
@@ -424,16 +431,12 @@ int Main(int argc, char** argv) {
   struct Row {
     Row(std::string n, std::function<Run()> f) : name(std::move(n)), once(std::move(f)) {}
     std::string name;
-    std::function<Run()> once;  // one run of the mode
-    Run run;                    // the best so far
-    std::vector<double> all;    // seconds of every run
+    std::function<Run()> once;     // one run of the mode
+    Run run;                       // the best so far
+    std::vector<double> all;       // seconds of every run
+    std::vector<double> by_round;  // seconds per round, -1 where the run failed
     // The median of the runs' seconds (the mean of the middle two for an even count).
-    double Median() const {
-      std::vector<double> s = all;
-      std::sort(s.begin(), s.end());
-      if (s.empty()) return -1;
-      return s.size() % 2 == 1 ? s[s.size() / 2] : (s[s.size() / 2 - 1] + s[s.size() / 2]) / 2;
-    }
+    double Median() const { return MedianOf(all); }
   };
   std::vector<Row> rows;
   auto wanted = [&only](const char* mode) {  // --only takes one mode or a comma-separated list
@@ -478,6 +481,7 @@ int Main(int argc, char** argv) {
       if (round > 0 && row.run.seconds < 0) continue;  // failed
       const Run r = row.once();
       if (r.seconds >= 0) row.all.push_back(r.seconds);
+      row.by_round.push_back(r.seconds);
       row.run = Better(row.run, r, round == 0);
     }
   }
@@ -485,9 +489,22 @@ int Main(int argc, char** argv) {
   double raw_cpu = wanted("raw") ? rows[0].run.cpu_s : -1;
   double raw_median = wanted("raw") ? rows[0].Median() : -1;
   // "med x raw": the median run against raw's median run (the best runs alone flatter a mode
-  // whose runs vary more, as ingest's write phase does on a shared machine).
-  std::printf("%-30s %6s %7s %9s %8s %9s %9s %8s %9s %9s %10s\n", "mode", "files", "MB", "seconds",
-              "MB/s", "x raw-ts", "med x raw", "cpu s", "cpu x raw", "rss MiB", "ingest s");
+  // whose runs vary more, as ingest's write phase does on a shared machine). "rnd x raw": the
+  // median over rounds of the run against raw's run of the same round (a shared machine's
+  // speed drifts by tens of percent within minutes; runs a few seconds apart see the same).
+  auto round_ratio = [&](const Row& r) {
+    if (!wanted("raw")) return 0.0;
+    std::vector<double> ratios;
+    for (size_t i = 0; i < r.by_round.size() && i < rows[0].by_round.size(); ++i) {
+      if (r.by_round[i] > 0 && rows[0].by_round[i] > 0) {
+        ratios.push_back(r.by_round[i] / rows[0].by_round[i]);
+      }
+    }
+    return std::max(0.0, MedianOf(ratios));
+  };
+  std::printf("%-30s %6s %7s %9s %8s %9s %9s %9s %8s %9s %9s %10s\n", "mode", "files", "MB",
+              "seconds", "MB/s", "x raw-ts", "med x raw", "rnd x raw", "cpu s", "cpu x raw",
+              "rss MiB", "ingest s");
   int rc = 0;
   for (const Row& r : rows) {
     if (r.run.seconds < 0) {
@@ -495,11 +512,11 @@ int Main(int argc, char** argv) {
       rc = 1;
       continue;
     }
-    std::printf("%-30s %6llu %7.2f %9.3f %8.2f %9.2f %9.2f %8.3f %9.2f %9.1f", r.name.c_str(),
+    std::printf("%-30s %6llu %7.2f %9.3f %8.2f %9.2f %9.2f %9.2f %8.3f %9.2f %9.1f", r.name.c_str(),
                 static_cast<unsigned long long>(r.run.files), mb, r.run.seconds, mb / r.run.seconds,
                 raw > 0 ? r.run.seconds / raw : 0.0, raw_median > 0 ? r.Median() / raw_median : 0.0,
-                r.run.cpu_s, raw_cpu > 0 && r.run.cpu_s >= 0 ? r.run.cpu_s / raw_cpu : 0.0,
-                r.run.rss_mib);
+                round_ratio(r), r.run.cpu_s,
+                raw_cpu > 0 && r.run.cpu_s >= 0 ? r.run.cpu_s / raw_cpu : 0.0, r.run.rss_mib);
     if (r.run.inner_s >= 0) {
       std::printf(" %10.3f", r.run.inner_s);
     }
