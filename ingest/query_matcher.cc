@@ -605,12 +605,15 @@ class Matching {
   void Candidates(const Element& el, uint32_t begin, uint32_t count, uint32_t pos, bool strict,
                   const Fn& fn) {
     for (uint32_t q = pos; q < count; ++q) {
-      bool ok = true;
-      if (el.last) {  // anchored at the end: no named sibling after it
+      const Scratch::Node& node = s_.nodes[begin + q];
+      // (Most children fail on their symbol or field: checked here, before MatchElement.)
+      bool ok = el.field == 0 || node.field == el.field;
+      if (ok && el.kind == Element::Kind::kNode) ok = node.symbol == el.symbol;
+      if (ok && el.last) {  // anchored at the end: no named sibling after it
         for (uint32_t r = q + 1; r < count && ok; ++r) ok = !s_.nodes[begin + r].named;
       }
       if (ok) fn(q);
-      if (strict || (el.immediate && s_.nodes[begin + q].named)) break;
+      if (strict || (el.immediate && node.named)) break;
     }
   }
 
