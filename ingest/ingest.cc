@@ -338,27 +338,7 @@ Result<IngestReport> IngestPathImpl(storage::GraphStore& store, std::string_view
   WalkOptions walk_options;
   walk_options.exclude_dirs = options.exclude_dirs;
   walk_options.skip_hidden_dirs = options.skip_hidden_dirs;
-  // A language's queries are compiled once per process (Extractor::ForLanguage; tens of ms):
-  // the first file of each language the walk meets starts that on a helper thread, so it
-  // overlaps the walk instead of following it.
-  std::set<const languages::Language*> warming;
-  struct Joined {  // joins the helpers however the walk ends
-    std::vector<std::thread> threads;
-    ~Joined() {
-      for (std::thread& t : threads) t.join();
-    }
-  } warmers;
-  walk_options.wanted = [&warming, &warmers](std::string_view path) {
-    if (!IsIngestedPath(path)) return false;
-    const languages::Language* lang = languages::LanguageForPath(path);
-    if (lang != nullptr && warming.insert(lang).second) {
-      try {
-        warmers.threads.emplace_back([lang] { (void)Extractor::ForLanguage(*lang); });
-      } catch (const std::system_error&) {  // no thread: compiled when first needed instead
-      }
-    }
-    return true;
-  };
+  walk_options.wanted = [](std::string_view path) { return IsIngestedPath(path); };
   KG_ASSIGN_OR_RETURN(WalkResult walk, WalkTree(root, walk_options));
   report.root = walk.root.string();
   for (const std::string& path : walk.files) {
