@@ -113,10 +113,7 @@ TEST(CapturesTest, EdgesQueryIsCompiledWithTheTagsQuery) {
   // An error in edges.scm is reported against edges.scm, with its own line numbers.
   QueryLanguage broken(tree_sitter_go(), "(function_declaration) @definition.function",
                        "; ok\n(call_expression nosuchfield: (identifier) @reference.call)");
-  auto e = [&] {
-    testing::LeakCheckOff tree_sitter_field_error_leak;
-    return Extractor::Create(broken);
-  }();
+  auto e = Extractor::Create(broken);
   ASSERT_FALSE(e.ok());
   EXPECT_NE(e.status().message().find("edges query"), std::string::npos) << e.status().ToString();
   EXPECT_NE(e.status().ToString().find("line 2,"), std::string::npos) << e.status().ToString();

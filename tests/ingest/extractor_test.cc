@@ -443,10 +443,7 @@ TEST(ExtractorTest, QueryOutsideTheVocabularyIsRejected) {
   EXPECT_NE(r.status().message().find("@nmae"), std::string::npos) << r.status().ToString();
 
   BadQuery syntax("(class_definition\n  nme: (identifier) @name) @definition.class");
-  {
-    testing::LeakCheckOff tree_sitter_field_error_leak;
-    r = Extractor::Create(syntax);
-  }
+  r = Extractor::Create(syntax);
   ASSERT_FALSE(r.ok());
   ASSERT_TRUE(r.status().position());
   EXPECT_EQ(r.status().position()->line, 2);

@@ -12,35 +12,12 @@
 
 #include "common/value.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-#endif
-
 namespace kg {
 // gtest prints Values readably in failure messages.
 inline void PrintTo(const Value& v, std::ostream* os) { *os << v.DebugString(); }
 }  // namespace kg
 
 namespace kg::ingest::testing {
-
-// While one lives, LeakSanitizer does not report allocations this thread makes (a no-op without
-// ASan). Only for a leak inside Debian's tree-sitter 0.20.7: ts_query_new keeps 8 bytes on its
-// unknown-field error path (the caller gets NULL and owns nothing). Scope it to that one call.
-class LeakCheckOff {
- public:
-  LeakCheckOff() {
-#if defined(__SANITIZE_ADDRESS__)
-    __lsan_disable();
-#endif
-  }
-  ~LeakCheckOff() {
-#if defined(__SANITIZE_ADDRESS__)
-    __lsan_enable();
-#endif
-  }
-  LeakCheckOff(const LeakCheckOff&) = delete;
-  LeakCheckOff& operator=(const LeakCheckOff&) = delete;
-};
 
 class TempDir {
  public:
