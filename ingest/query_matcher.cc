@@ -55,7 +55,6 @@ bool IsIdentChar(char c) { return IsIdentStart(c) || c == '.' || c == '?' || c =
 }  // namespace
 
 struct QueryMatcher::Impl {
-  const TSLanguage* grammar = nullptr;
   std::vector<Element> elements;
   std::vector<Pattern> patterns;
   std::vector<std::string> capture_names;
@@ -667,7 +666,6 @@ const std::vector<QueryMatcher::Predicate>& QueryMatcher::predicates(uint32_t pa
 Result<std::unique_ptr<QueryMatcher>> QueryMatcher::Compile(const TSLanguage* grammar,
                                                             std::string_view source) {
   auto impl = std::make_unique<Impl>();
-  impl->grammar = grammar;
   impl->elements.emplace_back();  // element 0: a sentinel ("no outer alternation")
   Parser parser(grammar, source, impl.get());
   KG_RETURN_IF_ERROR(parser.Run());

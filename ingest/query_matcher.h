@@ -39,9 +39,10 @@ namespace kg::ingest {
 
 class QueryMatcher {
  public:
-  // Compiles `source` for `grammar` (which must outlive the matcher). Errors: SyntaxError with
-  // the position (offset, line, column in `source`) for text outside the supported subset, an
-  // unknown node type or field name, or a capture a predicate names before it is defined.
+  // Compiles `source` for `grammar` (only trees of that grammar may be matched). Errors:
+  // SyntaxError with the position (offset, line, column in `source`) for text outside the
+  // supported subset, an unknown node type or field name, or a capture a predicate names before
+  // it is defined.
   static Result<std::unique_ptr<QueryMatcher>> Compile(const TSLanguage* grammar,
                                                        std::string_view source);
   ~QueryMatcher();
