@@ -4,8 +4,11 @@
 // storage/FORMAT.md (prose). Writers are serialized by write_mu_; every write is one
 // rocksdb::WriteBatch. Readers use rocksdb::Snapshot and never take write_mu_.
 
+#include <fcntl.h>
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/iterator.h>
 #include <rocksdb/merge_operator.h>
@@ -20,6 +23,7 @@
 #include <array>
 #include <atomic>
 #include <bit>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -61,6 +65,128 @@ constexpr char kBulkTmpPrefix[] = "bulk-tmp-";
 std::atomic<size_t> fresh_spill_bytes{128u << 20};
 // A fresh load that spilled nothing and buffers less than this is stored with one WriteBatch.
 constexpr size_t kSmallFreshLoadBytes = 16u << 20;
+
+// The file system of a fresh load's SST files (RocksBulkWriter::Materialize): their writer's
+// syncs do nothing. IngestExternalFiles links each file into the database and syncs the link
+// (the same inode) and the folder before it commits the files to the MANIFEST, so the writer's
+// own sync bought nothing but a wait per file; the load starts the writeback of each finished
+// file instead (StartWriteback), so that the ingestion's syncs find little left to write.
+class UnsyncedWritableFile final : public rocksdb::FSWritableFileOwnerWrapper {
+ public:
+  using FSWritableFileOwnerWrapper::FSWritableFileOwnerWrapper;
+  rocksdb::IOStatus Sync(const rocksdb::IOOptions&, rocksdb::IODebugContext*) override {
+    return rocksdb::IOStatus::OK();
+  }
+  rocksdb::IOStatus Fsync(const rocksdb::IOOptions&, rocksdb::IODebugContext*) override {
+    return rocksdb::IOStatus::OK();
+  }
+  rocksdb::IOStatus RangeSync(uint64_t, uint64_t, const rocksdb::IOOptions&,
+                              rocksdb::IODebugContext*) override {
+    return rocksdb::IOStatus::OK();
+  }
+};
+
+class UnsyncedFileSystem final : public rocksdb::FileSystemWrapper {
+ public:
+  UnsyncedFileSystem() : FileSystemWrapper(rocksdb::FileSystem::Default()) {}
+  static const char* kClassName() { return "CodekgUnsyncedFileSystem"; }
+  const char* Name() const override { return kClassName(); }
+  rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
+                                    std::unique_ptr<rocksdb::FSWritableFile>* file,
+                                    rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s = target()->NewWritableFile(name, options, file, dbg);
+    if (s.ok()) *file = std::make_unique<UnsyncedWritableFile>(std::move(*file));
+    return s;
+  }
+};
+
+// The Env of UnsyncedFileSystem (lives as long as the process).
+rocksdb::Env* UnsyncedEnv() {
+  static rocksdb::Env* env =
+      rocksdb::NewCompositeEnv(std::make_shared<UnsyncedFileSystem>()).release();
+  return env;
+}
+
+// The file system of an open database: RocksDB's default, except that while a new database's
+// column families are created (OpenImpl) the syncs of its MANIFEST are deferred to one at the
+// end. RocksDB syncs the MANIFEST after each column family it adds (seventeen on a new
+// database: most of the time of creating one). A process killed before the one sync leaves the
+// MANIFEST cut short anywhere in those records; RocksDB reads a MANIFEST up to a record cut at
+// its end (it is not a corruption: the writer died mid-write), so the next open sees some
+// column families and creates the rest, as after a kill between two of them.
+class DbFileSystem final : public rocksdb::FileSystemWrapper {
+ public:
+  DbFileSystem() : FileSystemWrapper(rocksdb::FileSystem::Default()) {}
+  static const char* kClassName() { return "CodekgDbFileSystem"; }
+  const char* Name() const override { return kClassName(); }
+
+  rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
+                                    std::unique_ptr<rocksdb::FSWritableFile>* file,
+                                    rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s = target()->NewWritableFile(name, options, file, dbg);
+    if (s.ok() && std::filesystem::path(name).filename().string().rfind("MANIFEST-", 0) == 0) {
+      *file = std::make_unique<ManifestFile>(std::move(*file), this, name);
+    }
+    return s;
+  }
+
+  // From now on, a MANIFEST sync only notes the file.
+  void DeferManifestSyncs() {
+    std::lock_guard<std::mutex> lock(mu_);
+    defer_ = true;
+  }
+  // Ends the deferral: syncs each MANIFEST whose sync was deferred.
+  Status SyncDeferred() {
+    std::set<std::string> pending;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      defer_ = false;
+      pending.swap(pending_);
+    }
+    for (const std::string& path : pending) {
+      UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+      if (fd.get() < 0 || ::fdatasync(fd.get()) != 0) {
+        return Status::IOError("sync '" + path + "': " + std::strerror(errno));
+      }
+    }
+    return Status::OK();
+  }
+
+ private:
+  class ManifestFile final : public rocksdb::FSWritableFileOwnerWrapper {
+   public:
+    ManifestFile(std::unique_ptr<rocksdb::FSWritableFile> file, DbFileSystem* fs, std::string path)
+        : FSWritableFileOwnerWrapper(std::move(file)), fs_(fs), path_(std::move(path)) {}
+    rocksdb::IOStatus Sync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* d) override {
+      return fs_->Deferred(path_) ? rocksdb::IOStatus::OK() : target()->Sync(o, d);
+    }
+    rocksdb::IOStatus Fsync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* d) override {
+      return fs_->Deferred(path_) ? rocksdb::IOStatus::OK() : target()->Fsync(o, d);
+    }
+
+   private:
+    DbFileSystem* fs_;
+    std::string path_;
+  };
+
+  // Whether a sync of `path` is deferred (then noted).
+  bool Deferred(const std::string& path) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (defer_) pending_.insert(path);
+    return defer_;
+  }
+
+  std::mutex mu_;
+  bool defer_ = false;             // GUARDED_BY(mu_)
+  std::set<std::string> pending_;  // GUARDED_BY(mu_)
+};
+
+// Asks the kernel to start writing `path`'s dirty pages to disk, without waiting for it: a
+// later fsync of the file then waits for less. Best effort (a failure only loses the head start).
+void StartWriteback(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() >= 0) ::sync_file_range(fd.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
+}
 
 rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 std::string_view ToView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
@@ -3316,6 +3442,7 @@ class RocksGraphStore final : public GraphStore {
 
   friend class RocksBulkWriter;
 
+  std::unique_ptr<rocksdb::Env> env_;              // db_'s (DbFileSystem); outlives it
   rocksdb::DB* db_ = nullptr;                      // owned; immutable after open
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;  // owned; indexed by Cf; immutable after open
   std::shared_ptr<rocksdb::Cache> cache_;
@@ -4442,6 +4569,7 @@ class RocksBulkWriter final : public BulkWriter {
       }
       std::string file = dir + "/" + std::string(CfName(c)) + ".sst";
       rocksdb::Options options(store_->db_->GetDBOptions(), store_->db_->GetOptions(store_->cf(c)));
+      options.env = UnsyncedEnv();
       // The file's pages stay in the OS page cache (the default drops them every MiB written,
       // a syscall each time): the first queries after the load read them back anyway.
       rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, store_->cf(c),
@@ -4454,6 +4582,7 @@ class RocksBulkWriter final : public BulkWriter {
           &any));
       if (!any) return Status::OK();  // nothing to ingest (the file is removed with the dir)
       KG_RETURN_IF_ERROR(FromRocks(writer.Finish(), "bulk load: finish sst"));
+      StartWriteback(file);
       arg->column_family = store_->cf(c);
       arg->external_files.push_back(file);
       arg->options.move_files = true;
@@ -4607,8 +4736,8 @@ class RocksBulkWriter final : public BulkWriter {
         Cf::kQualifiedName, Cf::kPathIndex,    Cf::kLineIndex, Cf::kLabelIndex,
         Cf::kFileFacts,     Cf::kFiles};
     std::vector<Counts> counts_of(todo.size());
-    // One file per family of `todo`, then in_edges, counts and meta.
-    std::vector<rocksdb::IngestExternalFileArg> args(todo.size() + 3);
+    // One file per family of `todo`, then in_edges and counts.
+    std::vector<rocksdb::IngestExternalFileArg> args(todo.size() + 2);
     std::vector<Status> status_of(todo.size());
     std::atomic<size_t> next{0};
     auto work = [&] {
@@ -4649,14 +4778,30 @@ class RocksBulkWriter final : public BulkWriter {
           }
           return Status::OK();
         }));
-    KG_RETURN_IF_ERROR(
-        sst(Cf::kMeta, &args[todo.size() + 2], [&](const Put& put, bool* any) -> Status {
-          if (f.next_key == 1) return Status::OK();
-          std::string key;
-          EncodeMetaGraphCounterKey(&key, g_, GraphCounter::kNextNodeKey);
-          *any = true;
-          return put(key, U64Value(f.next_key));
-        }));
+    // The node-key counter. A small load puts it into its batch. A large one writes it (synced)
+    // before the ingestion rather than as a `meta` SST file: CreateGraph's counter sits in the
+    // memtable, and an ingested file overlapping a memtable makes RocksDB flush it and rewrite
+    // the file's sequence number first (on Django, ~35 ms of waiting for the disk). A load
+    // killed between the two leaves the graph empty with its counter advanced, which only makes
+    // the next load into it take the general path.
+    if (f.next_key != 1) {
+      std::string key;
+      EncodeMetaGraphCounterKey(&key, g_, GraphCounter::kNextNodeKey);
+      if (small) {
+        KG_RETURN_IF_ERROR(FromRocks(
+            small_batch.Put(store_->cf(Cf::kMeta), ToSlice(key), ToSlice(U64Value(f.next_key))),
+            "bulk load: batch"));
+      } else {
+        rocksdb::WriteBatch counter;
+        KG_RETURN_IF_ERROR(FromRocks(
+            counter.Put(store_->cf(Cf::kMeta), ToSlice(key), ToSlice(U64Value(f.next_key))),
+            "bulk load: batch"));
+        rocksdb::WriteOptions sync;
+        sync.sync = true;
+        KG_RETURN_IF_ERROR(
+            FromRocks(store_->db_->Write(sync, &counter), "bulk load: write node-key counter"));
+      }
+    }
     args.erase(std::remove_if(args.begin(), args.end(),
                               [](const auto& a) { return a.external_files.empty(); }),
                args.end());
@@ -5586,6 +5731,10 @@ Result<std::unique_ptr<GraphStore>> RocksGraphStore::OpenImpl(const std::string&
   db_options.keep_log_file_num = 4;
   db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
 
+  auto fs = std::make_shared<DbFileSystem>();
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
+  db_options.env = env.get();
+
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
@@ -5597,11 +5746,15 @@ Result<std::unique_ptr<GraphStore>> RocksGraphStore::OpenImpl(const std::string&
     // fresh open: 125 -> 82 ms for open + one-file ingest + close). CreateColumnFamilies writes
     // it once. A kill in between leaves some column families and an empty meta, which the next
     // open completes (RefuseOlderFormat lets a database without a format version through).
+    // Their MANIFEST records are synced once (DbFileSystem).
     s = rocksdb::DB::Open(db_options, dir, {descriptors[0]}, &handles, &raw);
     if (s.ok()) {
       std::vector<rocksdb::ColumnFamilyHandle*> created;
+      fs->DeferManifestSyncs();
       s = raw->CreateColumnFamilies({descriptors.begin() + 1, descriptors.end()}, &created);
       handles.insert(handles.end(), created.begin(), created.end());
+      Status synced = fs->SyncDeferred();
+      if (s.ok() && !synced.ok()) s = rocksdb::Status::IOError(synced.message());
       if (!s.ok()) {
         for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
         delete raw;
@@ -5611,6 +5764,7 @@ Result<std::unique_ptr<GraphStore>> RocksGraphStore::OpenImpl(const std::string&
   if (!s.ok()) return FromRocks(s, "open '" + dir + "'");
 
   std::unique_ptr<RocksGraphStore> store(new RocksGraphStore());
+  store->env_ = std::move(env);
   store->db_ = raw;
   // Drop the default column family handle (unused); keep ours indexed by Cf.
   raw->DestroyColumnFamilyHandle(handles[0]);
