@@ -25,6 +25,19 @@ std::unique_ptr<GraphStore> OpenOrDie(const std::string& dir) {
   return r.ok() ? std::move(r).value() : nullptr;
 }
 
+// File a.py with one Function node.
+FactBatch OneFunctionBatch() {
+  FactBatch batch;
+  batch.path = "a.py";
+  batch.content_hash = "h";
+  NodeFact n;
+  n.id = "function:a.f";
+  n.labels = {"Function"};
+  n.props["name"] = Value(std::string("f"));
+  batch.nodes.push_back(n);
+  return batch;
+}
+
 TEST(JobsTest, PutGetListDeleteAndReopen) {
   TempDir dir;
   auto store = OpenOrDie(dir.sub("db"));
@@ -167,15 +180,7 @@ TEST(FormatCreateTest, ACreationCutShortIsCompletedByTheNextOpen) {
     auto store = OpenOrDie(path);
     ASSERT_TRUE(store);
     ASSERT_TRUE(store->CreateGraph("g").ok());
-    FactBatch batch;
-    batch.path = "a.py";
-    batch.content_hash = "h";
-    NodeFact n;
-    n.id = "function:a.f";
-    n.labels = {"Function"};
-    n.props["name"] = Value(std::string("f"));
-    batch.nodes.push_back(n);
-    ASSERT_TRUE(store->ApplyBatch("g", batch).ok());
+    ASSERT_TRUE(store->ApplyBatch("g", OneFunctionBatch()).ok());
     store.reset();
     // Reopened: stamped with the current format version, the graph and its node kept.
     auto again = OpenOrDie(path);
@@ -216,12 +221,13 @@ TEST(FormatCreateTest, ACreationWhoseManifestLostItsUnsyncedTailOpens) {
   }
   // The records of codekg's column families come last, one each.
   ASSERT_GT(starts.size(), kNumCfs);
+  // One cut per record, in turn: the record lost whole, cut inside its header, inside its
+  // payload.
   std::vector<size_t> cuts;
   for (size_t i = starts.size() - kNumCfs; i < starts.size(); ++i) {
     const size_t end = i + 1 < starts.size() ? starts[i + 1] : manifest.size();
-    cuts.push_back(starts[i]);                          // the record lost whole
-    cuts.push_back(starts[i] + 3);                      // inside its header
-    cuts.push_back(starts[i] + (end - starts[i]) / 2);  // inside its payload
+    const size_t offsets[] = {0, 3, (end - starts[i]) / 2};
+    cuts.push_back(starts[i] + offsets[i % 3]);
   }
   for (size_t cut : cuts) {
     SCOPED_TRACE("MANIFEST cut at " + std::to_string(cut) + " of " +
@@ -237,15 +243,7 @@ TEST(FormatCreateTest, ACreationWhoseManifestLostItsUnsyncedTailOpens) {
     auto store = OpenOrDie(copy.string());
     ASSERT_TRUE(store);
     ASSERT_TRUE(store->CreateGraph("g").ok());
-    FactBatch batch;
-    batch.path = "a.py";
-    batch.content_hash = "h";
-    NodeFact n;
-    n.id = "function:a.f";
-    n.labels = {"Function"};
-    n.props["name"] = Value(std::string("f"));
-    batch.nodes.push_back(n);
-    ASSERT_TRUE(store->ApplyBatch("g", batch).ok());
+    ASSERT_TRUE(store->ApplyBatch("g", OneFunctionBatch()).ok());
     ASSERT_TRUE(store->PutJob("j", "{}").ok());
     store.reset();
     auto again = OpenOrDie(copy.string());
