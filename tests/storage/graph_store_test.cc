@@ -1544,6 +1544,39 @@ TEST_F(GraphStoreTest, FreshBulkLoadEqualsApplyBatch) {
   }
 }
 
+// A fresh load writes the graph's node-key counter just before it ingests its files: a load
+// killed in between leaves the graph empty with an advanced counter. The next load into it is
+// then not a fresh one (the counter says keys were handed out) and goes through the general
+// path, with the same outcome as ApplyBatch.
+TEST_F(GraphStoreTest, ABulkLoadIntoAnEmptyGraphWithAnAdvancedCounterEqualsApplyBatch) {
+  ASSERT_TRUE(store_->CreateGraph("one").ok());
+  ASSERT_TRUE(store_->CreateGraph("bulk").ok());
+  auto info = store_->GetGraph("bulk");
+  ASSERT_TRUE(info.ok());
+  std::string key, value;
+  EncodeMetaGraphCounterKey(&key, info->id, GraphCounter::kNextNodeKey);
+  AppendU64(&value, 5000);  // as a killed load of ~5000 keys left it
+  ASSERT_TRUE(test_hooks::RawWrite(*store_, CfName(Cf::kMeta), key, value).ok());
+  std::vector<FactBatch> batches = FreshBatches(40);
+  for (const FactBatch& b : batches) Apply("one", b);
+  auto writer = store_->NewBulkWriter("bulk");
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  for (size_t i = 0; i < batches.size(); ++i) ASSERT_TRUE((*writer)->Add(batches[i]).ok()) << i;
+  ASSERT_TRUE((*writer)->Finish().ok());
+  writer->reset();
+  auto a = Snap("one");
+  auto b = Snap("bulk");
+  ASSERT_TRUE(a && b);
+  const std::string want = DumpGraph(*store_, *a);
+  EXPECT_GT(want.size(), 1000u);
+  EXPECT_EQ(DumpGraph(*store_, *b), want);
+  ExpectConsistent("bulk");
+  // Its keys come after the counter's value.
+  auto n = b->FindNode(batches[0].nodes[0].id);
+  ASSERT_TRUE(n.ok() && n->has_value());
+  EXPECT_GE(**n, NodeKey{5000});
+}
+
 // A fresh load keeps in memory only the records of nodes no file owns. A batch that upserts a
 // node a file of the load owns (as a shared fact), or claims it for another file (an error),
 // makes the load store what it holds and go on against RocksDB: the outcome is ApplyBatch's.
