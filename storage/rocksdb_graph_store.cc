@@ -109,7 +109,7 @@ rocksdb::Env* UnsyncedEnv() {
 
 // The file system of an open database: RocksDB's default, except that while a new database's
 // column families are created (OpenImpl) the syncs of its MANIFEST are deferred to one at the
-// end. RocksDB syncs the MANIFEST after each column family it adds (seventeen on a new
+// end. RocksDB syncs the MANIFEST after each column family it adds (eighteen on a new
 // database: most of the time of creating one). A process killed before the one sync leaves the
 // MANIFEST cut short anywhere in those records; RocksDB reads a MANIFEST up to a record cut at
 // its end (it is not a corruption: the writer died mid-write), so the next open sees some
