@@ -4787,15 +4787,12 @@ class RocksBulkWriter final : public BulkWriter {
     if (f.next_key != 1) {
       std::string key;
       EncodeMetaGraphCounterKey(&key, g_, GraphCounter::kNextNodeKey);
-      if (small) {
-        KG_RETURN_IF_ERROR(FromRocks(
-            small_batch.Put(store_->cf(Cf::kMeta), ToSlice(key), ToSlice(U64Value(f.next_key))),
-            "bulk load: batch"));
-      } else {
-        rocksdb::WriteBatch counter;
-        KG_RETURN_IF_ERROR(FromRocks(
-            counter.Put(store_->cf(Cf::kMeta), ToSlice(key), ToSlice(U64Value(f.next_key))),
-            "bulk load: batch"));
+      rocksdb::WriteBatch counter;
+      rocksdb::WriteBatch* batch = small ? &small_batch : &counter;
+      KG_RETURN_IF_ERROR(
+          FromRocks(batch->Put(store_->cf(Cf::kMeta), ToSlice(key), ToSlice(U64Value(f.next_key))),
+                    "bulk load: batch"));
+      if (!small) {
         rocksdb::WriteOptions sync;
         sync.sync = true;
         KG_RETURN_IF_ERROR(
