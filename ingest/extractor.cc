@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "ingest/ts_heap.h"
+
 namespace kg::ingest {
 namespace {
 
@@ -345,6 +347,10 @@ std::optional<TSNode> FirstError(TSNode root) {
     if (!descended) return node;
   }
 }
+
+// Links ts_heap.cc, whose constructor gives tree-sitter its own heap, into every program that
+// parses (a static library's object is linked only when something refers to it).
+[[gnu::used]] TsHeapStats (*const link_ts_heap)() = &GetTsHeapStats;
 
 struct TreeDeleter {
   void operator()(TSTree* t) const { ts_tree_delete(t); }

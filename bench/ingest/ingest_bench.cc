@@ -11,7 +11,8 @@
 // files, MB of source, seconds, MB/s, time ratio against raw-ts, CPU seconds (user + system, from
 // wait4; steadier than wall time on a shared machine) and their ratio, peak RSS, and for codekg the
 // time of IngestPath alone
-// ("ingest s": without opening and closing RocksDB).
+// ("ingest s": without opening and closing RocksDB). tree-sitter allocates from the same heap in
+// every mode: codekg's (ingest/ts_heap.h) unless CODEKG_TS_HEAP=0 (then malloc), as printed.
 //
 // Usage: ingest_bench [--repeat R] [--dir D] [--in-process] [--only MODE] [--threads N] [SOURCE...]
 //   --threads N: codekg ingest with N threads only (default: -j1 and -j2)
@@ -45,6 +46,7 @@
 #include "ingest/ingest.h"
 #include "ingest/languages/registry.h"
 #include "ingest/sha256.h"
+#include "ingest/ts_heap.h"
 #include "ingest/source_file.h"
 #include "storage/graph_store.h"
 #include "tests/ingest/real_groundtruth.h"
@@ -431,6 +433,8 @@ int Main(int argc, char** argv) {
   double mb = files.bytes / 1e6;
   std::printf("tree: %s (%zu .py files, %.2f MB); best of %d runs\n", tree.c_str(),
               files.files.size(), mb, repeat);
+  std::printf("tree-sitter allocates from %s, in every mode\n",
+              ingest::GetTsHeapStats().installed ? "codekg's heap (ingest/ts_heap.h)" : "malloc");
 
   struct Row {
     Row(std::string n, std::function<Run()> f) : name(std::move(n)), once(std::move(f)) {}
