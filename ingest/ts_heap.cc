@@ -102,20 +102,27 @@ SpareRegion* TakeRegionLocked() {
   return r;
 }
 
-// Carves a block of class c from [*next, *end), taking a new region when it is too short.
-// REQUIRES: pool.mu held (the region pointers may be the pool's).
-void* CarveLocked(size_t c, char** next, char** end) {
+// Carves a block of class c from [*next, *end); nullptr when that is too short.
+void* Carve(size_t c, char** next, char** end) {
   const size_t bytes = kHeader + c * kStep;
-  if (*next == nullptr || static_cast<size_t>(*end - *next) < bytes) {
-    SpareRegion* r = TakeRegionLocked();
-    if (r == nullptr) return nullptr;
-    *end = r->end;
-    *next = reinterpret_cast<char*>(r);
-  }
+  if (*next == nullptr || static_cast<size_t>(*end - *next) < bytes) return nullptr;
   char* block = *next;
   *next += bytes;
   *reinterpret_cast<uint64_t*>(block) = c;
   return block + kHeader;
+}
+
+// Carve(), taking a new region first when the current one is too short (a new region or a
+// spare holds a block of any class). REQUIRES: pool.mu held (the region pointers may be the
+// pool's).
+static_assert(kRegion >= kHeader + kMaxSmall && sizeof(SpareRegion) <= kHeader + kMaxSmall);
+void* CarveLocked(size_t c, char** next, char** end) {
+  if (void* p = Carve(c, next, end)) return p;
+  SpareRegion* r = TakeRegionLocked();
+  if (r == nullptr) return nullptr;
+  *next = reinterpret_cast<char*>(r);
+  *end = r->end;
+  return Carve(c, next, end);
 }
 
 // The allocation of a thread that already handed its cache over: from the pool, under its lock.
@@ -161,8 +168,9 @@ void HandOver() {
     pool.pooled_blocks += n;
     k.lists[c] = nullptr;
   }
-  if (k.next != nullptr && static_cast<size_t>(k.end - k.next) >= kHeader + kStep &&
-      static_cast<size_t>(k.end - k.next) >= sizeof(SpareRegion)) {
+  // Only a rest that holds a block of any class is kept: a spare must serve whatever block the
+  // thread that takes it carves next (CarveLocked).
+  if (k.next != nullptr && static_cast<size_t>(k.end - k.next) >= kHeader + kMaxSmall) {
     auto* r = reinterpret_cast<SpareRegion*>(k.next);
     r->end = k.end;
     r->next = pool.spare;
@@ -203,16 +211,9 @@ void* Allocate(size_t bytes) {
       p = b;
     }
   }
-  if (p == nullptr && !k.ended) {
-    if (k.next != nullptr && static_cast<size_t>(k.end - k.next) >= kHeader + c * kStep) {
-      char* block = k.next;
-      k.next += kHeader + c * kStep;
-      *reinterpret_cast<uint64_t*>(block) = c;
-      p = block + kHeader;
-    } else {
-      std::lock_guard<std::mutex> lock(pool.mu);
-      p = CarveLocked(c, &k.next, &k.end);
-    }
+  if (p == nullptr && !k.ended && (p = Carve(c, &k.next, &k.end)) == nullptr) {
+    std::lock_guard<std::mutex> lock(pool.mu);
+    p = CarveLocked(c, &k.next, &k.end);
   }
   if (p == nullptr) OutOfMemory(bytes);
   return p;

@@ -110,6 +110,16 @@ TEST(TsHeapTest, AThreadThatEndsHandsItsMemoryToTheNextThreads) {
   EXPECT_EQ(GetTsHeapStats().mapped_bytes, after_first.mapped_bytes);
 }
 
+TEST(TsHeapTest, TheRestsOfEndedThreadsRegionsServeLaterThreads) {
+  // Threads that parse little end with most of a region left, each a different rest; a later
+  // thread that parses much takes those rests for blocks of every size class.
+  for (int i = 1; i <= 24; ++i) {
+    std::thread([i] { EXPECT_EQ(ParseAndDelete(Module(i)), i + 2); }).join();
+  }
+  std::thread([] { EXPECT_EQ(ParseAndDelete(Module(600)), 602); }).join();
+  EXPECT_EQ(ParseAndDelete(Module(600)), 602);
+}
+
 TEST(TsHeapTest, ATreeDeletedOnAnotherThreadThanItsParse) {
   const std::string text = Module(50);
   TSParser* parser = ts_parser_new();
