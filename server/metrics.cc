@@ -53,10 +53,12 @@ void Metrics::SetJobsActive(uint64_t queued, uint64_t running) {
   jobs_running_ = running;
 }
 
-void Metrics::SetMemory(uint64_t rss_bytes, const storage::MemoryUsage& storage) {
+void Metrics::SetMemory(uint64_t rss_bytes, const storage::MemoryUsage& storage,
+                        uint64_t parser_heap_bytes) {
   std::lock_guard<std::mutex> lock(mu_);
   rss_bytes_ = rss_bytes;
   storage_memory_ = storage;
+  parser_heap_bytes_ = parser_heap_bytes;
 }
 
 void Metrics::RecordRequestLimitHit(std::string_view limit) {
@@ -122,7 +124,9 @@ std::string Metrics::RenderPrometheus() const {
   out += "# TYPE codekgd_uptime_seconds gauge\n";
   double up = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   out += "codekgd_uptime_seconds " + Number(up) + "\n";
-  out += "# HELP codekgd_memory_bytes Resident memory of the process and storage's parts.\n";
+  out +=
+      "# HELP codekgd_memory_bytes Resident memory of the process, storage's parts and the "
+      "parser's heap.\n";
   out += "# TYPE codekgd_memory_bytes gauge\n";
   const std::pair<const char*, uint64_t> parts[] = {
       {"rss", rss_bytes_},
@@ -131,6 +135,7 @@ std::string Metrics::RenderPrometheus() const {
       {"block_cache_pinned", storage_memory_.block_cache_pinned_bytes},
       {"table_readers", storage_memory_.table_readers_bytes},
       {"adjacency_index", storage_memory_.adjacency_index_bytes},
+      {"parser_heap", parser_heap_bytes_},
   };
   for (const auto& [part, bytes] : parts) {
     out +=

@@ -13,7 +13,9 @@
 //   codekgd_memory_bytes{part}                              gauge (rss: the process's resident
 //                                                           memory; memtables, block_cache,
 //                                                           block_cache_pinned, table_readers,
-//                                                           adjacency_index: storage's parts)
+//                                                           adjacency_index: storage's parts;
+//                                                           parser_heap: tree-sitter's heap,
+//                                                           ingest/ts_heap.h, kept for reuse)
 //
 // `route` is the route pattern (e.g. "/v1/graphs/{graph}/query"), never the raw path, so the
 // number of series stays bounded; requests matching no route count as route "unmatched".
@@ -47,8 +49,10 @@ class Metrics {
   void RecordJob(std::string_view kind, std::string_view state);
   void SetJobsActive(uint64_t queued, uint64_t running);
   void RecordRequestLimitHit(std::string_view limit);
-  // The memory gauges: the process's resident bytes and storage's parts.
-  void SetMemory(uint64_t rss_bytes, const storage::MemoryUsage& storage);
+  // The memory gauges: the process's resident bytes, storage's parts and the bytes of
+  // tree-sitter's heap.
+  void SetMemory(uint64_t rss_bytes, const storage::MemoryUsage& storage,
+                 uint64_t parser_heap_bytes);
 
   // Every metric in the Prometheus text format, with # HELP and # TYPE lines.
   std::string RenderPrometheus() const;
@@ -69,6 +73,7 @@ class Metrics {
   uint64_t jobs_queued_ = 0, jobs_running_ = 0;                             // GUARDED_BY(mu_)
   uint64_t rss_bytes_ = 0;                                                  // GUARDED_BY(mu_)
   storage::MemoryUsage storage_memory_;                                     // GUARDED_BY(mu_)
+  uint64_t parser_heap_bytes_ = 0;                                          // GUARDED_BY(mu_)
 };
 
 }  // namespace kg::server

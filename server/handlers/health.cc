@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "ingest/ts_heap.h"
 #include "server/context.h"
 #include "server/handlers/handlers.h"
 #include "server/openapi.h"
@@ -33,7 +34,8 @@ Result<ApiResponse> GetMetrics(ServerContext& context, const ApiRequest&) {
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
   auto [queued, running] = context.job_manager().ActiveCounts();
   context.metrics().SetJobsActive(queued, running);
-  context.metrics().SetMemory(ResidentBytes(), context.store().GetMemoryUsage());
+  context.metrics().SetMemory(ResidentBytes(), context.store().GetMemoryUsage(),
+                              ingest::GetTsHeapStats().mapped_bytes);
   response.body = context.metrics().RenderPrometheus();
   return response;
 }

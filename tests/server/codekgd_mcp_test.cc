@@ -3,6 +3,7 @@
 // lifecycle, streamable HTTP transport, tools), not from the server's code.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -247,6 +248,20 @@ TEST_F(CodekgdTest, MetricsReportMemoryByPart) {
     EXPECT_GE(Sample(t, std::string("codekgd_memory_bytes{part=\"") + part + "\"}"), 0)
         << part << "\n"
         << t;
+  }
+  // The ingest parsed with tree-sitter, whose heap takes 2 MiB regions (none where it is off:
+  // sanitizer builds, CODEKG_TS_HEAP=0, which the server inherits).
+  const double parser_heap = Sample(t, R"(codekgd_memory_bytes{part="parser_heap"})");
+  const char* off = std::getenv("CODEKG_TS_HEAP");
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  const bool sanitized = true;
+#else
+  const bool sanitized = false;
+#endif
+  if (sanitized || (off != nullptr && std::string(off) == "0")) {
+    EXPECT_EQ(parser_heap, 0) << t;
+  } else {
+    EXPECT_GE(parser_heap, 2 << 20) << t;
   }
 }
 
