@@ -46,8 +46,8 @@
 #include "ingest/ingest.h"
 #include "ingest/languages/registry.h"
 #include "ingest/sha256.h"
-#include "ingest/ts_heap.h"
 #include "ingest/source_file.h"
+#include "ingest/ts_heap.h"
 #include "storage/graph_store.h"
 #include "tests/ingest/real_groundtruth.h"
 
