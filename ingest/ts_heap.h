@@ -14,7 +14,7 @@
 // every program that links the extractor (so that no tree-sitter object was allocated by another
 // allocator before). Blocks up to 2 KiB come from size classes (16-byte steps) carved from 2 MiB
 // regions (MADV_HUGEPAGE), each thread with its own free lists; larger blocks go to malloc. A
-// block freed on another thread than the one that allocated it joins that thread's lists. A
+// block joins the free lists of the thread that frees it, whichever thread allocated it. A
 // thread that ends hands its free blocks and the rest of its region to a shared pool that the
 // next threads draw from, so memory is bounded by the most tree-sitter memory that was in use at
 // once. Memory is kept for reuse, not returned to the kernel.
