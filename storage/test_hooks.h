@@ -44,6 +44,17 @@ Status RawWrite(GraphStore& store, std::string_view cf_name, std::string_view ke
 // previous value. Applies to every store of the process.
 size_t SetFreshLoadSpillBytes(size_t bytes);
 
+// How the fresh bulk loads of `store` batched the syncs of their ingestion so far (see
+// DbFileSystem::BeginIngest in rocksdb_graph_store.cc). REQUIRES: `store` was returned by
+// GraphStore::Open.
+struct IngestSyncStats {
+  uint64_t skipped_file_syncs = 0;           // syncs of linked files the load had already synced
+  uint64_t deferred_dir_syncs = 0;           // database folder syncs deferred
+  uint64_t deferred_dir_syncs_made = 0;      // the real syncs made for them
+  uint64_t made_before_manifest_append = 0;  // of those, the ones made by a MANIFEST append
+};
+IngestSyncStats GetIngestSyncStats(GraphStore& store);
+
 // The adjacency index of a graph (see Options::adjacency_index_bytes) for its current state.
 struct AdjacencyIndexInfo {
   bool ready = false;  // false: indexes disabled, graph over budget, or a write in progress

@@ -1475,6 +1475,43 @@ std::vector<FactBatch> FreshBatches(int files) {
   return out;
 }
 
+// A fresh load's SST files are synced while it merges; the ingestion's syncs of the linked
+// files are then skipped and its folder syncs made once, before the MANIFEST names the files
+// (crash safety: a MANIFEST never names a file whose link is not on disk).
+TEST_F(GraphStoreTest, FreshBulkLoadSyncsTheFolderOnceBeforeTheManifest) {
+  const test_hooks::IngestSyncStats before = test_hooks::GetIngestSyncStats(*store_);
+  // A small load (one WriteBatch, no files) ingests nothing.
+  ASSERT_TRUE(store_->CreateGraph("small").ok());
+  ASSERT_TRUE(store_->BulkLoad("small", FreshBatches(20)).ok());
+  test_hooks::IngestSyncStats after = test_hooks::GetIngestSyncStats(*store_);
+  EXPECT_EQ(after.skipped_file_syncs, before.skipped_file_syncs);
+  EXPECT_EQ(after.deferred_dir_syncs_made, before.deferred_dir_syncs_made);
+  // A spilled load writes and ingests one file per column family.
+  const size_t old = test_hooks::SetFreshLoadSpillBytes(4096);
+  ASSERT_TRUE(store_->CreateGraph("large").ok());
+  std::vector<FactBatch> batches = FreshBatches(150);
+  ASSERT_TRUE(store_->BulkLoad("large", batches).ok());
+  test_hooks::SetFreshLoadSpillBytes(old);
+  after = test_hooks::GetIngestSyncStats(*store_);
+  EXPECT_GE(after.skipped_file_syncs - before.skipped_file_syncs, 10u);  // nodes, ids, edges...
+  EXPECT_GE(after.deferred_dir_syncs - before.deferred_dir_syncs, 1u);
+  EXPECT_EQ(after.deferred_dir_syncs_made - before.deferred_dir_syncs_made, 1u);
+  EXPECT_EQ(after.made_before_manifest_append - before.made_before_manifest_append, 1u);
+  // Later writes sync as usual (nothing deferred outside a load's ingestion).
+  Apply("large", Batch("late.py", {N("late:node", {"Function"}, {{"name", "late"}})}));
+  const test_hooks::IngestSyncStats later = test_hooks::GetIngestSyncStats(*store_);
+  EXPECT_EQ(later.deferred_dir_syncs, after.deferred_dir_syncs);
+  EXPECT_EQ(later.skipped_file_syncs, after.skipped_file_syncs);
+  // Durable and complete.
+  ASSERT_TRUE(store_->CreateGraph("ref").ok());
+  for (const FactBatch& b : batches) Apply("ref", b);
+  Apply("ref", Batch("late.py", {N("late:node", {"Function"}, {{"name", "late"}})}));
+  const std::string want = DumpGraph(*store_, *Snap("ref"));
+  Reopen();
+  EXPECT_EQ(DumpGraph(*store_, *Snap("large")), want);
+  ExpectConsistent("large");
+}
+
 TEST_F(GraphStoreTest, FreshBulkLoadEqualsApplyBatch) {
   for (size_t spill : {size_t{1} << 30, size_t{4096}}) {  // in memory; many spilled runs
     SCOPED_TRACE("spill bytes " + std::to_string(spill));
