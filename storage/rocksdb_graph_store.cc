@@ -372,7 +372,8 @@ Status SyncFileData(const std::string& path, std::set<std::pair<uint64_t, uint64
 // Runs tasks that wait on the disk (syncs) one after another on a thread of its own, in the
 // order added, so that the thread adding them goes on with CPU work meanwhile. Finish() (or the
 // destructor) waits for all of them; Finish() returns the first error, and after an error the
-// remaining tasks are skipped. Thread-safety: Add() and Finish() from one thread.
+// remaining tasks are skipped. Thread-safety: Add() from any threads; Finish() once, after the
+// last Add().
 class DiskWaits {
  public:
   using Task = std::function<Status()>;
