@@ -67,6 +67,15 @@ std::atomic<size_t> fresh_spill_bytes{128u << 20};
 // A fresh load that spilled nothing and buffers less than this is stored with one WriteBatch.
 constexpr size_t kSmallFreshLoadBytes = 16u << 20;
 
+// Writes `path`'s data to disk (fdatasync) and waits for it; fills `*st` (fstat) when given.
+Status SyncFile(const std::string& path, struct stat* st = nullptr) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0 || ::fdatasync(fd.get()) != 0 || (st != nullptr && ::fstat(fd.get(), st) != 0)) {
+    return Status::IOError("sync '" + path + "': " + std::strerror(errno));
+  }
+  return Status::OK();
+}
+
 // The file system of a fresh load's SST files (RocksBulkWriter::Materialize): their writer's
 // syncs do nothing. IngestExternalFiles links each file into the database and syncs the link
 // (the same inode) and the folder before it commits the files to the MANIFEST, so the writer's
@@ -211,12 +220,7 @@ class DbFileSystem final : public rocksdb::FileSystemWrapper {
       defer_ = false;
       pending.swap(pending_);
     }
-    for (const std::string& path : pending) {
-      UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-      if (fd.get() < 0 || ::fdatasync(fd.get()) != 0) {
-        return Status::IOError("sync '" + path + "': " + std::strerror(errno));
-      }
-    }
+    for (const std::string& path : pending) KG_RETURN_IF_ERROR(SyncFile(path));
     return Status::OK();
   }
 
@@ -357,14 +361,10 @@ class DbFileSystem final : public rocksdb::FileSystemWrapper {
   IngestSyncStats stats_;
 };
 
-// Writes `path`'s data to disk (fdatasync) and waits for it; adds the file's (st_dev, st_ino)
-// to `*synced`.
+// SyncFile(path), then adds the file's (st_dev, st_ino) to `*synced`.
 Status SyncFileData(const std::string& path, std::set<std::pair<uint64_t, uint64_t>>* synced) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   struct stat st {};
-  if (fd.get() < 0 || ::fdatasync(fd.get()) != 0 || ::fstat(fd.get(), &st) != 0) {
-    return Status::IOError("bulk load: sync '" + path + "': " + std::strerror(errno));
-  }
+  KG_RETURN_IF_ERROR(SyncFile(path, &st).WithContext("bulk load"));
   synced->insert({static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)});
   return Status::OK();
 }
