@@ -196,12 +196,7 @@ class DbFileSystem final : public rocksdb::FileSystemWrapper {
     rocksdb::IOStatus s = SyncPendingDirLocked();
     return s.ok() ? Status::OK() : Status::IOError("sync database folder: " + s.ToString());
   }
-  struct IngestSyncStats {
-    uint64_t skipped_file_syncs = 0;
-    uint64_t deferred_dir_syncs = 0;
-    uint64_t deferred_dir_syncs_made = 0;  // the deferred syncs actually made (one per batch)
-    uint64_t made_before_manifest_append = 0;
-  };
+  using IngestSyncStats = test_hooks::IngestSyncStats;
   IngestSyncStats ingest_sync_stats() const {
     std::lock_guard<std::mutex> lock(mu_);
     return stats_;
@@ -6060,13 +6055,7 @@ Result<uint64_t> CountGraphKeys(GraphStore& store, GraphId graph) {
 }
 
 IngestSyncStats GetIngestSyncStats(GraphStore& store) {
-  DbFileSystem::IngestSyncStats s = static_cast<RocksGraphStore&>(store).ingest_sync_stats();
-  IngestSyncStats out;
-  out.skipped_file_syncs = s.skipped_file_syncs;
-  out.deferred_dir_syncs = s.deferred_dir_syncs;
-  out.deferred_dir_syncs_made = s.deferred_dir_syncs_made;
-  out.made_before_manifest_append = s.made_before_manifest_append;
-  return out;
+  return static_cast<RocksGraphStore&>(store).ingest_sync_stats();
 }
 
 std::string EncodeFormatVersion(uint32_t version) { return U32Value(version); }
